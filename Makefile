@@ -1,0 +1,41 @@
+# The two commands a new user needs: `make run` and `make test`.
+# Each one bootstraps its own tools: a pinned uv in .tools/, the project in .venv/ from uv.lock.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+export UV_PROJECT_ENVIRONMENT := .venv
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test lint format schema seed bench install install-dev
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --locked --no-dev --quiet
+
+install-dev: $(UV)
+	$(UV) sync --locked --quiet
+
+## Start the API on the embedded store with the seed data (GraphiQL at http://127.0.0.1:8000/graphql).
+run: install
+	.venv/bin/diplograph serve
+
+## Install the dev dependencies, lint, and run the whole test suite.
+test: install-dev
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/pytest
+
+format: install-dev
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+## Regenerate the checked-in SDL (schema.graphql).
+schema: install
+	.venv/bin/diplograph schema export
+
+seed: install
+	.venv/bin/diplograph seed

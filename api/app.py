@@ -1,0 +1,154 @@
+"""The ASGI app: GraphQL at /graphql (GraphiQL on GET), health and readiness probes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from api.context import Context
+from api.errors import DatabaseUnavailable
+from api.graphiql import STATIC_DIR, render_graphiql_page
+from api.middleware import RequestIdMiddleware
+from api.settings import Settings
+from api.store import Store, create_store
+from schema import build_schema
+
+logger = logging.getLogger("diplograph")
+
+QUERIES_DIR = Path(__file__).resolve().parents[1] / "docs" / "queries"
+DEFAULT_QUERY_FILE = "01-nac-plus-4-attendees.graphql"
+STATIC_URL = "/graphiql-static"
+RETRY_SECONDS = 2.0
+
+
+def golden_queries(directory: Path = QUERIES_DIR) -> list[tuple[str, str]]:
+    """(title, text) of each golden query file: the first comment line is the title."""
+    queries = []
+    for path in sorted(directory.glob("*.graphql")):
+        text = path.read_text(encoding="utf-8")
+        first = text.splitlines()[0] if text else ""
+        title = first.lstrip("# ").strip() if first.startswith("#") else path.stem
+        queries.append((title, text))
+    return queries
+
+
+class GraphQLView(GraphQL):
+    """Strawberry's ASGI view with diplograph's context and an offline GraphiQL page."""
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql else None,
+            **kwargs,
+        )
+        self.settings = settings
+        examples = golden_queries()
+        default = examples[0][1] if examples else "{ __typename }"
+        self._page = render_graphiql_page(
+            static_url=STATIC_URL, default_query=default, examples=examples
+        )
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        return Context(
+            store=request.app.state.store,
+            settings=self.settings,
+            request=request,
+            response=response,
+        )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._page)
+
+
+async def prepare_store(store: Store, settings: Settings) -> None:
+    """Check the database answers, create indexes, and load the seed data if asked to."""
+    await store.ping()
+    await store.ensure_indexes()
+    if settings.should_seed:
+        from seeds.loader import collect_articles, load
+
+        report = await load(store, collect_articles(None))
+        logger.info("seed data loaded: %s", report.summary())
+
+
+async def _keep_trying(app: Starlette, settings: Settings) -> None:
+    """Retry preparing the store until it works, so the server recovers by itself."""
+    while True:
+        await asyncio.sleep(RETRY_SECONDS)
+        try:
+            await prepare_store(app.state.store, settings)
+        except DatabaseUnavailable as error:
+            app.state.not_ready_reason = str(error)
+            continue
+        app.state.prepared = True
+        app.state.not_ready_reason = None
+        logger.info("database is available again; the API is ready")
+        return
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the app from settings; the store is created in the lifespan and kept on app.state."""
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.store = create_store(settings)
+        app.state.prepared = False
+        app.state.not_ready_reason = "starting"
+        retry: asyncio.Task[None] | None = None
+        try:
+            await prepare_store(app.state.store, settings)
+            app.state.prepared = True
+            app.state.not_ready_reason = None
+        except DatabaseUnavailable as error:
+            app.state.not_ready_reason = str(error)
+            logger.warning(
+                "database unavailable at start-up (%s); retrying in the background", error
+            )
+            retry = asyncio.create_task(_keep_trying(app, settings))
+        try:
+            yield
+        finally:
+            if retry is not None:
+                retry.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await retry
+            await app.state.store.close()
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        state = request.app.state
+        if not state.prepared:
+            return JSONResponse({"status": "unavailable", "reason": state.not_ready_reason}, 503)
+        try:
+            await state.store.ping()
+        except DatabaseUnavailable as error:
+            return JSONResponse({"status": "unavailable", "reason": str(error)}, 503)
+        return JSONResponse({"status": "ready"})
+
+    graphql = GraphQLView(settings)
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="graphiql-static"),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    return app

@@ -1,0 +1,163 @@
+"""The `diplograph` command: serve the API, load seed data, export the schema."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.errors import DatabaseUnavailable
+from api.settings import Settings
+
+app = typer.Typer(
+    help="diplograph: a GraphQL API over a sourced, time-aware graph of diplomacy news.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+schema_app = typer.Typer(help="Work with the GraphQL schema.", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
+console = Console(stderr=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind (default: HOST or 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port to bind (default: PORT or 8000).")] = None,
+    reload: Annotated[bool, typer.Option(help="Restart when code changes (development).")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Start the API. With MONGODB_URI unset, it runs on the embedded store with the seed data."""
+    import uvicorn
+
+    settings = Settings()
+    if settings.embedded and workers > 1:
+        console.print(
+            "[yellow]Each worker has its own embedded store; use MONGODB_URI to share data.[/]"
+        )
+    console.print(
+        f"diplograph on http://{host or settings.host}:{port or settings.port}/graphql "
+        f"({'embedded store' if settings.embedded else 'MongoDB'})"
+    )
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        reload=reload,
+        workers=workers,
+        log_level=settings.log_level,
+    )
+
+
+@app.command()
+def seed(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Article bundle folders (or folders of them). Default: every bundled article.",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and show what would change; write nothing.")
+    ] = False,
+) -> None:
+    """Validate reference data and article bundles, then write what changed. All or nothing."""
+    from seeds.build import SeedValidationError
+    from seeds.loader import collect_articles, load
+
+    settings = Settings()
+
+    async def run() -> int:
+        from api.store import create_store
+
+        store = create_store(settings)
+        try:
+            await store.ping()
+            await store.ensure_indexes()
+            articles = collect_articles(paths)
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+            ) as progress:
+                task = progress.add_task("starting", total=len(articles) + 16)
+
+                def step(message: str) -> None:
+                    progress.update(task, description=message, advance=1)
+
+                report = await load(store, articles, dry_run=dry_run, progress=step)
+        finally:
+            await store.close()
+        _print_report(report, settings)
+        return 0
+
+    try:
+        code = asyncio.run(run())
+    except SeedValidationError as error:
+        console.print(f"[red]Nothing was written.[/] {error.message}")
+        raise typer.Exit(1) from None
+    except DatabaseUnavailable as error:
+        console.print(f"[red]{error.message}[/] (MONGODB_URI={settings.mongodb_uri})")
+        raise typer.Exit(2) from None
+    raise typer.Exit(code)
+
+
+def _print_report(report, settings: Settings) -> None:
+    table = Table(title="dry run: what would change" if report.dry_run else "seed load")
+    for column in ("collection", "inserted", "updated", "deleted", "unchanged"):
+        table.add_column(column, justify="left" if column == "collection" else "right")
+    for change in report.changes:
+        table.add_row(
+            change.collection,
+            str(len(change.inserted)),
+            str(len(change.updated)),
+            str(len(change.deleted)),
+            str(change.unchanged),
+        )
+    Console().print(table)
+    Console().print(report.summary())
+    if settings.embedded:
+        console.print(
+            "[dim]MONGODB_URI is unset: this ran on a throwaway embedded store (a validation run). "
+            "`diplograph serve` loads the bundle into its own embedded store at start-up.[/]"
+        )
+
+
+@schema_app.command("export")
+def schema_export(
+    output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = SCHEMA_FILE,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if the file differs; write nothing.")
+    ] = False,
+) -> None:
+    """Write the schema's SDL (schema.graphql), or check that the checked-in file is current."""
+    from schema import build_schema
+
+    sdl = str(build_schema()) + "\n"
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != sdl:
+            console.print(f"[red]{output} is stale;[/] run `diplograph schema export`.")
+            raise typer.Exit(1)
+        console.print(f"{output} is current.")
+        return
+    output.write_text(sdl, encoding="utf-8")
+    console.print(f"wrote {output}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

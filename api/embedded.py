@@ -1,0 +1,221 @@
+"""An in-process MongoDB-compatible store: mongomock behind PyMongo's async call shapes.
+
+Only the calls the repository functions use are adapted, with the same names and awaitables as
+`pymongo.AsyncMongoClient`, so one code path serves both backends. mongomock is synchronous and
+in-memory, so each call runs inline on the event loop; it is meant for development, tests and small
+data sets (see the README's performance section for where it stops being sensible).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import mongomock
+from pymongo import DeleteOne, ReplaceOne
+from pymongo.errors import ServerSelectionTimeoutError
+
+from api.commands import CommandLog
+
+
+class EmbeddedCursor:
+    """The subset of `AsyncCursor` the repository uses: sort, skip, limit, to_list, async for."""
+
+    def __init__(self, cursor: mongomock.collection.Cursor) -> None:
+        self._cursor = cursor
+
+    def sort(self, *args: Any, **kwargs: Any) -> EmbeddedCursor:
+        self._cursor.sort(*args, **kwargs)
+        return self
+
+    def skip(self, count: int) -> EmbeddedCursor:
+        self._cursor.skip(count)
+        return self
+
+    def limit(self, count: int) -> EmbeddedCursor:
+        self._cursor.limit(count)
+        return self
+
+    def max_time_ms(self, max_time_ms: int | None) -> EmbeddedCursor:
+        return self
+
+    async def to_list(self, length: int | None = None) -> list[dict[str, Any]]:
+        documents = list(self._cursor)
+        return documents if length is None else documents[:length]
+
+    def __aiter__(self) -> EmbeddedCursor:
+        return self
+
+    async def __anext__(self) -> dict[str, Any]:
+        try:
+            return next(self._cursor)
+        except StopIteration:
+            raise StopAsyncIteration from None
+
+
+class EmbeddedCommandCursor:
+    """The result of `aggregate`, as PyMongo's `AsyncCommandCursor` shapes it."""
+
+    def __init__(self, documents: Iterator[dict[str, Any]]) -> None:
+        self._documents = documents
+
+    async def to_list(self, length: int | None = None) -> list[dict[str, Any]]:
+        documents = list(self._documents)
+        return documents if length is None else documents[:length]
+
+    def __aiter__(self) -> EmbeddedCommandCursor:
+        return self
+
+    async def __anext__(self) -> dict[str, Any]:
+        try:
+            return next(self._documents)
+        except StopIteration:
+            raise StopAsyncIteration from None
+
+
+class EmbeddedCollection:
+    """`AsyncCollection`'s call shapes over a mongomock collection, counting each command."""
+
+    def __init__(self, database: EmbeddedDatabase, collection: mongomock.Collection) -> None:
+        self._database = database
+        self._collection = collection
+        self.name: str = collection.name
+
+    def _command(self, name: str) -> None:
+        self._database.client.check_available()
+        self._database.client.commands.record(name, self.name)
+
+    def find(self, filter: Mapping[str, Any] | None = None, *args: Any, **kwargs: Any):
+        kwargs.pop("max_time_ms", None)
+        self._command("find")
+        return EmbeddedCursor(self._collection.find(filter, *args, **kwargs))
+
+    async def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
+        kwargs.pop("max_time_ms", None)
+        self._command("find")
+        return self._collection.find_one(filter, *args, **kwargs)
+
+    async def count_documents(self, filter: Mapping[str, Any], **kwargs: Any) -> int:
+        kwargs.pop("maxTimeMS", None)
+        self._command("aggregate")
+        return self._collection.count_documents(filter, **kwargs)
+
+    async def estimated_document_count(self, **kwargs: Any) -> int:
+        self._command("count")
+        return self._collection.estimated_document_count()
+
+    async def aggregate(self, pipeline: Sequence[Mapping[str, Any]], **kwargs: Any):
+        kwargs.pop("maxTimeMS", None)
+        self._command("aggregate")
+        return EmbeddedCommandCursor(iter(self._collection.aggregate(list(pipeline), **kwargs)))
+
+    async def insert_many(self, documents: Sequence[Mapping[str, Any]], **kwargs: Any) -> Any:
+        self._command("insert")
+        return self._collection.insert_many(list(documents), **kwargs)
+
+    async def insert_one(self, document: Mapping[str, Any], **kwargs: Any) -> Any:
+        self._command("insert")
+        return self._collection.insert_one(document, **kwargs)
+
+    async def replace_one(self, filter: Mapping[str, Any], replacement: Any, **kwargs: Any) -> Any:
+        self._command("update")
+        return self._collection.replace_one(filter, replacement, **kwargs)
+
+    async def update_one(self, filter: Mapping[str, Any], update: Any, **kwargs: Any) -> Any:
+        self._command("update")
+        return self._collection.update_one(filter, update, **kwargs)
+
+    async def find_one_and_update(self, filter: Any, update: Any, **kwargs: Any) -> Any:
+        self._command("findAndModify")
+        return self._collection.find_one_and_update(filter, update, **kwargs)
+
+    async def delete_many(self, filter: Mapping[str, Any], **kwargs: Any) -> Any:
+        self._command("delete")
+        return self._collection.delete_many(filter, **kwargs)
+
+    async def bulk_write(self, requests: Sequence[Any], **kwargs: Any) -> None:
+        """Apply ReplaceOne/DeleteOne requests in order, as one counted command.
+
+        mongomock's own bulk_write does not accept the operation objects of current PyMongo, so
+        the operations are unpacked here (their attributes have been stable since PyMongo 3).
+        """
+        self._command("bulkWrite")
+        for request in requests:
+            if isinstance(request, ReplaceOne):
+                self._collection.replace_one(request._filter, request._doc, upsert=request._upsert)
+            elif isinstance(request, DeleteOne):
+                self._collection.delete_one(request._filter)
+            else:
+                raise NotImplementedError(f"the embedded store cannot bulk-write {request!r}")
+
+    async def create_index(self, keys: Any, **kwargs: Any) -> str:
+        self._command("createIndexes")
+        return self._collection.create_index(keys, **kwargs)
+
+    async def index_information(self) -> dict[str, Any]:
+        self._command("listIndexes")
+        return self._collection.index_information()
+
+    async def drop(self) -> None:
+        self._command("drop")
+        self._collection.drop()
+
+
+class EmbeddedDatabase:
+    """`AsyncDatabase`'s call shapes over a mongomock database."""
+
+    def __init__(self, client: EmbeddedClient, database: mongomock.Database) -> None:
+        self.client = client
+        self._database = database
+        self.name: str = database.name
+
+    def __getitem__(self, name: str) -> EmbeddedCollection:
+        return self.get_collection(name)
+
+    def get_collection(self, name: str) -> EmbeddedCollection:
+        return EmbeddedCollection(self, self._database.get_collection(name))
+
+    async def command(self, command: str | Mapping[str, Any], **kwargs: Any) -> dict[str, Any]:
+        self.client.check_available()
+        name = command if isinstance(command, str) else next(iter(command))
+        self.client.commands.record(name)
+        if name == "ping":
+            return {"ok": 1.0}
+        return self._database.command(command, **kwargs)
+
+    async def list_collection_names(self) -> list[str]:
+        self.client.check_available()
+        self.client.commands.record("listCollections")
+        return self._database.list_collection_names()
+
+
+class EmbeddedClient:
+    """`AsyncMongoClient`'s call shapes over one mongomock client.
+
+    `outage` lets tests make the store fail the way an unreachable server does, with the same
+    PyMongo exception, so that fault handling is exercised on the embedded path too.
+    """
+
+    def __init__(self, commands: CommandLog | None = None) -> None:
+        self._client = mongomock.MongoClient()
+        self.commands = commands or CommandLog()
+        self.outage: Exception | None = None
+
+    def __getitem__(self, name: str) -> EmbeddedDatabase:
+        return self.get_database(name)
+
+    def get_database(self, name: str) -> EmbeddedDatabase:
+        return EmbeddedDatabase(self, self._client.get_database(name))
+
+    def check_available(self) -> None:
+        if self.outage is not None:
+            raise self.outage
+
+    def simulate_outage(self, reason: str = "embedded store made unavailable") -> None:
+        self.outage = ServerSelectionTimeoutError(reason)
+
+    def end_outage(self) -> None:
+        self.outage = None
+
+    async def close(self) -> None:
+        self._client.close()

@@ -1,0 +1,39 @@
+"""Name keys: how names are matched, by the loader's reference resolution and by `search`.
+
+A key is the name lower-cased, with accents folded and punctuation turned into single spaces, so
+"Türkiye", "TURKIYE" and "turkiye" meet, and "NAC+4" is "nac 4". MongoDB's collations would do
+this on a server, but the embedded store ignores them, so the keys are stored in the documents.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_APOSTROPHES = re.compile(r"['\u2019`\u00b4]s\b|['\u2019`\u00b4]")
+
+
+def name_key(text: str) -> str:
+    """The normalised form of a name: folded accents, lower case, words joined by single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    without_apostrophes = _APOSTROPHES.sub("", folded)
+    return _NOT_WORD.sub(" ", without_apostrophes).strip()
+
+
+def search_keys(names: Iterable[str]) -> list[str]:
+    """Every key a document can be found by: each name's key and each of its word-suffixes.
+
+    "Kim Gunn" gives "kim gunn" and "gunn", so a prefix search for "gunn" finds him; the
+    search ranks full-name matches above suffix matches.
+    """
+    keys: dict[str, None] = {}
+    for name in names:
+        key = name_key(name)
+        words = key.split()
+        for start in range(len(words)):
+            keys[" ".join(words[start:])] = None
+    keys.pop("", None)
+    return list(keys)

@@ -1,0 +1,113 @@
+"""Whole-dataset reads and writes, for the seed loader: snapshots, change sets and the data version.
+
+The data version is a counter in the `meta` collection that every write bumps; caches key on it, so
+that a write through one process is never answered stale by another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pymongo import DeleteOne, ReplaceOne
+from pymongo.errors import PyMongoError
+
+from api.repository.base import Document, find_many
+from api.store import Store
+
+META = "meta"
+DATASET_ID = "dataset"
+
+
+@dataclass
+class CollectionChanges:
+    """What writing a collection's desired state changes, with the old documents to roll back to."""
+
+    collection: str
+    inserted: dict[str, Document] = field(default_factory=dict)
+    updated: dict[str, Document] = field(default_factory=dict)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    previous: dict[str, Document] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.updated or self.deleted)
+
+
+async def snapshot(store: Store, collection: str) -> dict[str, Document]:
+    """Every document of `collection`, by id."""
+    return {doc["_id"]: doc for doc in await find_many(store, collection, {})}
+
+
+async def stored_articles(store: Store) -> list[Document]:
+    """The article bundles already loaded (their text and the YAML they were loaded from)."""
+    projection = {"text": 1, "meta_yaml": 1, "facts_yaml": 1}
+    return await find_many(store, "articles", {}, projection=projection, sort=[("_id", 1)])
+
+
+def compare(collection: str, current: dict[str, Document], desired: dict[str, Document]):
+    """The change set that turns `current` into `desired`."""
+    changes = CollectionChanges(collection)
+    for identifier, document in desired.items():
+        existing = current.get(identifier)
+        if existing is None:
+            changes.inserted[identifier] = document
+        elif existing != document:
+            changes.updated[identifier] = document
+            changes.previous[identifier] = existing
+        else:
+            changes.unchanged += 1
+    for identifier, existing in current.items():
+        if identifier not in desired:
+            changes.deleted.append(identifier)
+            changes.previous[identifier] = existing
+    return changes
+
+
+def _operations(changes: CollectionChanges) -> list[Any]:
+    writes = {**changes.inserted, **changes.updated}
+    operations: list[Any] = [
+        ReplaceOne({"_id": identifier}, document, upsert=True)
+        for identifier, document in writes.items()
+    ]
+    operations += [DeleteOne({"_id": identifier}) for identifier in changes.deleted]
+    return operations
+
+
+def _undo_operations(changes: CollectionChanges) -> list[Any]:
+    operations: list[Any] = [DeleteOne({"_id": identifier}) for identifier in changes.inserted]
+    operations += [
+        ReplaceOne({"_id": identifier}, document, upsert=True)
+        for identifier, document in changes.previous.items()
+    ]
+    return operations
+
+
+async def apply_changes(store: Store, change_sets: list[CollectionChanges]) -> None:
+    """Write every change set; if any write fails, restore what was already written, then raise.
+
+    The embedded store has no transactions, and a standalone MongoDB neither, so atomicity comes
+    from compensation: the previous documents are known, and are put back on failure.
+    """
+    written: list[CollectionChanges] = []
+    try:
+        for changes in change_sets:
+            if changes.changed:
+                written.append(changes)
+                await store[changes.collection].bulk_write(_operations(changes), ordered=True)
+        if written:
+            await store[META].update_one({"_id": DATASET_ID}, {"$inc": {"version": 1}}, upsert=True)
+    except PyMongoError:
+        for changes in reversed(written):
+            try:
+                await store[changes.collection].bulk_write(_undo_operations(changes))
+            except PyMongoError:
+                continue
+        raise
+
+
+async def data_version(store: Store) -> int:
+    """The counter every write bumps (0 before the first load)."""
+    document = await store[META].find_one({"_id": DATASET_ID}, max_time_ms=store.timeout_ms)
+    return int(document["version"]) if document else 0

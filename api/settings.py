@@ -1,0 +1,51 @@
+"""Settings, read from the environment (and a `.env` file). The only module that reads them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob diplograph has. Each field is documented in the README's settings table."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_prefix="", extra="ignore")
+
+    mongodb_uri: str | None = Field(
+        default=None,
+        description="MongoDB connection string. Unset: the embedded in-process store.",
+    )
+    mongodb_database: str = Field(default="diplograph", description="Database name.")
+    mongodb_timeout_ms: int = Field(
+        default=2000,
+        ge=100,
+        description="Server selection, connect and socket timeout for MongoDB calls.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `diplograph serve` binds.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `diplograph serve` binds.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        default="info", description="Log level of the app and uvicorn."
+    )
+    seed_on_startup: bool | None = Field(
+        default=None,
+        description="Load the bundled seed data at start-up. Unset: only on the embedded store.",
+    )
+    write_token: str | None = Field(
+        default=None,
+        description="Bearer token that authorises writes. Unset: writes are refused.",
+    )
+    graphiql: bool = Field(default=True, description="Serve GraphiQL on GET /graphql.")
+    introspection: bool = Field(default=True, description="Answer introspection queries.")
+    debug: bool = Field(default=False, description="Field suggestions and unmasked errors.")
+
+    @property
+    def embedded(self) -> bool:
+        """True when no MongoDB server is configured and the in-process store is used."""
+        return not self.mongodb_uri
+
+    @property
+    def should_seed(self) -> bool:
+        """Seed at start-up when asked to, or by default on the embedded store (it starts empty)."""
+        return self.embedded if self.seed_on_startup is None else self.seed_on_startup

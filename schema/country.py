@@ -1,0 +1,179 @@
+"""Countries: all of ISO 3166-1, with the names news uses for them, and their place in the graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from api.timeline import in_force
+from schema.common import (
+    Document,
+    DocumentNode,
+    Entity,
+    GraphQLInfo,
+    Source,
+    as_of_key,
+    loaders,
+    sources,
+)
+from schema.meeting import by_meeting_date, group_of, participation_of
+from schema.official import Official, posts_in_force
+from schema.relations import Decision, Membership, MembershipRole, Participation, PostHeld
+
+if TYPE_CHECKING:
+    from schema.organisation import Organisation
+
+
+def memberships_in_force(
+    documents: list[Document],
+    as_of: dt.date | None,
+    role: MembershipRole | None,
+) -> list[Membership]:
+    """Memberships with `role`, optionally only those in force on `as_of`; oldest first."""
+    day = as_of_key(as_of)
+    chosen = [
+        d
+        for d in documents
+        if (role is None or d["role"] == role.value) and (day is None or in_force(d, day))
+    ]
+    chosen.sort(key=lambda d: ((d.get("start") or {}).get("earliest") or "0000", d["_id"]))
+    return [Membership.from_doc(document) for document in chosen]
+
+
+async def attendance_via_groups(
+    info: GraphQLInfo, member_id: str, memberships: list[Document]
+) -> list[Participation]:
+    """Meetings a member attended as part of a group participant ("30 NATO members")."""
+    organisation_ids = list(dict.fromkeys(m["organisation_id"] for m in memberships))
+    meetings_lists = (
+        await loaders(info)
+        .by_field("meetings", "group_participants.organisation_id")
+        .load_many(organisation_ids)
+    )
+    meetings = {m["_id"]: m for group in meetings_lists for m in group}
+    attended = []
+    for meeting in meetings.values():
+        for group in meeting.get("group_participants", []):
+            as_of = (group.get("as_of") or meeting.get("date") or {}).get("earliest")
+            matching = [
+                m
+                for m in memberships
+                if m["organisation_id"] == group["organisation_id"]
+                and m["role"] in group["roles"]
+                and as_of
+                and in_force(m, as_of)
+            ]
+            if matching:
+                view = group_of(group, meeting)
+                attended.append(
+                    Participation(
+                        role=group["attended_as"],
+                        sources=view.sources,
+                        via=view,
+                        via_membership=Membership.from_doc(matching[0]),
+                        participant_ref=matching[0]["member"],
+                        meeting_id=meeting["_id"],
+                        on_behalf_of_ref=None,
+                    )
+                )
+                break
+    return attended
+
+
+@strawberry.type(
+    description="A country (ISO 3166-1), with the names news uses for it: aliases, demonyms, and "
+    'its capital as a metonym ("Seoul" for the South Korean government).'
+)
+class Country(DocumentNode, Entity):
+    collection = "countries"
+    code: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. KR.")
+    name: str = strawberry.field(description="Common English name, e.g. South Korea.")
+    alpha3: str = strawberry.field(description="ISO 3166-1 alpha-3 code, e.g. KOR.")
+    numeric: str = strawberry.field(description="ISO 3166-1 numeric code, e.g. 410.")
+    iso_name: str = strawberry.field(description="The ISO 3166-1 name, e.g. Korea, Republic of.")
+    official_name: str | None = strawberry.field(description="Formal name: Republic of Korea.")
+    aliases: list[str] = strawberry.field(description="Other names: ROK, Republic of Korea.")
+    demonyms: list[str] = strawberry.field(description="Adjectives for its people: South Korean.")
+    capital: str | None = strawberry.field(description="The capital city.")
+    metonyms: list[str] = strawberry.field(
+        description="Names that stand for its government in news, usually the capital: Seoul."
+    )
+    wikidata: str | None = strawberry.field(description="Wikidata id, e.g. Q884.")
+    sources: list[Source] = strawberry.field(description="Where the country's names come from.")
+    document: strawberry.Private[Document]
+
+    @classmethod
+    def from_doc(cls, document: Document) -> Country:
+        return cls(
+            code=document["_id"],
+            name=document["name"],
+            alpha3=document["alpha3"],
+            numeric=document["numeric"],
+            iso_name=document["iso_name"],
+            official_name=document.get("official_name"),
+            aliases=document.get("aliases", []),
+            demonyms=document.get("demonyms", []),
+            capital=document.get("capital"),
+            metonyms=document.get("metonyms", []),
+            wikidata=document.get("wikidata"),
+            sources=sources(document.get("sources")),
+            document=document,
+        )
+
+    @strawberry.field(
+        description="Memberships of organisations (member, partner, applicant, invitee...), "
+        "oldest first. With `asOf`, only those in force that day."
+    )
+    async def memberships(
+        self,
+        info: GraphQLInfo,
+        as_of: dt.date | None = None,
+        organisation: str | None = None,
+        role: MembershipRole | None = None,
+    ) -> list[Membership]:
+        documents = await loaders(info).by_field("memberships", "member.id").load(self.code)
+        if organisation is not None:
+            documents = [d for d in documents if d["organisation_id"] == organisation]
+        return memberships_in_force(documents, as_of, role)
+
+    @strawberry.field(description="Officials of this country.")
+    async def officials(self, info: GraphQLInfo) -> list[Official]:
+        documents = await loaders(info).by_field("officials", "country_id").load(self.code)
+        return [Official.from_doc(document) for document in documents]
+
+    @strawberry.field(
+        description="Posts that serve this country (president, ambassadors...). With `asOf`, "
+        "only those held that day."
+    )
+    async def posts(self, info: GraphQLInfo, as_of: dt.date | None = None) -> list[PostHeld]:
+        documents = await loaders(info).by_field("posts", "country_id").load(self.code)
+        return posts_in_force(documents, as_of)
+
+    @strawberry.field(
+        description="Meetings the country attended, by name or as a member of a group "
+        'participant (e.g. as one of "30 NATO members"), oldest first.'
+    )
+    async def meetings(self, info: GraphQLInfo) -> list[Participation]:
+        named = await loaders(info).by_field("participations", "participant.id").load(self.code)
+        result = [participation_of(d) for d in named if d["participant"]["kind"] == "country"]
+        memberships = await loaders(info).by_field("memberships", "member.id").load(self.code)
+        seen = {p.meeting_id for p in result}
+        grouped = await attendance_via_groups(info, self.code, memberships)
+        result += [p for p in grouped if p.meeting_id not in seen]
+        return await by_meeting_date(info, result)
+
+    @strawberry.field(description="The country's bodies: ministries, offices, embassies, missions.")
+    async def bodies(
+        self, info: GraphQLInfo
+    ) -> list[Annotated[Organisation, strawberry.lazy("schema.organisation")]]:
+        from schema.organisation import Organisation
+
+        documents = await loaders(info).by_field("organisations", "country_id").load(self.code)
+        return [Organisation.from_doc(document) for document in documents]
+
+    @strawberry.field(description="Decisions about this country.")
+    async def decisions(self, info: GraphQLInfo) -> list[Decision]:
+        documents = await loaders(info).by_field("decisions", "subjects.id").load(self.code)
+        return [Decision.from_doc(document) for document in documents]

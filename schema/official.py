@@ -1,0 +1,108 @@
+"""Officials: people, the posts they hold, the meetings they attend and whom they met there."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from api.timeline import in_force
+from schema.common import (
+    Document,
+    DocumentNode,
+    Entity,
+    GraphQLInfo,
+    Source,
+    as_of_key,
+    load_entity,
+    loaders,
+    sources,
+)
+from schema.meeting import Meeting, by_meeting_date, participation_of
+from schema.relations import Encounter, Participation, PostHeld, PostStatus
+
+if TYPE_CHECKING:
+    from schema.country import Country
+
+
+def posts_in_force(documents: list[Document], as_of: dt.date | None) -> list[PostHeld]:
+    """Posts, optionally only those held on `as_of`; ordered by start date, undated last."""
+    day = as_of_key(as_of)
+    chosen = [d for d in documents if day is None or (d["status"] == "held" and in_force(d, day))]
+    chosen.sort(key=lambda d: ((d.get("start") or {}).get("earliest") or "9999", d["_id"]))
+    return [PostHeld.from_doc(document) for document in chosen]
+
+
+@strawberry.type(description="A person who holds or held a public post.")
+class Official(DocumentNode, Entity):
+    collection = "officials"
+    slug: str = strawberry.field(description="Readable, stable id, e.g. kim-gunn.")
+    name: str = strawberry.field(description="The official's name, as the sources spell it.")
+    aliases: list[str] = strawberry.field(description="Other spellings of the name.")
+    honorific: str | None = strawberry.field(description="A title used with the name: Ambassador.")
+    wikidata: str | None = strawberry.field(description="Wikidata id, where known.")
+    sources: list[Source] = strawberry.field(description="Where the official is mentioned.")
+    document: strawberry.Private[Document]
+
+    @classmethod
+    def from_doc(cls, document: Document) -> Official:
+        return cls(
+            slug=document["_id"],
+            name=document["name"],
+            aliases=document.get("aliases", []),
+            honorific=document.get("honorific"),
+            wikidata=document.get("wikidata"),
+            sources=sources(document.get("sources")),
+            document=document,
+        )
+
+    @strawberry.field(description="The official's country.")
+    async def country(
+        self, info: GraphQLInfo
+    ) -> Annotated[Country, strawberry.lazy("schema.country")] | None:
+        return await load_entity(info, "country", self.document.get("country_id"))
+
+    @strawberry.field(
+        description="Posts held, announced or past. With `asOf`, only posts held on that day."
+    )
+    async def posts(
+        self,
+        info: GraphQLInfo,
+        as_of: dt.date | None = None,
+        status: PostStatus | None = None,
+    ) -> list[PostHeld]:
+        documents = await loaders(info).by_field("posts", "official_id").load(self.slug)
+        if status is not None:
+            documents = [d for d in documents if d["status"] == status.value]
+        return posts_in_force(documents, as_of)
+
+    @strawberry.field(description="Meetings the official attended, with the role, oldest first.")
+    async def meetings(self, info: GraphQLInfo) -> list[Participation]:
+        documents = await loaders(info).by_field("participations", "participant.id").load(self.slug)
+        attended = [
+            participation_of(d) for d in documents if d["participant"]["kind"] == "official"
+        ]
+        return await by_meeting_date(info, attended)
+
+    @strawberry.field(description="Other officials met at meetings both attended.")
+    async def people_met(self, info: GraphQLInfo) -> list[Encounter]:
+        mine = await loaders(info).by_field("participations", "participant.id").load(self.slug)
+        meeting_ids = [d["meeting_id"] for d in mine if d["participant"]["kind"] == "official"]
+        by_meeting = (
+            await loaders(info).by_field("participations", "meeting_id").load_many(meeting_ids)
+        )
+        pairs = [
+            (other["participant"]["id"], meeting_id)
+            for meeting_id, others in zip(meeting_ids, by_meeting, strict=True)
+            for other in others
+            if other["participant"]["kind"] == "official"
+            and other["participant"]["id"] != self.slug
+        ]
+        officials = await loaders(info).by_id("officials").load_many([o for o, _ in pairs])
+        meetings = await loaders(info).by_id("meetings").load_many([m for _, m in pairs])
+        return [
+            Encounter(official=Official.from_doc(official), meeting=Meeting.from_doc(meeting))
+            for official, meeting in zip(officials, meetings, strict=True)
+            if official and meeting
+        ]

@@ -1,0 +1,369 @@
+"""The root Query: lookups by readable id, filtered lists, search, paths, and Relay's node."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from api.errors import BadInput, NotFound
+from api.names import name_key
+from api.repository import graph
+from api.timeline import in_force
+from schema.article import Article
+from schema.common import (
+    KIND_TYPES,
+    Connection,
+    DocumentNode,
+    GraphQLInfo,
+    as_of_key,
+    loaders,
+    window,
+)
+from schema.country import Country
+from schema.meeting import Meeting, MeetingKind
+from schema.official import Official
+from schema.organisation import Organisation, OrganisationKind
+from schema.paths import MAX_HOPS, Path, shortest_paths
+from schema.relations import Decision, MembershipRole
+from schema.search import EntityType, SearchResult, search_entities
+
+
+@strawberry.enum(description="Orderings of a list of countries.")
+class CountryOrder(Enum):
+    CODE = "code"
+    NAME = "name"
+
+
+@strawberry.enum(description="Orderings of a list of named things.")
+class NameOrder(Enum):
+    NAME = "name"
+    NAME_DESC = "name_desc"
+
+
+@strawberry.enum(description="Orderings of a list of meetings.")
+class MeetingOrder(Enum):
+    DATE = "date"
+    DATE_DESC = "date_desc"
+    NAME = "name"
+
+
+@strawberry.enum(description="Orderings of a list of articles.")
+class ArticleOrder(Enum):
+    PUBLISHED = "published"
+    PUBLISHED_DESC = "published_desc"
+
+
+SORTS: dict[Enum, list[tuple[str, int]]] = {
+    CountryOrder.CODE: [("_id", 1)],
+    CountryOrder.NAME: [("name", 1)],
+    NameOrder.NAME: [("name", 1)],
+    NameOrder.NAME_DESC: [("name", -1)],
+    MeetingOrder.DATE: [("date.earliest", 1)],
+    MeetingOrder.DATE_DESC: [("date.earliest", -1)],
+    MeetingOrder.NAME: [("name", 1)],
+    ArticleOrder.PUBLISHED: [("published.earliest", 1)],
+    ArticleOrder.PUBLISHED_DESC: [("published.earliest", -1)],
+}
+
+
+@strawberry.input(description="Filters for `countries`; all given filters must match.")
+class CountryWhere:
+    codes: list[str] | None = strawberry.field(default=None, description="ISO alpha-2 codes.")
+    name_starts_with: str | None = strawberry.field(
+        default=None,
+        description="A prefix of any of its names or aliases (accents and case ignored).",
+    )
+    member_of: str | None = strawberry.field(
+        default=None, description="Only members of this organisation (its slug, e.g. nato)."
+    )
+    role: MembershipRole | None = strawberry.field(
+        default=None, description="With `memberOf`: the membership role (default: any)."
+    )
+    as_of: dt.date | None = strawberry.field(
+        default=None, description="With `memberOf`: membership in force on this day."
+    )
+
+
+@strawberry.input(description="Filters for `officials`.")
+class OfficialWhere:
+    country: str | None = strawberry.field(default=None, description="ISO alpha-2 code.")
+    name_starts_with: str | None = strawberry.field(default=None, description="A name prefix.")
+
+
+@strawberry.input(description="Filters for `organisations`.")
+class OrganisationWhere:
+    kind: OrganisationKind | None = strawberry.field(default=None, description="Kind.")
+    country: str | None = strawberry.field(default=None, description="Bodies of this country.")
+    parent: str | None = strawberry.field(default=None, description="Parts of this organisation.")
+    name_starts_with: str | None = strawberry.field(default=None, description="A name prefix.")
+
+
+@strawberry.input(description="Filters for `meetings`.")
+class MeetingWhere:
+    kind: MeetingKind | None = strawberry.field(default=None, description="Kind.")
+    from_date: dt.date | None = strawberry.field(default=None, description="On or after this day.")
+    to_date: dt.date | None = strawberry.field(default=None, description="On or before this day.")
+    organiser: str | None = strawberry.field(default=None, description="Convened by (slug).")
+    name_starts_with: str | None = strawberry.field(default=None, description="A name prefix.")
+
+
+@strawberry.input(description="Filters for `articles`.")
+class ArticleWhere:
+    publisher: str | None = strawberry.field(default=None, description="Exact publisher name.")
+    published_from: dt.date | None = strawberry.field(default=None, description="From this day.")
+    published_to: dt.date | None = strawberry.field(default=None, description="Up to this day.")
+
+
+def _name_prefix(filter: dict[str, Any], prefix: str | None) -> None:
+    if prefix is not None:
+        key = name_key(prefix)
+        if not key:
+            raise BadInput("`nameStartsWith` must contain at least one letter or digit.")
+        filter["search_keys"] = {"$regex": "^" + re.escape(key)}
+
+
+def _date_range(filter: dict[str, Any], field: str, start: dt.date | None, end: dt.date | None):
+    bounds = {}
+    if start:
+        bounds["$gte"] = start.isoformat()
+    if end:
+        bounds["$lte"] = end.isoformat()
+    if bounds:
+        filter[field] = bounds
+
+
+async def _connection(
+    info: GraphQLInfo,
+    node_type: type[DocumentNode],
+    filter: dict[str, Any],
+    order: Enum,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[Any]:
+    store = info.context.store
+    slice_ = window(first, after, last, before, None)
+    if slice_.needs_total:
+        total = (await graph.page(store, node_type.collection, filter, SORTS[order], 0, 0)).total
+        slice_ = window(first, after, last, before, total)
+    found = await graph.page(
+        store, node_type.collection, filter, SORTS[order], slice_.offset, slice_.limit
+    )
+    items = [node_type.from_doc(document) for document in found.documents]
+    for document in found.documents:
+        loaders(info).by_id(node_type.collection).prime(document["_id"], document)
+    return Connection.of_page(items, slice_.offset, found.total)
+
+
+def _parse_node_ref(value: str) -> tuple[str, str]:
+    """A global id, or a readable id (a country code or a slug), as (kind, id)."""
+    try:
+        global_id = relay.GlobalID.from_id(value)
+    except Exception:
+        global_id = None
+    if global_id is not None:
+        for kind, (_module, type_name, _collection) in KIND_TYPES.items():
+            if type_name == global_id.type_name:
+                return kind, global_id.node_id
+        raise BadInput(f"{value!r} is the id of a {global_id.type_name}, which paths do not visit.")
+    return ("country", value.upper()) if re.fullmatch(r"[A-Za-z]{2}", value) else ("", value)
+
+
+async def _resolve_endpoint(info: GraphQLInfo, value: str, argument: str) -> tuple[str, str]:
+    kind, identifier = _parse_node_ref(value)
+    candidates = [kind] if kind else ["official", "organisation", "meeting", "country"]
+    for candidate in candidates:
+        collection = KIND_TYPES[candidate][2]
+        if await loaders(info).by_id(collection).load(identifier):
+            return candidate, identifier
+    raise NotFound(f"`{argument}`: nothing in the graph has the id {value!r}.")
+
+
+@strawberry.type(description="diplograph's entry points. Every answer can show its sources.")
+class Query:
+    node: relay.Node | None = relay.node(description="Any object by its global id.")
+    nodes: list[relay.Node | None] = relay.node(description="Objects by their global ids.")
+
+    @strawberry.field(
+        description="Find countries, officials, organisations and meetings by name, alias, "
+        'acronym, demonym or metonym ("Seoul", "ROK", "the Alliance"), ranked; accents and '
+        "case are ignored and any word of a name can start the match."
+    )
+    async def search(
+        self,
+        info: GraphQLInfo,
+        query: str,
+        types: list[EntityType] | None = None,
+        first: int = 10,
+    ) -> list[SearchResult]:
+        return await search_entities(info, query, types, first)
+
+    @strawberry.field(
+        description="A country by ISO 3166-1 alpha-2 or alpha-3 code, e.g. KR or KOR."
+    )
+    async def country(self, info: GraphQLInfo, code: str) -> Country | None:
+        code = code.strip().upper()
+        if len(code) == 2:
+            document = await loaders(info).by_id("countries").load(code)
+        else:
+            matches = await loaders(info).by_field("countries", "alpha3").load(code)
+            document = matches[0] if matches else None
+        if document is None:
+            raise NotFound(f"No country has the ISO 3166-1 code {code!r}.")
+        return Country.from_doc(document)
+
+    @strawberry.field(description="Countries, filtered and ordered.")
+    async def countries(
+        self,
+        info: GraphQLInfo,
+        where: CountryWhere | None = None,
+        order_by: CountryOrder = CountryOrder.CODE,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Country]:
+        filter: dict[str, Any] = {}
+        if where:
+            if where.codes is not None:
+                filter["_id"] = {"$in": [code.strip().upper() for code in where.codes]}
+            _name_prefix(filter, where.name_starts_with)
+            if where.member_of is not None:
+                roles = [where.role.value] if where.role else None
+                memberships = await graph.memberships_of(info.context.store, where.member_of, roles)
+                day = as_of_key(where.as_of)
+                members = {
+                    m["member"]["id"]
+                    for m in memberships
+                    if m["member"]["kind"] == "country" and (day is None or in_force(m, day))
+                }
+                if "_id" in filter:
+                    members &= set(filter["_id"]["$in"])
+                filter["_id"] = {"$in": sorted(members)}
+        return await _connection(info, Country, filter, order_by, first, after, last, before)
+
+    @strawberry.field(description="An official by slug, e.g. kim-gunn.")
+    async def official(self, info: GraphQLInfo, id: str) -> Official | None:
+        return (await Official.resolve_nodes(info=info, node_ids=[id], required=True))[0]
+
+    @strawberry.field(description="Officials, filtered and ordered.")
+    async def officials(
+        self,
+        info: GraphQLInfo,
+        where: OfficialWhere | None = None,
+        order_by: NameOrder = NameOrder.NAME,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Official]:
+        filter: dict[str, Any] = {}
+        if where:
+            if where.country is not None:
+                filter["country_id"] = where.country.strip().upper()
+            _name_prefix(filter, where.name_starts_with)
+        return await _connection(info, Official, filter, order_by, first, after, last, before)
+
+    @strawberry.field(description="An organisation by slug, e.g. nato or nato-nac.")
+    async def organisation(self, info: GraphQLInfo, id: str) -> Organisation | None:
+        return (await Organisation.resolve_nodes(info=info, node_ids=[id], required=True))[0]
+
+    @strawberry.field(description="Organisations, filtered and ordered.")
+    async def organisations(
+        self,
+        info: GraphQLInfo,
+        where: OrganisationWhere | None = None,
+        order_by: NameOrder = NameOrder.NAME,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Organisation]:
+        filter: dict[str, Any] = {}
+        if where:
+            if where.kind is not None:
+                filter["kind"] = where.kind.value
+            if where.country is not None:
+                filter["country_id"] = where.country.strip().upper()
+            if where.parent is not None:
+                filter["parent_id"] = where.parent
+            _name_prefix(filter, where.name_starts_with)
+        return await _connection(info, Organisation, filter, order_by, first, after, last, before)
+
+    @strawberry.field(description="A meeting by slug, e.g. nac-plus-4-2022-09-27.")
+    async def meeting(self, info: GraphQLInfo, id: str) -> Meeting | None:
+        return (await Meeting.resolve_nodes(info=info, node_ids=[id], required=True))[0]
+
+    @strawberry.field(description="Meetings, filtered and ordered (by date by default).")
+    async def meetings(
+        self,
+        info: GraphQLInfo,
+        where: MeetingWhere | None = None,
+        order_by: MeetingOrder = MeetingOrder.DATE,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Meeting]:
+        filter: dict[str, Any] = {}
+        if where:
+            if where.kind is not None:
+                filter["kind"] = where.kind.value
+            if where.organiser is not None:
+                filter["organiser_id"] = where.organiser
+            _date_range(filter, "date.earliest", where.from_date, where.to_date)
+            _name_prefix(filter, where.name_starts_with)
+        return await _connection(info, Meeting, filter, order_by, first, after, last, before)
+
+    @strawberry.field(description="An article by slug.")
+    async def article(self, info: GraphQLInfo, id: str) -> Article | None:
+        return (await Article.resolve_nodes(info=info, node_ids=[id], required=True))[0]
+
+    @strawberry.field(description="Articles, filtered and ordered (newest first by default).")
+    async def articles(
+        self,
+        info: GraphQLInfo,
+        where: ArticleWhere | None = None,
+        order_by: ArticleOrder = ArticleOrder.PUBLISHED_DESC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Article]:
+        filter: dict[str, Any] = {}
+        if where:
+            if where.publisher is not None:
+                filter["publisher"] = where.publisher
+            _date_range(filter, "published.earliest", where.published_from, where.published_to)
+        return await _connection(info, Article, filter, order_by, first, after, last, before)
+
+    @strawberry.field(description="A decision by slug, e.g. nac-2022-09-26-kr-mission.")
+    async def decision(self, info: GraphQLInfo, id: str) -> Decision | None:
+        return (await Decision.resolve_nodes(info=info, node_ids=[id], required=True))[0]
+
+    @strawberry.field(
+        description="How two entities are connected: the shortest chains of relations (posts, "
+        "memberships, meetings, structure) between them, each hop with its sources. `from` and "
+        "`to` take global ids or readable ids (kim-gunn, KR, nato)."
+    )
+    async def connections(
+        self,
+        info: GraphQLInfo,
+        from_: Annotated[
+            strawberry.ID, strawberry.argument(name="from", description="Where paths start.")
+        ],
+        to: Annotated[strawberry.ID, strawberry.argument(description="Where paths end.")],
+        max_hops: Annotated[
+            int, strawberry.argument(description=f"Longest path considered (at most {MAX_HOPS}).")
+        ] = 3,
+        first: Annotated[int, strawberry.argument(description="At most this many paths.")] = 10,
+    ) -> list[Path]:
+        start = await _resolve_endpoint(info, from_, "from")
+        goal = await _resolve_endpoint(info, to, "to")
+        return await shortest_paths(info, start, goal, max_hops, first)

@@ -1,0 +1,225 @@
+"""Relations between entities, each with its own fields, dates and sources: posts held,
+memberships, participations in meetings, and decisions."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from schema.common import (
+    DateValue,
+    Document,
+    DocumentNode,
+    Entity,
+    GraphQLInfo,
+    Source,
+    load_entities,
+    load_entity,
+    sources,
+)
+
+if TYPE_CHECKING:
+    from schema.country import Country
+    from schema.meeting import Meeting
+    from schema.official import Official
+    from schema.organisation import Organisation
+
+OrganisationType = Annotated["Organisation", strawberry.lazy("schema.organisation")]
+OfficialType = Annotated["Official", strawberry.lazy("schema.official")]
+MeetingType = Annotated["Meeting", strawberry.lazy("schema.meeting")]
+CountryType = Annotated["Country", strawberry.lazy("schema.country")]
+
+
+@strawberry.enum(description="The standing of a member in an organisation.")
+class MembershipRole(Enum):
+    MEMBER = "member"
+    PARTNER = "partner"
+    APPLICANT = "applicant"
+    INVITEE = "invitee"
+    OBSERVER = "observer"
+
+
+@strawberry.enum(description="Whether a post is held, or announced for the future.")
+class PostStatus(Enum):
+    HELD = "held"
+    DESIGNATED = "designated"
+
+
+@strawberry.type(
+    description="A country's (or an organisation's) membership of an organisation, with its role "
+    "and dates: Finland was a NATO applicant, then an invitee, then a member."
+)
+class Membership:
+    slug: str = strawberry.field(description="Readable, stable id of this membership.")
+    role: MembershipRole = strawberry.field(description="Member, partner, applicant, invitee...")
+    start: DateValue | None = strawberry.field(description="When the role began, if known.")
+    end: DateValue | None = strawberry.field(
+        description="The first day the role no longer held; null while it holds."
+    )
+    sources: list[Source] = strawberry.field(description="Evidence for this membership.")
+    document: strawberry.Private[Document]
+
+    @classmethod
+    def from_doc(cls, document: Document) -> Membership:
+        return cls(
+            slug=document["_id"],
+            role=MembershipRole(document["role"]),
+            start=DateValue.from_doc(document.get("start")),
+            end=DateValue.from_doc(document.get("end")),
+            sources=sources(document.get("sources")),
+            document=document,
+        )
+
+    @strawberry.field(description="The member: a country or an organisation.")
+    async def member(self, info: GraphQLInfo) -> Entity | None:
+        ref = self.document["member"]
+        return await load_entity(info, ref["kind"], ref["id"])
+
+    @strawberry.field(description="The organisation the member belongs to.")
+    async def organisation(self, info: GraphQLInfo) -> OrganisationType | None:
+        return await load_entity(info, "organisation", self.document["organisation_id"])
+
+
+@strawberry.type(
+    description="A post an official holds or held (an occupancy, in FollowTheMoney's terms): a "
+    "title, the body it is in, the country it serves, dates, and the dates articles attest it."
+)
+class PostHeld:
+    slug: str = strawberry.field(description="Readable, stable id of this post.")
+    title: str = strawberry.field(description="The title, e.g. Ambassador to Belgium.")
+    status: PostStatus = strawberry.field(description="Held, or designated for the future.")
+    start: DateValue | None = strawberry.field(description="When the official took the post.")
+    end: DateValue | None = strawberry.field(description="When the official left the post.")
+    attested: list[DateValue] = strawberry.field(
+        description="Publication dates of articles that state the official holds the post: news "
+        "rarely gives a start date, but shows the post was held then."
+    )
+    sources: list[Source] = strawberry.field(description="Evidence for this post.")
+    document: strawberry.Private[Document]
+
+    @classmethod
+    def from_doc(cls, document: Document) -> PostHeld:
+        return cls(
+            slug=document["_id"],
+            title=document["title"],
+            status=PostStatus(document["status"]),
+            start=DateValue.from_doc(document.get("start")),
+            end=DateValue.from_doc(document.get("end")),
+            attested=[DateValue.from_doc(date) for date in document.get("attested", [])],
+            sources=sources(document.get("sources")),
+            document=document,
+        )
+
+    @strawberry.field(description="Who holds the post.")
+    async def official(self, info: GraphQLInfo) -> OfficialType | None:
+        return await load_entity(info, "official", self.document["official_id"])
+
+    @strawberry.field(description="The body the post is in (a ministry, an embassy, NATO).")
+    async def organisation(self, info: GraphQLInfo) -> OrganisationType | None:
+        return await load_entity(info, "organisation", self.document.get("organisation_id"))
+
+    @strawberry.field(description="The country the post serves, if it is a national post.")
+    async def country(self, info: GraphQLInfo) -> CountryType | None:
+        return await load_entity(info, "country", self.document.get("country_id"))
+
+
+@strawberry.type(
+    description='Participants given as a group, e.g. "30 NATO members": the members of an '
+    "organisation with some roles, resolved as of the meeting's date."
+)
+class GroupParticipant:
+    label: str = strawberry.field(description="How the article names the group.")
+    roles: list[MembershipRole] = strawberry.field(
+        description="Membership roles that put a country in the group."
+    )
+    attended_as: str = strawberry.field(description="The role the group's members attended in.")
+    as_of: DateValue | None = strawberry.field(
+        description="The date membership is resolved on: the meeting's date unless stated."
+    )
+    expected_count: int | None = strawberry.field(
+        description="The group's size as the article states it, checked when the data is loaded."
+    )
+    sources: list[Source] = strawberry.field(description="Evidence that the group took part.")
+    document: strawberry.Private[Document]
+
+    @strawberry.field(description="The organisation whose members form the group.")
+    async def organisation(self, info: GraphQLInfo) -> OrganisationType | None:
+        return await load_entity(info, "organisation", self.document["organisation_id"])
+
+
+@strawberry.type(
+    description="Someone's part in a meeting: an official, a country or an organisation, the role "
+    "it attended in, on whose behalf, and, for members of a group participant, the group."
+)
+class Participation:
+    role: str = strawberry.field(description="Role in the meeting: member, partner, invitee...")
+    sources: list[Source] = strawberry.field(description="Evidence for the participation.")
+    via: GroupParticipant | None = strawberry.field(
+        description="The group this participant attended as part of (null for named participants)."
+    )
+    via_membership: Membership | None = strawberry.field(
+        description="For group members: the membership that placed them in the group that day."
+    )
+    participant_ref: strawberry.Private[Document]
+    meeting_id: strawberry.Private[str]
+    on_behalf_of_ref: strawberry.Private[Document | None]
+
+    @strawberry.field(description="Who took part.")
+    async def participant(self, info: GraphQLInfo) -> Entity | None:
+        return await load_entity(info, self.participant_ref["kind"], self.participant_ref["id"])
+
+    @strawberry.field(description="The meeting.")
+    async def meeting(self, info: GraphQLInfo) -> MeetingType | None:
+        return await load_entity(info, "meeting", self.meeting_id)
+
+    @strawberry.field(description="The country or organisation the participant represented.")
+    async def on_behalf_of(self, info: GraphQLInfo) -> Entity | None:
+        if not self.on_behalf_of_ref:
+            return None
+        return await load_entity(info, self.on_behalf_of_ref["kind"], self.on_behalf_of_ref["id"])
+
+
+@strawberry.type(description="An official someone met, and the meeting where they met.")
+class Encounter:
+    official: OfficialType = strawberry.field(description="The official met.")
+    meeting: MeetingType = strawberry.field(description="Where they met.")
+
+
+@strawberry.type(description="A phrase an article uses to describe something, with its source.")
+class AttestedText:
+    text: str = strawberry.field(description="The article's words.")
+    sources: list[Source] = strawberry.field(description="Where the words appear.")
+
+
+@strawberry.type(
+    description="A decision taken by a body on a date, e.g. the North Atlantic Council accepting "
+    "South Korea's mission to NATO."
+)
+class Decision(DocumentNode, relay.Node):
+    collection = "decisions"
+    slug: str = strawberry.field(description="Readable, stable id.")
+    summary: str = strawberry.field(description="What was decided.")
+    date: DateValue | None = strawberry.field(description="When it was decided.")
+    sources: list[Source] = strawberry.field(description="Evidence for the decision.")
+    document: strawberry.Private[Document]
+
+    @classmethod
+    def from_doc(cls, document: Document) -> Decision:
+        return cls(
+            slug=document["_id"],
+            summary=document["summary"],
+            date=DateValue.from_doc(document.get("date")),
+            sources=sources(document.get("sources")),
+            document=document,
+        )
+
+    @strawberry.field(description="The body that decided.")
+    async def decided_by(self, info: GraphQLInfo) -> OrganisationType | None:
+        return await load_entity(info, "organisation", self.document.get("body_id"))
+
+    @strawberry.field(description="What the decision is about: countries, organisations...")
+    async def subjects(self, info: GraphQLInfo) -> list[Entity]:
+        return await load_entities(info, self.document.get("subjects", []))

@@ -1,0 +1,240 @@
+"""The shape of every seed file, as pydantic models: unknown fields and wrong types are errors.
+
+Reference files (`seeds/reference/*.yaml`) back each entry with a `source` URL; article facts files
+back each entry with `quote`s from the article. The same entry models serve both; the builder checks
+that each entry carries the evidence its file kind requires.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+Slug = str  # a stable, readable id: lower-case words joined by hyphens (ISO codes for countries)
+Ref = str  # an id, a name or an alias of an entity, resolved by the builder
+Quotes = str | list[str]
+
+MembershipRole = Literal["member", "partner", "applicant", "invitee", "observer"]
+OrganisationKind = Literal[
+    "alliance",
+    "council",
+    "partnership",
+    "government",
+    "ministry",
+    "office",
+    "agency",
+    "embassy",
+    "mission",
+    "other",
+]
+MeetingKind = Literal[
+    "summit", "council_meeting", "ministerial", "bilateral", "multilateral", "conference", "other"
+]
+PostStatus = Literal["held", "designated"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DatePhrase(Strict):
+    """A date as the article words it; `phrase` must appear in the article text."""
+
+    phrase: str = Field(min_length=1)
+
+
+DateInput = str | DatePhrase  # "2022-06-29" (researched) or {phrase: "on Monday"} (from the text)
+
+
+class Evidence(Strict):
+    """Where an entry's facts come from: a reference URL, or quotes from the article."""
+
+    source: HttpUrl | None = None
+    quote: Quotes | None = None
+    note: str | None = None
+
+
+class Location(Strict):
+    name: str | None = None
+    city: str | None = None
+    country: Ref | None = None
+
+
+# --- reference-only files -------------------------------------------------------------------
+
+
+class CountryRecord(Strict):
+    """One ISO 3166-1 country, as generated from pycountry."""
+
+    code: str = Field(pattern=r"^[A-Z]{2}$")
+    alpha3: str = Field(pattern=r"^[A-Z]{3}$")
+    numeric: str = Field(pattern=r"^\d{3}$")
+    name: str
+    iso_name: str
+    official_name: str | None = None
+
+
+class CountriesFile(Strict):
+    source: HttpUrl
+    countries: list[CountryRecord]
+
+
+class CountryNames(Evidence):
+    """Curated names of a country: what news calls it, its people, and its capital."""
+
+    code: str = Field(pattern=r"^[A-Z]{2}$")
+    name: str | None = None
+    official_name: str | None = None
+    aliases: list[str] = []
+    demonyms: list[str] = []
+    capital: str | None = None
+    metonyms: list[str] = []
+    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
+
+
+class CountryNamesFile(Strict):
+    source: HttpUrl | None = None
+    countries: list[CountryNames]
+
+
+# --- entities ---------------------------------------------------------------------------------
+
+
+class OrganisationEntry(Evidence):
+    id: Slug = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    name: str
+    acronym: str | None = None
+    aliases: list[str] = []
+    kind: OrganisationKind | None = None
+    parent: Ref | None = None
+    country: Ref | None = None
+    accredited_to: Ref | None = None
+    hosted_by: Ref | None = None
+    founded: DateInput | None = None
+    headquarters: Location | None = None
+    description: str | None = None
+    described_as: list[str] = []
+    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
+
+
+class OfficialEntry(Evidence):
+    id: Slug = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    name: str
+    aliases: list[str] = []
+    honorific: str | None = None
+    country: Ref | None = None
+    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
+
+
+class GroupEntry(Evidence):
+    """Participants given as a group: the members of an organisation with some roles, resolved as
+    of the meeting's date (or `as_of`) when the graph is queried."""
+
+    label: str
+    organisation: Ref
+    roles: list[MembershipRole] = ["member"]
+    attended_as: str = "member"
+    as_of: DateInput | None = None
+    expected_count: int | None = Field(default=None, ge=0)
+
+
+class MeetingEntry(Evidence):
+    id: Slug = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    name: str
+    aliases: list[str] = []
+    kind: MeetingKind | None = None
+    organiser: Ref | None = None
+    parent: Ref | None = None
+    date: DateInput | None = None
+    end_date: DateInput | None = None
+    location: Location | None = None
+    groups: list[GroupEntry] = []
+
+
+# --- relations --------------------------------------------------------------------------------
+
+
+class ParticipationEntry(Evidence):
+    meeting: Ref
+    participant: Ref | None = None
+    participants: list[Ref] = []
+    role: str = Field(default="participant", pattern=r"^[a-z][a-z ]*$")
+    on_behalf_of: Ref | None = None
+
+    @model_validator(mode="after")
+    def _one_participant_field(self) -> ParticipationEntry:
+        if (self.participant is None) == (not self.participants):
+            raise ValueError("give exactly one of `participant` or `participants`")
+        return self
+
+
+class PostEntry(Evidence):
+    id: Slug | None = Field(default=None, pattern=r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
+    official: Ref
+    title: str
+    organisation: Ref | None = None
+    country: Ref | None = None
+    status: PostStatus = "held"
+    start: DateInput | None = None
+    end: DateInput | None = None
+
+
+class MembershipEntry(Evidence):
+    id: Slug | None = Field(default=None, pattern=r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
+    organisation: Ref
+    member: Ref | None = None
+    members: list[Ref] = []
+    role: MembershipRole
+    start: DateInput | None = None
+    end: DateInput | None = None
+
+    @model_validator(mode="after")
+    def _one_member_field(self) -> MembershipEntry:
+        if (self.member is None) == (not self.members):
+            raise ValueError("give exactly one of `member` or `members`")
+        return self
+
+
+class DecisionEntry(Evidence):
+    id: Slug = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    body: Ref
+    date: DateInput | None = None
+    summary: str
+    subjects: list[Ref] = []
+
+
+class EntitiesAndRelations(Strict):
+    """What a reference file or an article's facts file may declare."""
+
+    source: HttpUrl | None = None
+    organisations: list[OrganisationEntry] = []
+    officials: list[OfficialEntry] = []
+    meetings: list[MeetingEntry] = []
+    participations: list[ParticipationEntry] = []
+    posts: list[PostEntry] = []
+    memberships: list[MembershipEntry] = []
+    decisions: list[DecisionEntry] = []
+
+
+# --- articles ---------------------------------------------------------------------------------
+
+
+class Published(Strict):
+    date: str
+    inferred: bool = False
+    note: str | None = None
+
+
+class ArticleMeta(Strict):
+    """article.yaml: what the article is and where it was published."""
+
+    id: Slug = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    title: str
+    title_is_editorial: bool = False
+    url: HttpUrl
+    publisher: str
+    authors: list[str] = []
+    language: str = "en"
+    published: Published
+    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
