@@ -207,6 +207,11 @@ class EmbeddedClient:
     def get_database(self, name: str) -> EmbeddedDatabase:
         return EmbeddedDatabase(self, self._client.get_database(name))
 
+    async def drop_database(self, name: str) -> None:
+        self.check_available()
+        self.commands.record("dropDatabase")
+        self._client.drop_database(name)
+
     def check_available(self) -> None:
         if self.outage is not None:
             raise self.outage

@@ -88,6 +88,10 @@ class Store:
         except PyMongoError as error:
             raise DatabaseUnavailable(f"Could not create indexes: {error}") from error
 
+    async def drop_database(self) -> None:
+        """Delete the whole database (tests use a throwaway database per run)."""
+        await self.client.drop_database(self.db.name)
+
     async def close(self) -> None:
         await self.client.close()
 

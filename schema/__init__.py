@@ -16,14 +16,22 @@ from schema.query import Query
 from schema.relations import Decision
 
 
+class DiplographSchema(Schema):
+    """Strawberry's schema, minus its logging of every error: `ErrorPolicy` logs the unexpected
+    ones in full, with the request id; expected errors (bad input, not found) are not log noise."""
+
+    def process_errors(self, errors, execution_context=None) -> None:  # noqa: ANN001
+        return None
+
+
 def build_schema(settings: Settings | None = None) -> Schema:
     """The schema with its extensions; caches are bounded so that memory stays flat."""
-    return Schema(
+    return DiplographSchema(
         query=Query,
         types=[Country, Official, Organisation, Meeting, Article, Decision],
         extensions=[
             ErrorPolicy,
-            ParserCache(maxsize=1000),
-            ValidationCache(maxsize=1000),
+            lambda: ParserCache(maxsize=1000),
+            lambda: ValidationCache(maxsize=1000),
         ],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 from enum import Enum
@@ -17,6 +18,7 @@ from api.timeline import in_force
 from schema.article import Article
 from schema.common import (
     KIND_TYPES,
+    MAX_PAGE_SIZE,
     Connection,
     DocumentNode,
     GraphQLInfo,
@@ -161,6 +163,12 @@ async def _connection(
     return Connection.of_page(items, slice_.offset, found.total)
 
 
+async def _node_or_none(info: GraphQLInfo, global_id: relay.GlobalID) -> relay.Node | None:
+    if not any(type_name == global_id.type_name for _m, type_name, _c in KIND_TYPES.values()):
+        return None
+    return await global_id.resolve_node(info, required=False)
+
+
 def _parse_node_ref(value: str) -> tuple[str, str]:
     """A global id, or a readable id (a country code or a slug), as (kind, id)."""
     try:
@@ -187,8 +195,23 @@ async def _resolve_endpoint(info: GraphQLInfo, value: str, argument: str) -> tup
 
 @strawberry.type(description="diplograph's entry points. Every answer can show its sources.")
 class Query:
-    node: relay.Node | None = relay.node(description="Any object by its global id.")
-    nodes: list[relay.Node | None] = relay.node(description="Objects by their global ids.")
+    @strawberry.field(description="Any object by its global id (null when nothing has it).")
+    async def node(
+        self,
+        info: GraphQLInfo,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="A global id.")],
+    ) -> relay.Node | None:
+        return await _node_or_none(info, id)
+
+    @strawberry.field(description="Objects by their global ids, in order (null where unknown).")
+    async def nodes(
+        self,
+        info: GraphQLInfo,
+        ids: Annotated[list[relay.GlobalID], strawberry.argument(description="Global ids.")],
+    ) -> list[relay.Node | None]:
+        if len(ids) > MAX_PAGE_SIZE:
+            raise BadInput(f"`ids` takes at most {MAX_PAGE_SIZE} ids; got {len(ids)}.")
+        return list(await asyncio.gather(*(_node_or_none(info, gid) for gid in ids)))
 
     @strawberry.field(
         description="Find countries, officials, organisations and meetings by name, alias, "
