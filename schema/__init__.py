@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import ParserCache, ValidationCache
 
@@ -20,7 +23,7 @@ class DiplographSchema(Schema):
     """Strawberry's schema, minus its logging of every error: `ErrorPolicy` logs the unexpected
     ones in full, with the request id; expected errors (bad input, not found) are not log noise."""
 
-    def process_errors(self, errors, execution_context=None) -> None:  # noqa: ANN001
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         return None
 
 
