@@ -169,6 +169,32 @@ def window(
     return Window(begin, max(0, end - begin))
 
 
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description=f"Return the first N items (default {DEFAULT_PAGE_SIZE}, "
+        f"at most {MAX_PAGE_SIZE})."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="Return the items after this cursor (an endCursor)."),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(description=f"Return the last N items (at most {MAX_PAGE_SIZE})."),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(description="Return the items before this cursor (a startCursor)."),
+]
+AsOf = Annotated[
+    dt.date | None,
+    strawberry.argument(description="Only what was in force on this day (YYYY-MM-DD)."),
+]
+Slug = Annotated[str, strawberry.argument(description="The readable id (slug), e.g. kim-gunn.")]
+
+
 @strawberry.type(description="An item of a list, with the cursor that points at it.")
 class Edge(Generic[T]):
     cursor: str = strawberry.field(description="Pass as `after` or `before` to page from here.")

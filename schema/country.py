@@ -9,6 +9,7 @@ import strawberry
 
 from api.timeline import in_force
 from schema.common import (
+    AsOf,
     Document,
     DocumentNode,
     Entity,
@@ -82,6 +83,15 @@ async def attendance_via_groups(
     return attended
 
 
+OrganisationFilter = Annotated[
+    str | None,
+    strawberry.argument(description="Only memberships of this organisation (its slug, e.g. nato)."),
+]
+RoleFilter = Annotated[
+    MembershipRole | None, strawberry.argument(description="Only memberships with this role.")
+]
+
+
 @strawberry.type(
     description="A country (ISO 3166-1), with the names news uses for it: aliases, demonyms, and "
     'its capital as a metonym ("Seoul" for the South Korean government).'
@@ -129,9 +139,17 @@ class Country(DocumentNode, Entity):
     async def memberships(
         self,
         info: GraphQLInfo,
-        as_of: dt.date | None = None,
-        organisation: str | None = None,
-        role: MembershipRole | None = None,
+        as_of: AsOf = None,
+        organisation: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only memberships of this organisation (its slug, e.g. nato)."
+            ),
+        ] = None,
+        role: Annotated[
+            MembershipRole | None,
+            strawberry.argument(description="Only memberships with this role."),
+        ] = None,
     ) -> list[Membership]:
         documents = await loaders(info).by_field("memberships", "member.id").load(self.code)
         if organisation is not None:
@@ -147,7 +165,7 @@ class Country(DocumentNode, Entity):
         description="Posts that serve this country (president, ambassadors...). With `asOf`, "
         "only those held that day."
     )
-    async def posts(self, info: GraphQLInfo, as_of: dt.date | None = None) -> list[PostHeld]:
+    async def posts(self, info: GraphQLInfo, as_of: AsOf = None) -> list[PostHeld]:
         documents = await loaders(info).by_field("posts", "country_id").load(self.code)
         return posts_in_force(documents, as_of)
 

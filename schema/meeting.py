@@ -9,12 +9,16 @@ import strawberry
 
 from api.timeline import in_force
 from schema.common import (
+    After,
+    Before,
     Connection,
     DateValue,
     Document,
     DocumentNode,
     Entity,
+    First,
     GraphQLInfo,
+    Last,
     Location,
     Source,
     load_entities,
@@ -47,6 +51,14 @@ class ParticipantKind(Enum):
     OFFICIAL = "official"
     COUNTRY = "country"
     ORGANISATION = "organisation"
+
+
+KindFilter = Annotated[
+    ParticipantKind | None, strawberry.argument(description="Only participants of this kind.")
+]
+RoleFilter = Annotated[
+    str | None, strawberry.argument(description="Only participants in this role, e.g. invitee.")
+]
 
 
 def group_of(group: Document, meeting: Document) -> GroupParticipant:
@@ -170,12 +182,18 @@ class Meeting(DocumentNode, Entity):
     async def participants(
         self,
         info: GraphQLInfo,
-        kind: ParticipantKind | None = None,
-        role: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        kind: Annotated[
+            ParticipantKind | None,
+            strawberry.argument(description="Only participants of this kind."),
+        ] = None,
+        role: Annotated[
+            str | None,
+            strawberry.argument(description="Only participants in this role, e.g. invitee."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Participation]:
         found = await participations_of(info, self.document)
         if kind is not None:

@@ -9,6 +9,7 @@ import strawberry
 
 from api.timeline import in_force
 from schema.common import (
+    AsOf,
     Document,
     DocumentNode,
     Entity,
@@ -32,6 +33,11 @@ def posts_in_force(documents: list[Document], as_of: dt.date | None) -> list[Pos
     chosen = [d for d in documents if day is None or (d["status"] == "held" and in_force(d, day))]
     chosen.sort(key=lambda d: ((d.get("start") or {}).get("earliest") or "9999", d["_id"]))
     return [PostHeld.from_doc(document) for document in chosen]
+
+
+StatusFilter = Annotated[
+    PostStatus | None, strawberry.argument(description="Only posts with this status.")
+]
 
 
 @strawberry.type(description="A person who holds or held a public post.")
@@ -69,8 +75,10 @@ class Official(DocumentNode, Entity):
     async def posts(
         self,
         info: GraphQLInfo,
-        as_of: dt.date | None = None,
-        status: PostStatus | None = None,
+        as_of: AsOf = None,
+        status: Annotated[
+            PostStatus | None, strawberry.argument(description="Only posts with this status.")
+        ] = None,
     ) -> list[PostHeld]:
         documents = await loaders(info).by_field("posts", "official_id").load(self.slug)
         if status is not None:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
 from schema.common import (
+    After,
+    AsOf,
+    Before,
     Connection,
     DateValue,
     Document,
     DocumentNode,
     Entity,
+    First,
     GraphQLInfo,
+    Last,
     Location,
     Source,
     load_entity,
@@ -31,6 +36,13 @@ from schema.relations import (
     Participation,
     PostHeld,
 )
+
+MemberRoleFilter = Annotated[
+    MembershipRole | None, strawberry.argument(description="Only members with this role.")
+]
+RoleFilter = Annotated[
+    MembershipRole | None, strawberry.argument(description="Only memberships with this role.")
+]
 
 
 @strawberry.enum(description="What kind of organisation it is.")
@@ -95,12 +107,14 @@ class Organisation(DocumentNode, Entity):
     async def members(
         self,
         info: GraphQLInfo,
-        role: MembershipRole | None = None,
-        as_of: dt.date | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        role: Annotated[
+            MembershipRole | None, strawberry.argument(description="Only members with this role.")
+        ] = None,
+        as_of: AsOf = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Membership]:
         documents = await loaders(info).by_field("memberships", "organisation_id").load(self.slug)
         chosen = memberships_in_force(documents, as_of, role)
@@ -108,7 +122,13 @@ class Organisation(DocumentNode, Entity):
 
     @strawberry.field(description="Organisations this one belongs to or partners with.")
     async def memberships(
-        self, info: GraphQLInfo, as_of: dt.date | None = None, role: MembershipRole | None = None
+        self,
+        info: GraphQLInfo,
+        as_of: AsOf = None,
+        role: Annotated[
+            MembershipRole | None,
+            strawberry.argument(description="Only memberships with this role."),
+        ] = None,
     ) -> list[Membership]:
         documents = await loaders(info).by_field("memberships", "member.id").load(self.slug)
         return memberships_in_force(documents, as_of, role)
@@ -138,7 +158,7 @@ class Organisation(DocumentNode, Entity):
         description="Posts in this organisation (Secretary General, ambassadors...). With `asOf`, "
         "only those held that day."
     )
-    async def posts(self, info: GraphQLInfo, as_of: dt.date | None = None) -> list[PostHeld]:
+    async def posts(self, info: GraphQLInfo, as_of: AsOf = None) -> list[PostHeld]:
         documents = await loaders(info).by_field("posts", "organisation_id").load(self.slug)
         return posts_in_force(documents, as_of)
 

@@ -14,15 +14,8 @@ from enum import Enum
 import strawberry
 
 from api.errors import BadInput
-from schema.common import (
-    Document,
-    Entity,
-    GraphQLInfo,
-    Source,
-    load_entities,
-    loaders,
-    sources,
-)
+from api.repository import graph
+from schema.common import Document, Entity, GraphQLInfo, Source, load_entities, sources
 
 MAX_HOPS = 4
 MAX_PATHS = 20
@@ -83,212 +76,143 @@ def _ref(document: Document) -> Node:
     return (document["kind"], document["id"])
 
 
-async def _neighbours(
-    info: GraphQLInfo, frontier: list[Node]
-) -> dict[Node, list[tuple[Node, Link]]]:
-    """Every node one relation away from each frontier node, with the relation."""
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for kind, identifier in frontier:
-        by_kind[kind].append(identifier)
-    found: dict[Node, list[tuple[Node, Link]]] = defaultdict(list)
-    load = loaders(info)
-
-    def link(a: Node, b: Node, kind: RelationKind, label: str, role: str | None, doc: Document):
-        found[a].append((b, Link(kind, label, role, tuple(doc.get("sources", [])))))
-
-    officials = by_kind.get("official", [])
-    countries = by_kind.get("country", [])
-    organisations = by_kind.get("organisation", [])
-    meetings = by_kind.get("meeting", [])
-    members = countries + organisations
-    participants = officials + countries + organisations
-
-    for identifier, posts in zip(
-        officials, await load.by_field("posts", "official_id").load_many(officials), strict=True
-    ):
-        for post in posts:
-            if post.get("organisation_id"):
-                link(
-                    ("official", identifier),
-                    ("organisation", post["organisation_id"]),
+def _links(
+    collection: str, document: Document
+) -> list[tuple[Node, Node, RelationKind, str, str, str | None]]:
+    """The undirected links a document makes: (a, b, kind, label a→b, label b→a, role)."""
+    if collection == "posts":
+        official = ("official", document["official_id"])
+        links = []
+        if document.get("organisation_id"):
+            links.append(
+                (
+                    official,
+                    ("organisation", document["organisation_id"]),
                     RelationKind.POST,
                     "holds post in",
-                    post["title"],
-                    post,
+                    "has post held by",
+                    document["title"],
                 )
-            if post.get("country_id"):
-                link(
-                    ("official", identifier),
-                    ("country", post["country_id"]),
+            )
+        if document.get("country_id"):
+            links.append(
+                (
+                    official,
+                    ("country", document["country_id"]),
                     RelationKind.POST,
                     "holds post for",
-                    post["title"],
-                    post,
-                )
-    for field, kind in (("organisation_id", "organisation"), ("country_id", "country")):
-        keys = organisations if kind == "organisation" else countries
-        for identifier, posts in zip(
-            keys, await load.by_field("posts", field).load_many(keys), strict=True
-        ):
-            for post in posts:
-                link(
-                    (kind, identifier),
-                    ("official", post["official_id"]),
-                    RelationKind.POST,
                     "has post held by",
-                    post["title"],
-                    post,
+                    document["title"],
                 )
-    for memberships in await load.by_field("memberships", "member.id").load_many(members):
-        for membership in memberships:
-            link(
-                _ref(membership["member"]),
-                ("organisation", membership["organisation_id"]),
-                RelationKind.MEMBERSHIP,
-                f"is a {membership['role']} of",
-                membership["role"],
-                membership,
             )
-    for identifier, memberships in zip(
-        organisations,
-        await load.by_field("memberships", "organisation_id").load_many(organisations),
-        strict=True,
-    ):
-        for membership in memberships:
-            link(
-                ("organisation", identifier),
-                _ref(membership["member"]),
+        return links
+    if collection == "memberships":
+        role = document["role"]
+        return [
+            (
+                _ref(document["member"]),
+                ("organisation", document["organisation_id"]),
                 RelationKind.MEMBERSHIP,
-                f"has as {membership['role']}",
-                membership["role"],
-                membership,
+                f"is a {role} of",
+                f"has as {role}",
+                role,
             )
-    for attended in await load.by_field("participations", "participant.id").load_many(participants):
-        for participation in attended:
-            link(
-                _ref(participation["participant"]),
-                ("meeting", participation["meeting_id"]),
+        ]
+    if collection == "participations":
+        return [
+            (
+                _ref(document["participant"]),
+                ("meeting", document["meeting_id"]),
                 RelationKind.PARTICIPATION,
                 "attended",
-                participation["role"],
-                participation,
-            )
-    for identifier, attendees in zip(
-        meetings,
-        await load.by_field("participations", "meeting_id").load_many(meetings),
-        strict=True,
-    ):
-        for participation in attendees:
-            link(
-                ("meeting", identifier),
-                _ref(participation["participant"]),
-                RelationKind.PARTICIPATION,
                 "was attended by",
-                participation["role"],
-                participation,
+                document["role"],
             )
-    for identifier, children in zip(
-        organisations,
-        await load.by_field("organisations", "parent_id").load_many(organisations),
-        strict=True,
-    ):
-        for child in children:
-            link(
-                ("organisation", identifier),
-                ("organisation", child["_id"]),
-                RelationKind.PART_OF,
-                "contains",
-                None,
-                child,
-            )
-    for identifier, bodies in zip(
-        countries,
-        await load.by_field("organisations", "country_id").load_many(countries),
-        strict=True,
-    ):
-        for body in bodies:
-            link(
-                ("country", identifier),
-                ("organisation", body["_id"]),
-                RelationKind.BODY_OF,
-                "has as a body",
-                None,
-                body,
-            )
-    for field, kind, label in (
-        ("organiser_id", RelationKind.ORGANISER, "convened"),
-        (
-            "group_participants.organisation_id",
-            RelationKind.GROUP_PARTICIPATION,
-            "took part as a group in",
-        ),
-    ):
-        for identifier, convened in zip(
-            organisations,
-            await load.by_field("meetings", field).load_many(organisations),
-            strict=True,
-        ):
-            for meeting in convened:
-                link(
-                    ("organisation", identifier),
-                    ("meeting", meeting["_id"]),
-                    kind,
-                    label,
+        ]
+    if collection == "organisations":
+        node = ("organisation", document["_id"])
+        links = []
+        if document.get("parent_id"):
+            links.append(
+                (
+                    node,
+                    ("organisation", document["parent_id"]),
+                    RelationKind.PART_OF,
+                    "is part of",
+                    "contains",
                     None,
-                    meeting,
                 )
-    for identifier, side in zip(
-        meetings, await load.by_field("meetings", "parent_id").load_many(meetings), strict=True
-    ):
-        for child in side:
-            link(
-                ("meeting", identifier),
-                ("meeting", child["_id"]),
-                RelationKind.SIDE_MEETING,
-                "had on its sidelines",
-                None,
-                child,
             )
-
-    # Links stored on the frontier documents themselves: parents, countries, organisers, groups.
-    for kind, collection in (("organisation", "organisations"), ("meeting", "meetings")):
-        identifiers = by_kind.get(kind, [])
-        for document in await load.by_id(collection).load_many(identifiers):
-            if not document:
-                continue
-            node = (kind, document["_id"])
-            if document.get("parent_id"):
-                relation = (
-                    RelationKind.PART_OF if kind == "organisation" else RelationKind.SIDE_MEETING
-                )
-                link(node, (kind, document["parent_id"]), relation, "is part of", None, document)
-            if document.get("country_id"):
-                link(
+        if document.get("country_id"):
+            links.append(
+                (
                     node,
                     ("country", document["country_id"]),
                     RelationKind.BODY_OF,
                     "is a body of",
+                    "has as a body",
                     None,
-                    document,
                 )
-            if document.get("organiser_id"):
-                link(
-                    node,
-                    ("organisation", document["organiser_id"]),
-                    RelationKind.ORGANISER,
-                    "was convened by",
-                    None,
-                    document,
-                )
-            for group in document.get("group_participants", []):
-                link(
-                    node,
-                    ("organisation", group["organisation_id"]),
-                    RelationKind.GROUP_PARTICIPATION,
-                    "was attended by members of",
-                    group["label"],
-                    group,
-                )
+            )
+        return links
+    node = ("meeting", document["_id"])
+    links = []
+    if document.get("parent_id"):
+        links.append(
+            (
+                node,
+                ("meeting", document["parent_id"]),
+                RelationKind.SIDE_MEETING,
+                "was held on the sidelines of",
+                "had on its sidelines",
+                None,
+            )
+        )
+    if document.get("organiser_id"):
+        links.append(
+            (
+                node,
+                ("organisation", document["organiser_id"]),
+                RelationKind.ORGANISER,
+                "was convened by",
+                "convened",
+                None,
+            )
+        )
+    for group in document.get("group_participants", []):
+        links.append(
+            (
+                node,
+                ("organisation", group["organisation_id"]),
+                RelationKind.GROUP_PARTICIPATION,
+                "was attended by members of",
+                "had members attend as a group",
+                group["label"],
+            )
+        )
+    return links
+
+
+async def _neighbours(
+    info: GraphQLInfo, frontier: list[Node]
+) -> dict[Node, list[tuple[Node, Link]]]:
+    """Every node one relation away from each frontier node, with the relation (a fixed number
+    of queries per level)."""
+    wanted = set(frontier)
+    found: dict[Node, list[tuple[Node, Link]]] = defaultdict(list)
+    documents = await graph.documents_linking(info.context.store, sorted({i for _k, i in frontier}))
+    for collection, items in documents.items():
+        for document in items:
+            for a, b, kind, forward, backward, role in _links(collection, document):
+                evidence = document.get("sources", [])
+                if kind is RelationKind.GROUP_PARTICIPATION:
+                    # A group's evidence is its own quote, not the meeting's.
+                    group = next(g for g in document["group_participants"] if g["label"] == role)
+                    evidence = group.get("sources", [])
+                if a in wanted:
+                    found[a].append((b, Link(kind, forward, role, tuple(evidence))))
+                if b in wanted:
+                    found[b].append((a, Link(kind, backward, role, tuple(evidence))))
     return found
 
 

@@ -19,9 +19,14 @@ from schema.article import Article
 from schema.common import (
     KIND_TYPES,
     MAX_PAGE_SIZE,
+    After,
+    Before,
     Connection,
     DocumentNode,
+    First,
     GraphQLInfo,
+    Last,
+    Slug,
     as_of_key,
     loaders,
     window,
@@ -33,6 +38,19 @@ from schema.organisation import Organisation, OrganisationKind
 from schema.paths import MAX_HOPS, Path, shortest_paths
 from schema.relations import Decision, MembershipRole
 from schema.search import EntityType, SearchResult, search_entities
+
+SearchText = Annotated[
+    str,
+    strawberry.argument(description="Words to find: a name, alias, acronym, demonym or capital."),
+]
+SearchTypes = Annotated[
+    list[EntityType] | None,
+    strawberry.argument(description="Only these kinds of entity (default: all)."),
+]
+SearchFirst = Annotated[int, strawberry.argument(description="How many results (1 to 50).")]
+CountryCode = Annotated[str, strawberry.argument(description="ISO 3166-1 alpha-2 or alpha-3 code.")]
+FILTERS = strawberry.argument(description="Filters; all given must match.")
+ORDER = strawberry.argument(description="The order of the list.")
 
 
 @strawberry.enum(description="Orderings of a list of countries.")
@@ -221,16 +239,30 @@ class Query:
     async def search(
         self,
         info: GraphQLInfo,
-        query: str,
-        types: list[EntityType] | None = None,
-        first: int = 10,
+        query: Annotated[
+            str,
+            strawberry.argument(
+                description="Words to look for: a name, alias, acronym, demonym or capital."
+            ),
+        ],
+        types: Annotated[
+            list[EntityType] | None,
+            strawberry.argument(description="Only these kinds of entity (default: all)."),
+        ] = None,
+        first: SearchFirst = 10,
     ) -> list[SearchResult]:
         return await search_entities(info, query, types, first)
 
     @strawberry.field(
         description="A country by ISO 3166-1 alpha-2 or alpha-3 code, e.g. KR or KOR."
     )
-    async def country(self, info: GraphQLInfo, code: str) -> Country | None:
+    async def country(
+        self,
+        info: GraphQLInfo,
+        code: Annotated[
+            str, strawberry.argument(description="ISO 3166-1 alpha-2 or alpha-3 code.")
+        ],
+    ) -> Country | None:
         code = code.strip().upper()
         if len(code) == 2:
             document = await loaders(info).by_id("countries").load(code)
@@ -245,12 +277,16 @@ class Query:
     async def countries(
         self,
         info: GraphQLInfo,
-        where: CountryWhere | None = None,
-        order_by: CountryOrder = CountryOrder.CODE,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        where: Annotated[
+            CountryWhere | None, strawberry.argument(description="Filters; all given must match.")
+        ] = None,
+        order_by: Annotated[
+            CountryOrder, strawberry.argument(description="The order of the list.")
+        ] = CountryOrder.CODE,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Country]:
         filter: dict[str, Any] = {}
         if where:
@@ -272,19 +308,23 @@ class Query:
         return await _connection(info, Country, filter, order_by, first, after, last, before)
 
     @strawberry.field(description="An official by slug, e.g. kim-gunn.")
-    async def official(self, info: GraphQLInfo, id: str) -> Official | None:
+    async def official(self, info: GraphQLInfo, id: Slug) -> Official | None:
         return (await Official.resolve_nodes(info=info, node_ids=[id], required=True))[0]
 
     @strawberry.field(description="Officials, filtered and ordered.")
     async def officials(
         self,
         info: GraphQLInfo,
-        where: OfficialWhere | None = None,
-        order_by: NameOrder = NameOrder.NAME,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        where: Annotated[
+            OfficialWhere | None, strawberry.argument(description="Filters; all given must match.")
+        ] = None,
+        order_by: Annotated[
+            NameOrder, strawberry.argument(description="The order of the list.")
+        ] = NameOrder.NAME,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Official]:
         filter: dict[str, Any] = {}
         if where:
@@ -294,19 +334,24 @@ class Query:
         return await _connection(info, Official, filter, order_by, first, after, last, before)
 
     @strawberry.field(description="An organisation by slug, e.g. nato or nato-nac.")
-    async def organisation(self, info: GraphQLInfo, id: str) -> Organisation | None:
+    async def organisation(self, info: GraphQLInfo, id: Slug) -> Organisation | None:
         return (await Organisation.resolve_nodes(info=info, node_ids=[id], required=True))[0]
 
     @strawberry.field(description="Organisations, filtered and ordered.")
     async def organisations(
         self,
         info: GraphQLInfo,
-        where: OrganisationWhere | None = None,
-        order_by: NameOrder = NameOrder.NAME,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        where: Annotated[
+            OrganisationWhere | None,
+            strawberry.argument(description="Filters; all given must match."),
+        ] = None,
+        order_by: Annotated[
+            NameOrder, strawberry.argument(description="The order of the list.")
+        ] = NameOrder.NAME,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Organisation]:
         filter: dict[str, Any] = {}
         if where:
@@ -320,19 +365,23 @@ class Query:
         return await _connection(info, Organisation, filter, order_by, first, after, last, before)
 
     @strawberry.field(description="A meeting by slug, e.g. nac-plus-4-2022-09-27.")
-    async def meeting(self, info: GraphQLInfo, id: str) -> Meeting | None:
+    async def meeting(self, info: GraphQLInfo, id: Slug) -> Meeting | None:
         return (await Meeting.resolve_nodes(info=info, node_ids=[id], required=True))[0]
 
     @strawberry.field(description="Meetings, filtered and ordered (by date by default).")
     async def meetings(
         self,
         info: GraphQLInfo,
-        where: MeetingWhere | None = None,
-        order_by: MeetingOrder = MeetingOrder.DATE,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        where: Annotated[
+            MeetingWhere | None, strawberry.argument(description="Filters; all given must match.")
+        ] = None,
+        order_by: Annotated[
+            MeetingOrder, strawberry.argument(description="The order of the list.")
+        ] = MeetingOrder.DATE,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Meeting]:
         filter: dict[str, Any] = {}
         if where:
@@ -345,19 +394,23 @@ class Query:
         return await _connection(info, Meeting, filter, order_by, first, after, last, before)
 
     @strawberry.field(description="An article by slug.")
-    async def article(self, info: GraphQLInfo, id: str) -> Article | None:
+    async def article(self, info: GraphQLInfo, id: Slug) -> Article | None:
         return (await Article.resolve_nodes(info=info, node_ids=[id], required=True))[0]
 
     @strawberry.field(description="Articles, filtered and ordered (newest first by default).")
     async def articles(
         self,
         info: GraphQLInfo,
-        where: ArticleWhere | None = None,
-        order_by: ArticleOrder = ArticleOrder.PUBLISHED_DESC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        where: Annotated[
+            ArticleWhere | None, strawberry.argument(description="Filters; all given must match.")
+        ] = None,
+        order_by: Annotated[
+            ArticleOrder, strawberry.argument(description="The order of the list.")
+        ] = ArticleOrder.PUBLISHED_DESC,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Article]:
         filter: dict[str, Any] = {}
         if where:
@@ -367,7 +420,7 @@ class Query:
         return await _connection(info, Article, filter, order_by, first, after, last, before)
 
     @strawberry.field(description="A decision by slug, e.g. nac-2022-09-26-kr-mission.")
-    async def decision(self, info: GraphQLInfo, id: str) -> Decision | None:
+    async def decision(self, info: GraphQLInfo, id: Slug) -> Decision | None:
         return (await Decision.resolve_nodes(info=info, node_ids=[id], required=True))[0]
 
     @strawberry.field(

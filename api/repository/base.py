@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pymongo.errors import PyMongoError
+from pymongo.errors import ConnectionFailure, PyMongoError
 
 from api.errors import DatabaseUnavailable
 from api.store import Store
@@ -23,8 +23,11 @@ class Page:
     total: int
 
 
-def _unavailable(error: PyMongoError) -> DatabaseUnavailable:
-    return DatabaseUnavailable(f"The database is unavailable: {type(error).__name__}")
+def _unavailable(error: PyMongoError) -> Exception:
+    """Connection trouble becomes DatabaseUnavailable; anything else is a bug, raised as is."""
+    if isinstance(error, ConnectionFailure):
+        return DatabaseUnavailable(f"The database is unavailable: {type(error).__name__}")
+    return error
 
 
 async def find_many(
@@ -38,8 +41,12 @@ async def find_many(
 ) -> list[Document]:
     """All documents matching `filter` (at most `limit` when it is set)."""
     try:
+        # A copy: mongomock adds `_id` to the projection it is given (poisoning a shared one).
         cursor = store[collection].find(
-            dict(filter), projection, max_time_ms=store.timeout_ms, limit=limit
+            dict(filter),
+            dict(projection) if projection else None,
+            max_time_ms=store.timeout_ms,
+            limit=limit,
         )
         if sort:
             cursor = cursor.sort(list(sort))

@@ -115,3 +115,23 @@ async def memberships_of(
     if roles:
         filter["role"] = {"$in": roles}
     return await find_many(store, "memberships", filter)
+
+
+# For each collection, the fields that hold the ids of the entities its documents link.
+LINK_FIELDS = {
+    "posts": ("official_id", "organisation_id", "country_id"),
+    "memberships": ("member.id", "organisation_id"),
+    "participations": ("participant.id", "meeting_id"),
+    "organisations": ("_id", "parent_id", "country_id"),
+    "meetings": ("_id", "parent_id", "organiser_id", "group_participants.organisation_id"),
+}
+
+
+async def documents_linking(store: Store, ids: list[str]) -> dict[str, list[Document]]:
+    """Every relation or entity document that links any of `ids` to something: one query per
+    collection, whatever the number or kinds of ids (the path search expands a level with it)."""
+    found: dict[str, list[Document]] = {}
+    for collection, fields in LINK_FIELDS.items():
+        filter = {"$or": [{field: {"$in": ids}} for field in fields]}
+        found[collection] = await find_many(store, collection, filter) if ids else []
+    return found

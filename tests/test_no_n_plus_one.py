@@ -1,0 +1,60 @@
+"""No N+1: the database commands a golden query sends do not grow with the data.
+
+The same golden query files run against the seed data (1x) and against the seed data plus nine
+synthetic articles that each add officials, meetings, memberships and decisions around the golden
+entities (10x). Commands are counted by the store's command log (PyMongo's command monitoring on a
+real server, the embedded adapter's own count otherwise).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import write_corpus
+from seeds.loader import collect_articles, load
+from tests.conftest import ROOT, graphql, make_settings, running_app
+
+QUERIES = sorted((ROOT / "docs" / "queries").glob("*.graphql"))
+
+
+async def command_counts(app, client) -> dict[str, int]:
+    counts = {}
+    for path in QUERIES:
+        app.state.store.commands.reset()
+        body = await graphql(client, path.read_text(encoding="utf-8"))
+        assert "errors" not in body, (path.name, body.get("errors"))
+        counts[path.stem] = app.state.store.commands.total
+    return counts
+
+
+async def nac_plus_4_officials(client) -> int:
+    body = await graphql(
+        client,
+        '{ meeting(id: "nac-plus-4-2022-09-27") { participants(kind: OFFICIAL) { totalCount } } }',
+    )
+    return body["data"]["meeting"]["participants"]["totalCount"]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("corpus")
+    write_corpus(target, count=9)
+    return target
+
+
+async def test_golden_queries_send_as_many_commands_at_10x_data_as_at_1x(corpus, app, client):
+    at_1x = await command_counts(app, client)
+    officials_1x = await nac_plus_4_officials(client)
+
+    async for grown_app, grown_client in running_app(make_settings()):
+        bundles = collect_articles([ROOT / "seeds" / "articles", corpus])
+        report = await load(grown_app.state.store, bundles)
+        assert report.totals()["inserted"] > 0
+        # The synthetic articles grow the golden neighbourhoods, so the comparison means something.
+        assert await nac_plus_4_officials(grown_client) == officials_1x + 9
+        at_10x = await command_counts(grown_app, grown_client)
+
+    assert all(count > 0 for count in at_1x.values())
+    assert at_10x == at_1x
