@@ -35,6 +35,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 import api.graphiql
 from api.graphiql import STATIC_DIR, render_graphiql_page
+from tests.chromium import LAUNCH_ARGS, chromium_path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STATIC_URL = "/graphiql-static"
@@ -330,25 +331,13 @@ def test_page_and_assets_are_served_over_http(live_server: str) -> None:
 
 @pytest.mark.browser
 def test_graphiql_renders_in_headless_chromium(live_server: str) -> None:
-    browser = next(
-        (
-            shutil.which(n)
-            for n in ("chromium", "chromium-browser", "google-chrome")
-            if shutil.which(n)
-        ),
-        None,
-    )
-    if browser is None:
-        pytest.skip("no headless Chromium installed")
+    browser = chromium_path()
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run(
             [
                 browser,
                 "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
+                *LAUNCH_ARGS,
                 f"--user-data-dir={profile}",
                 "--virtual-time-budget=10000",
                 "--dump-dom",
