@@ -34,8 +34,10 @@ from strawberry.asgi import GraphQL
 from strawberry.http.ides import get_graphql_ide_html
 
 import api.graphiql
+from api.app import DEFAULT_QUERY_FILE, QUERIES_DIR
 from api.graphiql import STATIC_DIR, render_graphiql_page
 from tests.chromium import LAUNCH_ARGS, chromium_path
+from tests.conftest import make_settings, running_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STATIC_URL = "/graphiql-static"
@@ -267,6 +269,28 @@ def test_template_drift_fails_loudly(
             render_graphiql_page(static_url=STATIC_URL, default_query="{ a }", examples=[])
     finally:
         api.graphiql._patched_template.cache_clear()
+
+
+# --------------------------------------------------------------------------- the app's page
+
+
+async def test_app_offers_the_golden_query_files_themselves(client) -> None:
+    response = await client.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    config = config_from_page(response.text)
+    files = sorted(QUERIES_DIR.glob("*.graphql"))
+    assert len(files) >= 10
+    assert config["defaultQuery"] == (QUERIES_DIR / DEFAULT_QUERY_FILE).read_text("utf-8")
+    assert [e["query"] for e in config["examples"]] == [f.read_text("utf-8") for f in files]
+    assert config["examples"][0]["title"] == "Golden question 1: Who attended the NAC+4 meeting?"
+
+
+async def test_with_graphiql_off_neither_the_page_nor_its_assets_are_served() -> None:
+    async for _app, client in running_app(make_settings(graphiql=False, seed_on_startup=False)):
+        page = await client.get("/graphql", headers={"accept": "text/html"})
+        asset = await client.get(f"{STATIC_URL}/manifest.json")
+        assert "DIPLOGRAPH_GRAPHIQL" not in page.text
+        assert asset.status_code == 404
 
 
 # --------------------------------------------------------------------------- browser
