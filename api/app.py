@@ -44,6 +44,12 @@ def golden_queries(directory: Path = QUERIES_DIR) -> list[tuple[str, str]]:
     return queries
 
 
+def default_query(directory: Path = QUERIES_DIR) -> str:
+    """GraphiQL's opening query: the NAC+4 golden question, whatever the files sort as."""
+    path = directory / DEFAULT_QUERY_FILE
+    return path.read_text(encoding="utf-8") if path.is_file() else "{ __typename }"
+
+
 class GraphQLView(GraphQL):
     """Strawberry's ASGI view with diplograph's context and an offline GraphiQL page."""
 
@@ -54,10 +60,13 @@ class GraphQLView(GraphQL):
             **kwargs,
         )
         self.settings = settings
-        examples = golden_queries()
-        default = examples[0][1] if examples else "{ __typename }"
-        self._page = render_graphiql_page(
-            static_url=STATIC_URL, default_query=default, examples=examples
+        # The golden-question files themselves, read at start-up: GraphiQL never holds copies.
+        self._page = (
+            render_graphiql_page(
+                static_url=STATIC_URL, default_query=default_query(), examples=golden_queries()
+            )
+            if settings.graphiql
+            else ""
         )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -141,14 +150,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse({"status": "ready"})
 
     graphql = GraphQLView(settings)
-    app = Starlette(
-        routes=[
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            Mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="graphiql-static"),
-        ],
-        lifespan=lifespan,
-    )
+    routes = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+    ]
+    if settings.graphiql:
+        routes.append(Mount(STATIC_URL, StaticFiles(directory=STATIC_DIR), name="graphiql-static"))
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.add_middleware(RequestIdMiddleware)
     return app

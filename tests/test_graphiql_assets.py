@@ -2,7 +2,7 @@
 
 GraphiQL must work without internet access: every file Strawberry's template loads from
 unpkg.com is vendored byte-for-byte (same SRI hash) and the rendered page must not point
-off-host. The last test loads the page in headless Chromium when one is installed.
+off-host. The last test loads the page in headless Chromium (see tests/chromium.py).
 """
 
 from __future__ import annotations
@@ -34,7 +34,10 @@ from strawberry.asgi import GraphQL
 from strawberry.http.ides import get_graphql_ide_html
 
 import api.graphiql
+from api.app import DEFAULT_QUERY_FILE, QUERIES_DIR
 from api.graphiql import STATIC_DIR, render_graphiql_page
+from tests.chromium import LAUNCH_ARGS, chromium_path
+from tests.conftest import make_settings, running_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STATIC_URL = "/graphiql-static"
@@ -268,6 +271,28 @@ def test_template_drift_fails_loudly(
         api.graphiql._patched_template.cache_clear()
 
 
+# --------------------------------------------------------------------------- the app's page
+
+
+async def test_app_offers_the_golden_query_files_themselves(client) -> None:
+    response = await client.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    config = config_from_page(response.text)
+    files = sorted(QUERIES_DIR.glob("*.graphql"))
+    assert len(files) >= 10
+    assert config["defaultQuery"] == (QUERIES_DIR / DEFAULT_QUERY_FILE).read_text("utf-8")
+    assert [e["query"] for e in config["examples"]] == [f.read_text("utf-8") for f in files]
+    assert config["examples"][0]["title"] == "Golden question 1: Who attended the NAC+4 meeting?"
+
+
+async def test_with_graphiql_off_neither_the_page_nor_its_assets_are_served() -> None:
+    async for _app, client in running_app(make_settings(graphiql=False, seed_on_startup=False)):
+        page = await client.get("/graphql", headers={"accept": "text/html"})
+        asset = await client.get(f"{STATIC_URL}/manifest.json")
+        assert "DIPLOGRAPH_GRAPHIQL" not in page.text
+        assert asset.status_code == 404
+
+
 # --------------------------------------------------------------------------- browser
 
 
@@ -330,25 +355,13 @@ def test_page_and_assets_are_served_over_http(live_server: str) -> None:
 
 @pytest.mark.browser
 def test_graphiql_renders_in_headless_chromium(live_server: str) -> None:
-    browser = next(
-        (
-            shutil.which(n)
-            for n in ("chromium", "chromium-browser", "google-chrome")
-            if shutil.which(n)
-        ),
-        None,
-    )
-    if browser is None:
-        pytest.skip("no headless Chromium installed")
+    browser = chromium_path()
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run(
             [
                 browser,
                 "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--no-first-run",
+                *LAUNCH_ARGS,
                 f"--user-data-dir={profile}",
                 "--virtual-time-budget=10000",
                 "--dump-dom",
