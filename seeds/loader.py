@@ -19,13 +19,12 @@ from seeds.build import (
     REFERENCE_DIR,
     ArticleInput,
     Dataset,
-    Problem,
-    SeedValidationError,
     build_dataset,
     bundled_article_folders,
     display,
     read_article_folder,
 )
+from seeds.problems import Problem, SeedValidationError
 from seeds.yamlfile import YamlSyntaxError, parse_yaml
 
 Progress = Callable[[str], None]
@@ -76,6 +75,8 @@ def collect_articles(paths: Sequence[Path] | None) -> list[ArticleInput]:
             folders.append(path)
         elif path.is_dir() and any(path.glob("*/facts.yaml")):
             folders.extend(sorted(folder.parent for folder in path.glob("*/facts.yaml")))
+        elif not path.exists():
+            problems.append(Problem(display(path), None, "", "no such file or folder"))
         else:
             problems.append(
                 Problem(
