@@ -12,11 +12,30 @@ from typing import Any
 from pymongo import DeleteOne, ReplaceOne
 from pymongo.errors import PyMongoError
 
+from api.errors import DiplographError
 from api.repository.base import Document, find_many
 from api.store import Store
 
 META = "meta"
 DATASET_ID = "dataset"
+
+
+class WriteFailed(DiplographError):
+    """A write failed part-way; `restored` says whether the store was put back as it was."""
+
+    code = "WRITE_FAILED"
+
+    def __init__(self, cause: BaseException, not_restored: list[str]) -> None:
+        self.restored = not not_restored
+        if self.restored:
+            outcome = "everything already written was rolled back: the store is as it was"
+        else:
+            outcome = (
+                f"rolling back failed too for {', '.join(not_restored)}, so the store may hold "
+                "part of this load; run the same command again once the database answers "
+                "(it writes whatever still differs)"
+            )
+        super().__init__(f"Writing failed ({type(cause).__name__}: {cause}); {outcome}.")
 
 
 @dataclass
@@ -85,10 +104,12 @@ def _undo_operations(changes: CollectionChanges) -> list[Any]:
 
 
 async def apply_changes(store: Store, change_sets: list[CollectionChanges]) -> None:
-    """Write every change set; if any write fails, restore what was already written, then raise.
+    """Write every change set; if any write fails, restore what was already written, then raise
+    WriteFailed (or, when the load was interrupted, the interruption).
 
     The embedded store has no transactions, and a standalone MongoDB neither, so atomicity comes
-    from compensation: the previous documents are known, and are put back on failure.
+    from compensation: the previous documents are known, and are put back on failure. A change
+    set that failed part-way is undone whole: undoing a write that did not happen is a no-op.
     """
     written: list[CollectionChanges] = []
     try:
@@ -98,12 +119,16 @@ async def apply_changes(store: Store, change_sets: list[CollectionChanges]) -> N
                 await store[changes.collection].bulk_write(_operations(changes), ordered=True)
         if written:
             await store[META].update_one({"_id": DATASET_ID}, {"$inc": {"version": 1}}, upsert=True)
-    except PyMongoError:
+    except BaseException as error:
+        # BaseException: an interrupted load (Ctrl-C cancels the task) must not stay half-written.
+        not_restored = []
         for changes in reversed(written):
             try:
                 await store[changes.collection].bulk_write(_undo_operations(changes))
             except PyMongoError:
-                continue
+                not_restored.append(changes.collection)
+        if isinstance(error, PyMongoError):
+            raise WriteFailed(error, not_restored) from error
         raise
 
 
