@@ -149,11 +149,11 @@ class NameIndex:
 
     def add(self, kind: str, entity_id: str, names: Iterable[str | None]) -> None:
         self._by_id[entity_id].add((kind, entity_id))
-        for name in names:
-            if name:
-                key = name_key(name)
-                self._by_key[key].add((kind, entity_id))
-                self._display.setdefault(key, name)
+        # The id last, so that a suggestion shows "Kim Gunn" rather than "kim-gunn".
+        for name in sorted(filter(None, names), key=lambda name: name == entity_id):
+            key = name_key(name)
+            self._by_key[key].add((kind, entity_id))
+            self._display.setdefault(key, name)
 
     def resolve(self, ref: str, kinds: Iterable[str]) -> tuple[str, str]:
         """(kind, id) for `ref`, or ValueError saying what is wrong and what was probably meant."""
@@ -173,13 +173,21 @@ class NameIndex:
             for key, entries in self._by_key.items()
             if any(kind in allowed for kind, _ in entries)
         ]
-        close = difflib.get_close_matches(name_key(ref), candidates, n=3, cutoff=0.6)
+        wanted_key = name_key(ref)
+        close = difflib.get_close_matches(wanted_key, candidates, n=3, cutoff=0.6)
+        # Only the near-best: "Kim Gun" suggests "Kim Gunn", not also "IMN" (the Isle of Man).
+        best = max((_similarity(wanted_key, key) for key in close), default=0.0)
+        close = [key for key in close if _similarity(wanted_key, key) >= best - 0.1]
         hint = (
             f" Did you mean {', '.join(repr(self._display[key]) for key in close)}?"
             if close
             else ""
         )
         raise ValueError(f"no {wanted} is known as {ref!r}.{hint}")
+
+
+def _similarity(first: str, second: str) -> float:
+    return difflib.SequenceMatcher(None, first, second).ratio()
 
 
 def _slug(text: str) -> str:
@@ -784,8 +792,8 @@ def build_dataset(
 
     parsed_articles: list[tuple[ArticleInput, EntitiesAndRelations, _ArticleContext]] = []
     seen_ids: dict[str, str] = {}
-    # In id order, so that merged lists (sources, aliases) do not depend on the order the
-    # articles were given in: loading A then B stores what loading B then A stores.
+    # In publication order, so that merged lists (sources, aliases) do not depend on the order
+    # the articles were given in: loading A then B stores what loading B then A stores.
     for article in sorted(articles, key=_article_order):
         note(f"reading {article.label}")
         meta = builder.parse(article.meta_doc, ArticleMeta, f"{article.label}/article.yaml")
@@ -864,10 +872,12 @@ def build_dataset(
     return Dataset(collections=collections)
 
 
-def _article_order(article: ArticleInput) -> tuple[str, str]:
-    meta = article.meta_doc.data
-    identifier = meta.get("id") if isinstance(meta, dict) else None
-    return (str(identifier or ""), article.label)
+def _article_order(article: ArticleInput) -> tuple[str, str, str]:
+    """Publication date, then id: merged sources read in the order the articles appeared."""
+    meta = article.meta_doc.data if isinstance(article.meta_doc.data, dict) else {}
+    published = meta.get("published")
+    date = published.get("date") if isinstance(published, dict) else None
+    return (str(date or ""), str(meta.get("id") or ""), article.label)
 
 
 def _names_of(document: Document) -> list[str]:
