@@ -14,8 +14,12 @@ from typing import Any
 import yaml
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver and with YAML 1.2's narrow booleans."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader without the timestamp resolver and with YAML 1.2's narrow booleans.
+
+    On libyaml's parser when PyYAML has it: six times faster, which is most of a large load's
+    validation time. The resolvers, and so the values, are the same either way.
+    """
 
 
 _Loader.yaml_implicit_resolvers = {
