@@ -75,24 +75,30 @@ def write_bundle(folder: Path, text: str, meta_yaml: str, facts_yaml: str) -> Pa
     return folder
 
 
-def fail_bulk_write_on(
+def fail_writes_to(
     monkeypatch: Any, collection_class: type, collection: str
 ) -> Callable[[], list[str]]:
-    """Make the first bulk write to `collection` apply half its operations, then fail as a lost
-    connection does. Returns a function listing the collections written to, in order."""
-    original = collection_class.bulk_write
+    """Make the first write (`insert_many` or `bulk_write`) to `collection` apply half of its
+    documents, then fail as a lost connection does. Returns a function listing the collections
+    written to, in order."""
     calls: list[str] = []
     failed: list[bool] = []
 
-    async def bulk_write(self: Any, requests: Any, *args: Any, **kwargs: Any) -> Any:
-        requests = list(requests)
-        calls.append(self.name)
-        if self.name == collection and not failed:
-            failed.append(True)
-            if len(requests) > 1:  # MongoDB refuses an empty bulk write
-                await original(self, requests[: len(requests) // 2], *args, **kwargs)
-            raise AutoReconnect(f"connection lost while writing {collection}")
-        return await original(self, requests, *args, **kwargs)
+    def failing(method: str) -> Callable[..., Any]:
+        original = getattr(collection_class, method)
 
-    monkeypatch.setattr(collection_class, "bulk_write", bulk_write)
+        async def write(self: Any, requests: Any, *args: Any, **kwargs: Any) -> Any:
+            requests = list(requests)
+            calls.append(self.name)
+            if self.name == collection and not failed:
+                failed.append(True)
+                if len(requests) > 1:  # MongoDB refuses an empty write
+                    await original(self, requests[: len(requests) // 2], *args, **kwargs)
+                raise AutoReconnect(f"connection lost while writing {collection}")
+            return await original(self, requests, *args, **kwargs)
+
+        return write
+
+    for method in ("insert_many", "bulk_write"):
+        monkeypatch.setattr(collection_class, method, failing(method))
     return lambda: list(calls)

@@ -20,7 +20,7 @@ from api.cli import app
 from api.settings import Settings
 from api.store import Store, create_store
 from tests.conftest import MONGODB_URI
-from tests.seed_support import copy_bundle, edit, fail_bulk_write_on, line_of
+from tests.seed_support import copy_bundle, edit, fail_writes_to, line_of
 
 
 class CliStore:
@@ -165,7 +165,7 @@ def test_a_path_that_is_not_a_bundle_exits_1(cli_store, tmp_path):
 
 
 def test_a_failed_write_exits_3_and_says_it_was_rolled_back(cli_store, monkeypatch):
-    fail_bulk_write_on(monkeypatch, cli_store.collection_class, "officials")
+    fail_writes_to(monkeypatch, cli_store.collection_class, "officials")
 
     result = seed(cli_store)
 

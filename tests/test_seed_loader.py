@@ -21,7 +21,7 @@ from tests.conftest import make_settings
 from tests.seed_support import (
     SEED_ARTICLE_ID,
     dump,
-    fail_bulk_write_on,
+    fail_writes_to,
     load_bundles,
     write_bundle,
 )
@@ -446,7 +446,7 @@ async def test_two_articles_mentioning_the_same_official_produce_one_official_wi
 async def test_a_write_failing_part_way_is_rolled_back(store, second_article, monkeypatch):
     await load_bundles(store)
     before = await dump(store)
-    calls = fail_bulk_write_on(monkeypatch, type(store["participations"]), "articles")
+    calls = fail_writes_to(monkeypatch, type(store["participations"]), "articles")
 
     with pytest.raises(WriteFailed) as raised:
         await load_bundles(store, second_article)
@@ -458,7 +458,7 @@ async def test_a_write_failing_part_way_is_rolled_back(store, second_article, mo
 
 
 async def test_a_first_load_failing_part_way_leaves_the_store_empty(store, monkeypatch):
-    fail_bulk_write_on(monkeypatch, type(store["memberships"]), "memberships")
+    fail_writes_to(monkeypatch, type(store["memberships"]), "memberships")
 
     with pytest.raises(WriteFailed):
         await load_bundles(store)

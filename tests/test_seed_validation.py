@@ -65,10 +65,10 @@ async def test_broken_yaml_names_the_line_where_parsing_failed_and_where_it_bega
     assert Path(problem.file) == facts
     assert problem.line == opened + 1
     assert problem.field == ""
-    assert problem.message == (
-        f"invalid YAML: expected ',' or ']', but got ':' "
-        f"(while parsing a flow sequence at line {opened})"
-    )
+    # The parser's own words differ between libyaml and pure-Python PyYAML.
+    assert problem.message.startswith("invalid YAML: ")
+    assert "expected ',' or ']'" in problem.message
+    assert problem.message.endswith(f"(while parsing a flow sequence at line {opened})")
 
 
 async def test_a_key_given_twice_in_one_entry_is_refused(stored, facts):

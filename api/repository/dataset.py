@@ -85,10 +85,10 @@ def compare(collection: str, current: dict[str, Document], desired: dict[str, Do
 
 
 def _operations(changes: CollectionChanges) -> list[Any]:
-    writes = {**changes.inserted, **changes.updated}
+    """The updates and deletions of a change set (insertions go through `insert_many`)."""
     operations: list[Any] = [
         ReplaceOne({"_id": identifier}, document, upsert=True)
-        for identifier, document in writes.items()
+        for identifier, document in changes.updated.items()
     ]
     operations += [DeleteOne({"_id": identifier}) for identifier in changes.deleted]
     return operations
@@ -116,7 +116,13 @@ async def apply_changes(store: Store, change_sets: list[CollectionChanges]) -> N
         for changes in change_sets:
             if changes.changed:
                 written.append(changes)
-                await store[changes.collection].bulk_write(_operations(changes), ordered=True)
+                collection = store[changes.collection]
+                # New documents as plain inserts: an upsert is a lookup per document, which the
+                # embedded store answers with a scan (a first load of 1,000 articles took 25 s).
+                if changes.inserted:
+                    await collection.insert_many(list(changes.inserted.values()), ordered=True)
+                if operations := _operations(changes):
+                    await collection.bulk_write(operations, ordered=True)
         if written:
             await store[META].update_one({"_id": DATASET_ID}, {"$inc": {"version": 1}}, upsert=True)
     except BaseException as error:
