@@ -20,7 +20,9 @@ from seeds.loader import LoadReport
 from tests.conftest import make_settings
 from tests.seed_support import (
     SEED_ARTICLE_ID,
+    copy_bundle,
     dump,
+    edit,
     fail_writes_to,
     load_bundles,
     write_bundle,
@@ -486,3 +488,47 @@ async def test_an_outage_while_writing_leaves_the_store_as_it_was(store, second_
     assert "run the same command again" in raised.value.message
     assert await dump(store) == before
     assert (await load_bundles(store, second_article)).changed
+
+
+async def test_reloading_an_edited_article_removes_the_facts_it_no_longer_states(store, tmp_path):
+    await load_bundles(store)
+    bundle = copy_bundle(tmp_path)
+    _drop_kim_sung_han(bundle / "facts.yaml")
+
+    report = await load_bundles(store, bundle)
+
+    deleted = {change.collection: change.deleted for change in report.changes if change.deleted}
+    assert deleted == {"officials": ["kim-sung-han"], "posts": ["kim-sung-han--director-nso"]}
+    assert await documents_by_ids(store, "officials", ["kim-sung-han"]) == {}
+
+
+async def test_a_failed_load_puts_back_the_documents_it_had_deleted(store, tmp_path, monkeypatch):
+    await load_bundles(store)
+    before = await dump(store)
+    bundle = copy_bundle(tmp_path)
+    _drop_kim_sung_han(bundle / "facts.yaml")
+    calls = fail_writes_to(monkeypatch, type(store["posts"]), "posts")
+
+    with pytest.raises(WriteFailed):
+        await load_bundles(store, bundle)
+
+    assert calls()[0] == "officials"  # the official was deleted before writing posts failed
+    assert await dump(store) == before
+
+
+def _drop_kim_sung_han(facts: Path) -> None:
+    """Edit a copy of the seed facts so that it no longer mentions Kim Sung-han."""
+    edit(
+        facts,
+        "  - id: kim-sung-han\n    name: Kim Sung-han\n    country: South Korea\n"
+        "    quote: National Security Office Director Kim Sung-han\n",
+        "",
+    )
+    edit(
+        facts,
+        "  - id: kim-sung-han--director-nso\n    official: Kim Sung-han\n"
+        "    title: Director of the National Security Office\n"
+        "    organisation: National Security Office\n    country: South Korea\n"
+        "    quote: National Security Office Director Kim Sung-han\n",
+        "",
+    )
