@@ -57,8 +57,9 @@ class SeedValidationError(DiplographError):
     code = "SEED_INVALID"
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        listing = "\n".join(f"  {problem}" for problem in problems)
+        # File by file, top to bottom: the order an editor fixes them in.
+        self.problems = sorted(problems, key=lambda problem: (problem.file, problem.line or 0))
+        listing = "\n".join(f"  {problem}" for problem in self.problems)
         super().__init__(f"{len(problems)} problem(s) in the seed input:\n{listing}")
 
 

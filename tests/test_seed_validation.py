@@ -296,7 +296,9 @@ async def test_every_problem_is_reported_in_one_run(stored, facts):
 
     problems = await refused(stored, facts.parent)
 
-    assert sorted(problem.field for problem in problems) == [
+    lines = [problem.line for problem in problems]
+    assert lines == sorted(lines)  # top to bottom, the order they are fixed in
+    assert [problem.field for problem in problems] == [
         "meetings.0.date",
         "meetings.3.groups.0.expected_count",
         "participations.6.participant",
