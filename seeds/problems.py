@@ -132,7 +132,8 @@ def _one_message(model: type[BaseModel], location: Location, detail: dict[str, A
     if kind.startswith("url_"):
         return f"expected a URL like https://example.org/page, got {_shown(given)}"
     message = detail["msg"].removeprefix("Value error, ")
-    return f"{message} (got {_shown(given)})" if kind.endswith(("_short", "_long")) else message
+    bounded = kind.endswith(("_short", "_long")) or kind.startswith(("greater_", "less_"))
+    return f"{message} (got {_shown(given)})" if bounded else message
 
 
 def _shown(value: Any) -> str:
