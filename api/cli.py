@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -131,13 +132,19 @@ def seed(
         raise typer.Exit(1) from None
     except DatabaseUnavailable as error:
         console.print(
-            f"[red]{escape(error.message)}[/] (MONGODB_URI={escape(str(settings.mongodb_uri))})",
+            f"[red]{escape(error.message)}[/] "
+            f"(MONGODB_URI={escape(_without_password(settings.mongodb_uri))})",
             soft_wrap=True,
         )
         raise typer.Exit(2) from None
     except WriteFailed as error:
         console.print(f"[red]{escape(error.message)}[/]", soft_wrap=True)
         raise typer.Exit(3) from None
+
+
+def _without_password(uri: str | None) -> str:
+    """The URI as it may be printed in a log: `mongodb://user:***@host`."""
+    return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", str(uri))
 
 
 def _print_report(report, settings: Settings) -> None:

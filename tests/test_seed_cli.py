@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -193,9 +192,9 @@ def test_seed_help_explains_paths_dry_run_and_exit_statuses():
         assert expected in text
 
 
-def test_an_unreachable_database_exits_2(tmp_path: Path):
+def test_an_unreachable_database_exits_2_without_printing_the_password():
     settings_env = {
-        "MONGODB_URI": "mongodb://127.0.0.1:9/?directConnection=true",
+        "MONGODB_URI": "mongodb://editor:s3cret@127.0.0.1:9/?directConnection=true",
         "MONGODB_TIMEOUT_MS": "300",
     }
 
@@ -203,3 +202,5 @@ def test_an_unreachable_database_exits_2(tmp_path: Path):
 
     assert result.exit_code == 2
     assert "The database did not answer" in result.stderr
+    assert "MONGODB_URI=mongodb://editor:***@127.0.0.1:9/" in result.stderr
+    assert "s3cret" not in result.output
