@@ -113,10 +113,10 @@ def seed(
                 console=console,
                 transient=True,
             ) as progress:
-                task = progress.add_task("starting", total=len(articles) + 16)
+                task = progress.add_task("starting", total=None)
 
-                def step(message: str) -> None:
-                    progress.update(task, description=escape(message), advance=1)
+                def step(message: str, steps: int | None = None) -> None:
+                    progress.update(task, description=escape(message), advance=1, total=steps)
 
                 report = await load(store, articles, dry_run=dry_run, progress=step)
         finally:
