@@ -28,6 +28,7 @@ from seeds.build import (
 from seeds.problems import Problem, SeedValidationError
 from seeds.yamlfile import YamlSyntaxError, parse_yaml
 
+
 class Progress(Protocol):
     """Told each step of a load as it starts; `steps`, once known, is how many the load takes."""
 

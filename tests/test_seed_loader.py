@@ -474,7 +474,7 @@ async def test_an_outage_while_writing_leaves_the_store_as_it_was(store, second_
     await load_bundles(store)
     before = await dump(store)
 
-    def outage_when_writing(message: str) -> None:
+    def outage_when_writing(message: str, steps: int | None = None) -> None:
         if message == "writing":
             store.client.simulate_outage()
 
