@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -59,7 +61,23 @@ def serve(
     )
 
 
-@app.command()
+SEED_EPILOG = "\n\n".join(
+    [
+        "Examples: `diplograph seed` loads every bundle under seeds/articles/; "
+        "`diplograph seed path/to/bundle` loads one bundle (a folder with article.txt, "
+        "article.yaml and facts.yaml), merged with what is already stored; "
+        "`diplograph seed --dry-run` validates and lists what would change.",
+        "Exit status: 0 loaded (or nothing to change), 1 invalid input (nothing written), "
+        "2 database unavailable, 3 writing failed (rolled back).",
+        "The database is MONGODB_URI's; with it unset, a throwaway embedded store, which makes "
+        "the command a validation run. See docs/seeding.md.",
+    ]
+)
+# In a dry run, how many ids to list per collection and kind of change.
+DRY_RUN_IDS = 10
+
+
+@app.command(epilog=SEED_EPILOG)
 def seed(
     paths: Annotated[
         list[Path] | None,
@@ -73,12 +91,13 @@ def seed(
     ] = False,
 ) -> None:
     """Validate reference data and article bundles, then write what changed. All or nothing."""
-    from seeds.build import SeedValidationError
+    from api.repository.dataset import WriteFailed
     from seeds.loader import collect_articles, load
+    from seeds.problems import SeedValidationError
 
     settings = Settings()
 
-    async def run() -> int:
+    async def run() -> None:
         from api.store import create_store
 
         store = create_store(settings)
@@ -94,29 +113,42 @@ def seed(
                 console=console,
                 transient=True,
             ) as progress:
-                task = progress.add_task("starting", total=len(articles) + 16)
+                task = progress.add_task("starting", total=None)
 
-                def step(message: str) -> None:
-                    progress.update(task, description=message, advance=1)
+                def step(message: str, steps: int | None = None) -> None:
+                    progress.update(task, description=escape(message), advance=1, total=steps)
 
                 report = await load(store, articles, dry_run=dry_run, progress=step)
         finally:
             await store.close()
         _print_report(report, settings)
-        return 0
 
+    # Messages quote the user's files, which may hold "[...]": print them as text, not markup,
+    # and unwrapped, so that each problem stays on one line for grep and editors.
     try:
-        code = asyncio.run(run())
+        asyncio.run(run())
     except SeedValidationError as error:
-        console.print(f"[red]Nothing was written.[/] {error.message}")
+        console.print("[red]Nothing was written.[/]", escape(error.message), soft_wrap=True)
         raise typer.Exit(1) from None
     except DatabaseUnavailable as error:
-        console.print(f"[red]{error.message}[/] (MONGODB_URI={settings.mongodb_uri})")
+        console.print(
+            f"[red]{escape(error.message)}[/] "
+            f"(MONGODB_URI={escape(_without_password(settings.mongodb_uri))})",
+            soft_wrap=True,
+        )
         raise typer.Exit(2) from None
-    raise typer.Exit(code)
+    except WriteFailed as error:
+        console.print(f"[red]{escape(error.message)}[/]", soft_wrap=True)
+        raise typer.Exit(3) from None
+
+
+def _without_password(uri: str | None) -> str:
+    """The URI as it may be printed in a log: `mongodb://user:***@host`."""
+    return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", str(uri))
 
 
 def _print_report(report, settings: Settings) -> None:
+    output = Console()
     table = Table(title="dry run: what would change" if report.dry_run else "seed load")
     for column in ("collection", "inserted", "updated", "deleted", "unchanged"):
         table.add_column(column, justify="left" if column == "collection" else "right")
@@ -128,8 +160,21 @@ def _print_report(report, settings: Settings) -> None:
             str(len(change.deleted)),
             str(change.unchanged),
         )
-    Console().print(table)
-    Console().print(report.summary())
+    output.print(table)
+    if report.dry_run:
+        for change in report.changes:
+            for verb, ids in (
+                ("insert", list(change.inserted)),
+                ("update", list(change.updated)),
+                ("delete", change.deleted),
+            ):
+                if ids:
+                    shown = ", ".join(sorted(ids)[:DRY_RUN_IDS])
+                    more = f" and {len(ids) - DRY_RUN_IDS} more" if len(ids) > DRY_RUN_IDS else ""
+                    output.print(
+                        f"would {verb} {change.collection}: {escape(shown)}{more}", soft_wrap=True
+                    )
+    output.print(report.summary())
     if settings.embedded:
         console.print(
             "[dim]MONGODB_URI is unset: this ran on a throwaway embedded store (a validation run). "

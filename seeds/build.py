@@ -20,7 +20,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from api.errors import DiplographError
 from api.names import name_key, search_keys
 from api.timeline import in_force
 from seeds.dates import DateError, PartialDate, parse_iso, resolve_phrase
@@ -35,6 +34,7 @@ from seeds.models import (
     GroupEntry,
     Location,
 )
+from seeds.problems import Problem, SeedValidationError, field_path, validation_problems
 from seeds.yamlfile import YamlDocument, YamlSyntaxError, read_yaml
 
 SEEDS_DIR = Path(__file__).resolve().parent
@@ -68,33 +68,6 @@ Document = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the input, said so that the editor can fix it."""
-
-    file: str
-    line: int | None
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
-
-
-class SeedValidationError(DiplographError):
-    """The seed input has problems; nothing was written."""
-
-    code = "SEED_INVALID"
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        listing = "\n".join(f"  {problem}" for problem in problems)
-        super().__init__(f"{len(problems)} problem(s) in the seed input:\n{listing}")
-
-
-@dataclass(frozen=True)
 class Origin:
     """Where an entry was written: for error messages and conflict reports."""
 
@@ -105,6 +78,10 @@ class Origin:
     @property
     def line(self) -> int | None:
         return self.doc.line_of(self.location) if self.doc else None
+
+    @property
+    def field(self) -> str:
+        return field_path(self.location)
 
     def at(self, *more: str | int) -> Origin:
         return Origin(self.doc, (*self.location, *more), self.label)
@@ -172,11 +149,11 @@ class NameIndex:
 
     def add(self, kind: str, entity_id: str, names: Iterable[str | None]) -> None:
         self._by_id[entity_id].add((kind, entity_id))
-        for name in names:
-            if name:
-                key = name_key(name)
-                self._by_key[key].add((kind, entity_id))
-                self._display.setdefault(key, name)
+        # The id last, so that a suggestion shows "Kim Gunn" rather than "kim-gunn".
+        for name in sorted(filter(None, names), key=lambda name: name == entity_id):
+            key = name_key(name)
+            self._by_key[key].add((kind, entity_id))
+            self._display.setdefault(key, name)
 
     def resolve(self, ref: str, kinds: Iterable[str]) -> tuple[str, str]:
         """(kind, id) for `ref`, or ValueError saying what is wrong and what was probably meant."""
@@ -196,7 +173,11 @@ class NameIndex:
             for key, entries in self._by_key.items()
             if any(kind in allowed for kind, _ in entries)
         ]
-        close = difflib.get_close_matches(name_key(ref), candidates, n=3, cutoff=0.6)
+        wanted_key = name_key(ref)
+        close = difflib.get_close_matches(wanted_key, candidates, n=3, cutoff=0.6)
+        # Only the near-best: "Kim Gun" suggests "Kim Gunn", not also "IMN" (the Isle of Man).
+        best = max((_similarity(wanted_key, key) for key in close), default=0.0)
+        close = [key for key in close if _similarity(wanted_key, key) >= best - 0.1]
         hint = (
             f" Did you mean {', '.join(repr(self._display[key]) for key in close)}?"
             if close
@@ -205,19 +186,26 @@ class NameIndex:
         raise ValueError(f"no {wanted} is known as {ref!r}.{hint}")
 
 
+def _similarity(first: str, second: str) -> float:
+    return difflib.SequenceMatcher(None, first, second).ratio()
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name_key(text)).strip("-")
 
 
-def _union(first: list[Any], second: list[Any]) -> list[Any]:
-    seen = {json.dumps(item, sort_keys=True, default=str) for item in first}
-    merged = list(first)
-    for item in second:
-        marker = json.dumps(item, sort_keys=True, default=str)
-        if marker not in seen:
-            seen.add(marker)
-            merged.append(item)
-    return merged
+def _marker(item: Any) -> str:
+    """A hashable identity for a list item (a source, an alias), for unions without duplicates."""
+    return json.dumps(item, sort_keys=True, default=str)
+
+
+def _shown(value: Any) -> str:
+    """A value in a message: a date by its value, anything else as written."""
+    if isinstance(value, dict) and "value" in value and "precision" in value:
+        return repr(value["raw"] or value["value"])
+    if isinstance(value, dict) and set(value) == {"kind", "id"}:
+        return repr(value["id"])
+    return repr(value)
 
 
 class Builder:
@@ -233,24 +221,16 @@ class Builder:
 
     # --- reporting ----------------------------------------------------------------------------
 
-    def problem(self, origin: Origin, field_name: str, message: str) -> None:
-        self.problems.append(Problem(origin.label, origin.line, field_name, message))
-
-    def _validation_problems(self, doc: YamlDocument, label: str, error: ValidationError) -> None:
-        for detail in error.errors():
-            location = tuple(detail["loc"])
-            # Union members add their type name to the location; keep the part the user wrote.
-            readable = [str(part) for part in location if not str(part)[:1].isupper()]
-            self.problems.append(
-                Problem(label, doc.line_of(location), ".".join(readable), detail["msg"])
-            )
+    def problem(self, origin: Origin, message: str) -> None:
+        """Record a problem at `origin`, which locates the field it is about."""
+        self.problems.append(Problem(origin.label, origin.line, origin.field, message))
 
     def parse(self, doc: YamlDocument, model: type[BaseModel], label: str) -> Any:
         """Validate a YAML document against its model; problems recorded, None on failure."""
         try:
             return model.model_validate(doc.data if doc.data is not None else {})
         except ValidationError as error:
-            self._validation_problems(doc, label, error)
+            self.problems.extend(validation_problems(doc, label, model, error))
             return None
 
     # --- evidence and values -----------------------------------------------------------------
@@ -260,9 +240,9 @@ class Builder:
         if article is None:
             url = entry.source or origin_default_source(origin)
             if entry.quote is not None:
-                self.problem(origin.at("quote"), "quote", "reference files cite a `source` URL")
+                self.problem(origin.at("quote"), "reference files cite a `source` URL, not quotes")
             if url is None:
-                self.problem(origin, "source", "every reference entry needs a `source` URL")
+                self.problem(origin.at("source"), "every reference entry needs a `source` URL")
                 return []
             return [{"url": str(url), "note": entry.note} if entry.note else {"url": str(url)}]
         quotes = [entry.quote] if isinstance(entry.quote, str) else list(entry.quote or [])
@@ -270,16 +250,18 @@ class Builder:
         if entry.source is not None:
             found.append({"url": str(entry.source)})
         if not quotes and entry.source is None:
-            self.problem(origin, "quote", "every fact from an article needs a verbatim `quote`")
+            self.problem(origin.at("quote"), "every fact from an article needs a verbatim `quote`")
         for index, quote in enumerate(quotes):
             where = (
                 origin.at("quote", index) if isinstance(entry.quote, list) else origin.at("quote")
             )
-            located = article.locate(quote)
-            if located is None:
-                self.problem(where, "quote", article.missing_quote_message(quote))
+            located = article.locate(quote) if quote else None
+            if not quote:
+                self.problem(where, "a quote cannot be empty")
+            elif located is None:
+                self.problem(where, article.missing_quote_message(quote))
             else:
-                found.append(located)
+                found.append({**located, "note": entry.note} if entry.note else located)
         return found
 
     def date(
@@ -300,22 +282,28 @@ class Builder:
                 return resolve_phrase(value.phrase, article.published).to_document()
             return parse_iso(value).to_document()
         except DateError as error:
-            self.problem(origin.at(field_name), field_name, str(error))
+            self.problem(origin.at(field_name), str(error))
             return None
 
-    def ref(self, ref: str | None, kinds: Iterable[str], origin: Origin, field_name: str) -> Any:
-        """Resolve a reference to {kind, id}; None (and a problem) when it does not resolve."""
+    def check_order(self, start: Document | None, end: Document | None, origin: Origin) -> None:
+        """An end date is the first day a relation no longer holds: it cannot precede the start."""
+        if start and end and end["latest"] < start["earliest"]:
+            self.problem(origin, f"{end['value']} is before the start, {start['value']}")
+
+    def ref(self, ref: str | None, kinds: Iterable[str], origin: Origin, *where: str | int) -> Any:
+        """Resolve a reference, written at `origin.at(*where)`, to {kind, id}; None (and a
+        problem) when it does not resolve."""
         if ref is None:
             return None
         try:
             kind, entity_id = self.names.resolve(ref, kinds)
         except ValueError as error:
-            self.problem(origin.at(field_name), field_name, str(error))
+            self.problem(origin.at(*where), str(error))
             return None
         return {"kind": kind, "id": entity_id}
 
-    def ref_id(self, ref: str | None, kind: str, origin: Origin, field_name: str) -> str | None:
-        resolved = self.ref(ref, [kind], origin, field_name)
+    def ref_id(self, ref: str | None, kind: str, origin: Origin, *where: str | int) -> str | None:
+        resolved = self.ref(ref, [kind], origin, *where)
         return resolved["id"] if resolved else None
 
     def location(self, location: Location | None, origin: Origin, field_name: str) -> Any:
@@ -324,9 +312,7 @@ class Builder:
         return {
             "name": location.name,
             "city": location.city,
-            "country_id": self.ref_id(
-                location.country, "country", origin.at(field_name), "country"
-            ),
+            "country_id": self.ref_id(location.country, "country", origin, field_name, "country"),
         }
 
     def add(self, collection: str, document: Document, origin: Origin) -> None:
@@ -345,11 +331,16 @@ class Builder:
 
     def add_countries(self, countries: CountriesFile, names: CountryNamesFile | None, docs) -> None:
         countries_doc, names_doc = docs
-        curated = (
-            {entry.code: (index, entry) for index, entry in enumerate(names.countries)}
-            if names
-            else {}
-        )
+        curated: dict[str, tuple[int, Any]] = {}
+        for index, entry in enumerate(names.countries if names else []):
+            if entry.code in curated:
+                self.problem(
+                    Origin(names_doc, ("countries", index, "code"), display(names_doc.path)),
+                    f"{entry.code} is already curated at line "
+                    f"{names_doc.line_of(('countries', curated[entry.code][0]))}; "
+                    "give each country one entry",
+                )
+            curated.setdefault(entry.code, (index, entry))
         known = {country.code for country in countries.countries}
         for index, country in enumerate(countries.countries):
             origin = Origin(countries_doc, ("countries", index), display(countries_doc.path))
@@ -396,9 +387,7 @@ class Builder:
                     names_origin = Origin(
                         names_doc, ("countries", position), display(names_doc.path)
                     )
-                    self.problem(
-                        names_origin.at("code"), "code", f"{code!r} is not an ISO 3166-1 code"
-                    )
+                    self.problem(names_origin.at("code"), f"{code!r} is not an ISO 3166-1 code")
 
     def add_facts(
         self,
@@ -420,14 +409,11 @@ class Builder:
                 if article is None:
                     self.problem(
                         origin.at("described_as", position),
-                        "described_as",
-                        "only articles describe",
+                        "only articles describe; a reference entry has a `description`",
                     )
                 elif located is None:
                     self.problem(
-                        origin.at("described_as", position),
-                        "described_as",
-                        article.missing_quote_message(text),
+                        origin.at("described_as", position), article.missing_quote_message(text)
                     )
                 else:
                     described.append({"text": text, "sources": [located]})
@@ -488,6 +474,7 @@ class Builder:
                 "group_participants": [group for group in groups if group],
                 "sources": self.sources(meeting, origin, article),
             }
+            self.check_order(document["date"], document["end_date"], origin.at("end_date"))
             self.add("meetings", document, origin)
             for position, group in enumerate(groups):
                 if group:
@@ -509,7 +496,7 @@ class Builder:
                 ]
             )
             for ref, where in refs:
-                participant = self.ref(ref, participant_kinds, where, "participant")
+                participant = self.ref(ref, participant_kinds, where)
                 if meeting_id and participant:
                     self.add(
                         "participations",
@@ -521,7 +508,7 @@ class Builder:
                             "on_behalf_of": on_behalf_of,
                             "sources": evidence,
                         },
-                        where,
+                        origin,
                     )
         for index, post in enumerate(facts.posts):
             origin = at("posts", index)
@@ -529,6 +516,9 @@ class Builder:
             if official_id is None:
                 continue
             attested = [article.published_document()] if article else []
+            start = self.date(post.start, origin, "start", article)
+            end = self.date(post.end, origin, "end", article)
+            self.check_order(start, end, origin.at("end"))
             self.add(
                 "posts",
                 {
@@ -540,8 +530,8 @@ class Builder:
                     ),
                     "country_id": self.ref_id(post.country, "country", origin, "country"),
                     "status": post.status,
-                    "start": self.date(post.start, origin, "start", article),
-                    "end": self.date(post.end, origin, "end", article),
+                    "start": start,
+                    "end": end,
                     "attested": attested,
                     "sources": self.sources(post, origin, article),
                 },
@@ -554,8 +544,12 @@ class Builder:
             )
             start = self.date(membership.start, origin, "start", article)
             end = self.date(membership.end, origin, "end", article)
-            if start and end and end["earliest"] < start["earliest"]:
-                self.problem(origin.at("end"), "end", "ends before it starts")
+            self.check_order(start, end, origin.at("end"))
+            if membership.id and len(membership.members) > 1:
+                self.problem(
+                    origin.at("id"), "an explicit `id` names one membership; give one `member`"
+                )
+                continue
             evidence = self.sources(membership, origin, article)
             refs = (
                 [(membership.member, origin.at("member"))]
@@ -566,7 +560,7 @@ class Builder:
                 ]
             )
             for ref, where in refs:
-                member = self.ref(ref, ("country", "organisation"), where, "member")
+                member = self.ref(ref, ("country", "organisation"), where)
                 if organisation_id and member:
                     identifier = membership.id or (
                         f"{organisation_id}--{member['id'].lower()}--{membership.role}"
@@ -582,12 +576,12 @@ class Builder:
                             "end": end,
                             "sources": evidence,
                         },
-                        where,
+                        origin,
                     )
         for index, decision in enumerate(facts.decisions):
             origin = at("decisions", index)
             subjects = [
-                self.ref(subject, KIND_COLLECTION, origin.at("subjects", position), "subjects")
+                self.ref(subject, KIND_COLLECTION, origin, "subjects", position)
                 for position, subject in enumerate(decision.subjects)
             ]
             self.add(
@@ -625,26 +619,42 @@ class Builder:
         for collection, parts in self._parts.items():
             merged[collection] = {}
             for identifier, contributions in parts.items():
-                document, first_origin = dict(contributions[0][0]), contributions[0][1]
-                set_by = {key: first_origin for key, value in document.items() if value is not None}
-                for contribution, origin in contributions[1:]:
-                    for key, value in contribution.items():
-                        if key in UNION_FIELDS:
-                            document[key] = _union(document.get(key) or [], value or [])
-                        elif value is None or value == document.get(key):
-                            continue
-                        elif document.get(key) is None:
-                            document[key] = value
-                            set_by[key] = origin
-                        else:
-                            self.problem(
-                                origin.at(key),
-                                key,
-                                f"conflicts with {collection}/{identifier} as given at "
-                                f"{set_by[key]}: {document[key]!r} here is {value!r}",
-                            )
-                merged[collection][identifier] = document
+                merged[collection][identifier] = self._merge_one(
+                    f"{collection}/{identifier}", contributions
+                )
         return merged
+
+    def _merge_one(self, name: str, contributions: list[tuple[Document, Origin]]) -> Document:
+        document, first_origin = dict(contributions[0][0]), contributions[0][1]
+        set_by = {key: first_origin for key, value in document.items() if value is not None}
+        # Union fields keep their first-seen order; markers make each addition O(1).
+        markers: dict[str, set[str]] = {}
+        for contribution, origin in contributions[1:]:
+            for key, value in contribution.items():
+                if key in UNION_FIELDS:
+                    if key not in markers:
+                        document[key] = list(document.get(key) or [])
+                        markers[key] = {_marker(item) for item in document[key]}
+                    for item in value or []:
+                        marker = _marker(item)
+                        if marker not in markers[key]:
+                            markers[key].add(marker)
+                            document[key].append(item)
+                elif value is None or value == document.get(key):
+                    continue
+                elif document.get(key) is None:
+                    document[key] = value
+                    set_by[key] = origin
+                else:
+                    # Documents name references `parent_id`; the files call the field `parent`.
+                    written = key.removesuffix("_id")
+                    self.problem(
+                        origin.at(written),
+                        f"{name} already has {written} {_shown(document[key])} (given at "
+                        f"{set_by[key].at(written)}); here it is {_shown(value)}. Give the same "
+                        "value, leave it out here, or use another id",
+                    )
+        return document
 
     def check_groups(self, collections: dict[str, dict[str, Document]]) -> None:
         """A group that states its size ("30 NATO members") must resolve to that many members."""
@@ -657,7 +667,9 @@ class Builder:
             meeting = collections["meetings"].get(meeting_id, {})
             as_of = (group["as_of"] or meeting.get("date") or {}).get("earliest")
             if as_of is None:
-                self.problem(origin, "as_of", "the meeting has no date; give the group an `as_of`")
+                self.problem(
+                    origin.at("as_of"), "the meeting has no date; give the group an `as_of` date"
+                )
                 continue
             members = {
                 membership["member"]["id"]
@@ -667,7 +679,6 @@ class Builder:
             if len(members) != group["expected_count"]:
                 self.problem(
                     origin.at("expected_count"),
-                    "expected_count",
                     f"the text says {group['expected_count']}, but {group['organisation_id']} had "
                     f"{len(members)} with role {'/'.join(group['roles'])} on {as_of}: "
                     f"{', '.join(sorted(members))}",
@@ -682,9 +693,7 @@ class Builder:
                 while current:
                     if current in seen:
                         origin = self._parts[collection][identifier][0][1]
-                        self.problem(
-                            origin.at("parent"), "parent", f"{identifier} is its own ancestor"
-                        )
+                        self.problem(origin.at("parent"), f"{identifier} is its own ancestor")
                         break
                     seen.add(current)
                     current = documents.get(current, {}).get("parent_id")
@@ -783,7 +792,9 @@ def build_dataset(
 
     parsed_articles: list[tuple[ArticleInput, EntitiesAndRelations, _ArticleContext]] = []
     seen_ids: dict[str, str] = {}
-    for article in articles:
+    # In publication order, so that merged lists (sources, aliases) do not depend on the order
+    # the articles were given in: loading A then B stores what loading B then A stores.
+    for article in sorted(articles, key=_article_order):
         note(f"reading {article.label}")
         meta = builder.parse(article.meta_doc, ArticleMeta, f"{article.label}/article.yaml")
         facts = builder.parse(
@@ -793,28 +804,26 @@ def build_dataset(
             continue
         meta_origin = Origin(article.meta_doc, (), f"{article.label}/article.yaml")
         if meta.id in seen_ids and seen_ids[meta.id] != article.label:
-            builder.problem(
-                meta_origin.at("id"), "id", f"{meta.id!r} is also the id of {seen_ids[meta.id]}"
-            )
+            other = seen_ids[meta.id]
+            builder.problem(meta_origin.at("id"), f"{meta.id!r} is also the id of {other}")
             continue
         seen_ids[meta.id] = article.label
         if facts.source is not None:
             builder.problem(
                 Origin(article.facts_doc, ("source",), f"{article.label}/facts.yaml"),
-                "source",
                 "facts files cite quotes, not a file-level source",
             )
         checksum = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
         if meta.sha256 and meta.sha256 != checksum:
             builder.problem(
                 meta_origin.at("sha256"),
-                "sha256",
-                f"article.txt has sha256 {checksum}, not the recorded one: the text changed",
+                f"article.txt has sha256 {checksum}, not the recorded one: the text changed "
+                "since its facts were reviewed. Check the quotes, then record the new sha256",
             )
         try:
             published = parse_iso(meta.published.date)
         except DateError as error:
-            builder.problem(meta_origin.at("published", "date"), "published.date", str(error))
+            builder.problem(meta_origin.at("published", "date"), str(error))
             continue
         context = _ArticleContext(meta.id, article.text, published, article.label)
         parsed_articles.append((article, facts, context))
@@ -861,6 +870,14 @@ def build_dataset(
         for document in collections[collection].values():
             document["search_keys"] = search_keys(_names_of(document))
     return Dataset(collections=collections)
+
+
+def _article_order(article: ArticleInput) -> tuple[str, str, str]:
+    """Publication date, then id: merged sources read in the order the articles appeared."""
+    meta = article.meta_doc.data if isinstance(article.meta_doc.data, dict) else {}
+    published = meta.get("published")
+    date = published.get("date") if isinstance(published, dict) else None
+    return (str(date or ""), str(meta.get("id") or ""), article.label)
 
 
 def _names_of(document: Document) -> list[str]:

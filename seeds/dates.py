@@ -19,7 +19,7 @@ Precision = Literal["day", "month", "year"]
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # Words around a date phrase that carry no date: "on Monday", "Since 2005", "(local time)".
 _NOISE = re.compile(r"\((?:local time|KST|GMT|UTC)\)|^\s*(?:on|since|from|in|by|until)\s+", re.I)
-_PERIODS: dict[str, Precision] = {"day": "day", "week": "day", "month": "month", "year": "year"}
+_PERIODS: dict[str, Precision] = {"day": "day", "month": "month", "year": "year"}
 _WEEKDAYS = {name.lower(): index for index, name in enumerate(calendar.day_name)}
 
 
@@ -68,6 +68,8 @@ def parse_iso(text: str) -> PartialDate:
     if not match:
         raise DateError(f"expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {text!r}")
     year, month, day = match.groups()
+    if int(year) < 1:
+        raise DateError(f"{text!r} is not a real date (there is no year 0)")
     try:
         if day:
             dt.date(int(year), int(month), int(day))
@@ -101,8 +103,14 @@ def resolve_phrase(phrase: str, anchor: dt.date) -> PartialDate:
         "PREFER_DATES_FROM": "past",
     }
     data = DateDataParser(languages=["en"], settings=settings).get_date_data(cleaned)
-    if data.date_obj is None or data.period not in _PERIODS:
+    if data.date_obj is None:
         raise DateError(f"could not read a date in the phrase {phrase!r}")
+    if data.period not in _PERIODS:
+        # "last week" is no day, month or year; storing a day would claim a precision it lacks.
+        raise DateError(
+            f"the phrase {phrase!r} names a {data.period}; dates are a day, a month or a year, "
+            "so quote a phrase that names one, or give the date as YYYY-MM-DD"
+        )
     date = data.date_obj.date()
     precision = _PERIODS[data.period]
     value = {

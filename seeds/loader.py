@@ -8,9 +8,10 @@ mentions a known entity merges into it instead of duplicating it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from api.repository import dataset as repository
 from api.store import Store
@@ -19,16 +20,19 @@ from seeds.build import (
     REFERENCE_DIR,
     ArticleInput,
     Dataset,
-    Problem,
-    SeedValidationError,
     build_dataset,
     bundled_article_folders,
     display,
     read_article_folder,
 )
+from seeds.problems import Problem, SeedValidationError
 from seeds.yamlfile import YamlSyntaxError, parse_yaml
 
-Progress = Callable[[str], None]
+
+class Progress(Protocol):
+    """Told each step of a load as it starts; `steps`, once known, is how many the load takes."""
+
+    def __call__(self, message: str, steps: int | None = None) -> None: ...
 
 
 @dataclass
@@ -76,6 +80,8 @@ def collect_articles(paths: Sequence[Path] | None) -> list[ArticleInput]:
             folders.append(path)
         elif path.is_dir() and any(path.glob("*/facts.yaml")):
             folders.extend(sorted(folder.parent for folder in path.glob("*/facts.yaml")))
+        elif not path.exists():
+            problems.append(Problem(display(path), None, "", "no such file or folder"))
         else:
             problems.append(
                 Problem(
@@ -137,9 +143,12 @@ async def plan(
     progress: Progress | None = None,
 ) -> tuple[Dataset, list[repository.CollectionChanges]]:
     """Validate the inputs and compute each collection's change set, writing nothing."""
-    note = progress or (lambda _message: None)
+    note: Progress = progress or (lambda _message, _steps=None: None)
     note("reading stored articles")
     inputs = articles + _stored_inputs(await repository.stored_articles(store), articles)
+    # The steps: these two, reading the reference data and each article, resolving, merging,
+    # comparing each collection, writing.
+    note(f"validating {len(inputs)} articles", len(inputs) + len(COLLECTIONS) + 6)
     dataset = build_dataset(inputs, reference_dir, progress=note)
     changes = []
     for collection in COLLECTIONS:

@@ -7,9 +7,30 @@ that each entry carries the evidence its file kind requires.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, model_validator
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+RELATION_ID = r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$"
+ALPHA2 = r"^[A-Z]{2}$"
+ALPHA3 = r"^[A-Z]{3}$"
+NUMERIC = r"^\d{3}$"
+QID = r"^Q\d+$"
+SHA256 = r"^[0-9a-f]{64}$"
+ROLE = r"^[a-z][a-z ]*$"
+# What each pattern means, for error messages: a regex is not what an editor expects to read.
+PATTERN_HINTS = {
+    SLUG: "an id of lower-case letters and digits joined by hyphens, like `kim-gunn`",
+    RELATION_ID: "an id of lower-case letters and digits joined by `-` or `--`, like "
+    "`kim-gunn--special-representative`",
+    ALPHA2: "a two-letter ISO 3166-1 code in capitals, like `KR`",
+    ALPHA3: "a three-letter ISO 3166-1 code in capitals, like `KOR`",
+    NUMERIC: "a three-digit ISO 3166-1 numeric code, like `410`",
+    QID: "a Wikidata id, like `Q884`",
+    SHA256: "64 lower-case hexadecimal digits (the output of `sha256sum article.txt`)",
+    ROLE: "lower-case words, like `representative` or `partner leader`",
+}
 
 Slug = str  # a stable, readable id: lower-case words joined by hyphens (ISO codes for countries)
 Ref = str  # an id, a name or an alias of an entity, resolved by the builder
@@ -44,7 +65,13 @@ class DatePhrase(Strict):
     phrase: str = Field(min_length=1)
 
 
-DateInput = str | DatePhrase  # "2022-06-29" (researched) or {phrase: "on Monday"} (from the text)
+def _number_as_text(value: Any) -> Any:
+    """YAML reads an unquoted year (`start: 2005`) as a number; a date is text."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+IsoDate = Annotated[str, BeforeValidator(_number_as_text)]  # YYYY, YYYY-MM or YYYY-MM-DD
+DateInput = IsoDate | DatePhrase  # "2022-06-29" (researched) or {phrase: "on Monday"} (the text)
 
 
 class Evidence(Strict):
@@ -67,9 +94,9 @@ class Location(Strict):
 class CountryRecord(Strict):
     """One ISO 3166-1 country, as generated from pycountry."""
 
-    code: str = Field(pattern=r"^[A-Z]{2}$")
-    alpha3: str = Field(pattern=r"^[A-Z]{3}$")
-    numeric: str = Field(pattern=r"^\d{3}$")
+    code: str = Field(pattern=ALPHA2)
+    alpha3: str = Field(pattern=ALPHA3)
+    numeric: str = Field(pattern=NUMERIC)
     name: str
     iso_name: str
     official_name: str | None = None
@@ -83,14 +110,14 @@ class CountriesFile(Strict):
 class CountryNames(Evidence):
     """Curated names of a country: what news calls it, its people, and its capital."""
 
-    code: str = Field(pattern=r"^[A-Z]{2}$")
+    code: str = Field(pattern=ALPHA2)
     name: str | None = None
     official_name: str | None = None
     aliases: list[str] = []
     demonyms: list[str] = []
     capital: str | None = None
     metonyms: list[str] = []
-    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
+    wikidata: str | None = Field(default=None, pattern=QID)
 
 
 class CountryNamesFile(Strict):
@@ -102,7 +129,7 @@ class CountryNamesFile(Strict):
 
 
 class OrganisationEntry(Evidence):
-    id: Slug = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    id: Slug = Field(pattern=SLUG)
     name: str
     acronym: str | None = None
     aliases: list[str] = []
@@ -115,16 +142,16 @@ class OrganisationEntry(Evidence):
     headquarters: Location | None = None
     description: str | None = None
     described_as: list[str] = []
-    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
+    wikidata: str | None = Field(default=None, pattern=QID)
 
 
 class OfficialEntry(Evidence):
-    id: Slug = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    id: Slug = Field(pattern=SLUG)
     name: str
     aliases: list[str] = []
     honorific: str | None = None
     country: Ref | None = None
-    wikidata: str | None = Field(default=None, pattern=r"^Q\d+$")
+    wikidata: str | None = Field(default=None, pattern=QID)
 
 
 class GroupEntry(Evidence):
@@ -140,7 +167,7 @@ class GroupEntry(Evidence):
 
 
 class MeetingEntry(Evidence):
-    id: Slug = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    id: Slug = Field(pattern=SLUG)
     name: str
     aliases: list[str] = []
     kind: MeetingKind | None = None
@@ -159,7 +186,7 @@ class ParticipationEntry(Evidence):
     meeting: Ref
     participant: Ref | None = None
     participants: list[Ref] = []
-    role: str = Field(default="participant", pattern=r"^[a-z][a-z ]*$")
+    role: str = Field(default="participant", pattern=ROLE)
     on_behalf_of: Ref | None = None
 
     @model_validator(mode="after")
@@ -170,7 +197,7 @@ class ParticipationEntry(Evidence):
 
 
 class PostEntry(Evidence):
-    id: Slug | None = Field(default=None, pattern=r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
+    id: Slug | None = Field(default=None, pattern=RELATION_ID)
     official: Ref
     title: str
     organisation: Ref | None = None
@@ -181,7 +208,7 @@ class PostEntry(Evidence):
 
 
 class MembershipEntry(Evidence):
-    id: Slug | None = Field(default=None, pattern=r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
+    id: Slug | None = Field(default=None, pattern=RELATION_ID)
     organisation: Ref
     member: Ref | None = None
     members: list[Ref] = []
@@ -197,7 +224,7 @@ class MembershipEntry(Evidence):
 
 
 class DecisionEntry(Evidence):
-    id: Slug = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    id: Slug = Field(pattern=SLUG)
     body: Ref
     date: DateInput | None = None
     summary: str
@@ -221,7 +248,7 @@ class EntitiesAndRelations(Strict):
 
 
 class Published(Strict):
-    date: str
+    date: IsoDate
     inferred: bool = False
     note: str | None = None
 
@@ -229,7 +256,7 @@ class Published(Strict):
 class ArticleMeta(Strict):
     """article.yaml: what the article is and where it was published."""
 
-    id: Slug = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    id: Slug = Field(pattern=SLUG)
     title: str
     title_is_editorial: bool = False
     url: HttpUrl
@@ -237,4 +264,4 @@ class ArticleMeta(Strict):
     authors: list[str] = []
     language: str = "en"
     published: Published
-    sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    sha256: str | None = Field(default=None, pattern=SHA256)

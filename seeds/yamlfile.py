@@ -14,8 +14,12 @@ from typing import Any
 import yaml
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver and with YAML 1.2's narrow booleans."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader without the timestamp resolver and with YAML 1.2's narrow booleans.
+
+    On libyaml's parser when PyYAML has it: six times faster, which is most of a large load's
+    validation time. The resolvers, and so the values, are the same either way.
+    """
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -60,15 +64,24 @@ class YamlSyntaxError(Exception):
         self.message = message
 
 
-def _record_lines(node: yaml.Node, location: Path_, lines: dict[Path_, int]) -> None:
+def _record_lines(node: yaml.Node, location: Path_, lines: dict[Path_, int], path: Path) -> None:
+    """Record the line of every value under `node`; refuse a key given twice in one mapping."""
     lines[location] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key_node, value_node in node.value:
-            _record_lines(value_node, (*location, str(key_node.value)), lines)
-            lines[(*location, str(key_node.value))] = key_node.start_mark.line + 1
+            key, line = str(key_node.value), key_node.start_mark.line + 1
+            if key in seen:
+                # PyYAML would keep the last value silently; whoever wrote two `quote:`s meant both.
+                raise YamlSyntaxError(
+                    path, line, f"duplicate key {key!r} (first given at line {seen[key]})"
+                )
+            seen[key] = line
+            _record_lines(value_node, (*location, key), lines, path)
+            lines[(*location, key)] = line
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_lines(item, (*location, index), lines)
+            _record_lines(item, (*location, index), lines, path)
 
 
 def read_yaml(path: Path) -> YamlDocument:
@@ -85,10 +98,13 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
-        raise YamlSyntaxError(path, line, f"invalid YAML: {error.problem}") from error
+        message = f"invalid YAML: {error.problem}"
+        if error.context and error.context_mark and error.context_mark.line + 1 != line:
+            message += f" ({error.context} at line {error.context_mark.line + 1})"
+        raise YamlSyntaxError(path, line, message) from error
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}
     if node is not None:
-        _record_lines(node, (), lines)
+        _record_lines(node, (), lines, path)
     return YamlDocument(path=path, data=data, lines=lines)
