@@ -18,6 +18,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import BadInput, NotFound
+from api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 if TYPE_CHECKING:
     from schema.article import Article
@@ -27,8 +28,6 @@ T = TypeVar("T")
 Document = dict[str, Any]
 GraphQLInfo = Info[Context, None]
 
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 100
 CURSOR_PREFIX = "arrayconnection"
 
 # Which GraphQL type shows a stored {kind, id} reference, and which collection holds it.
