@@ -69,7 +69,7 @@ POLICY_NAME = "cost"
 
 
 def _int_argument(node: FieldNode, name: str, variables: Mapping[str, Any]) -> int | None:
-    for argument in node.arguments:
+    for argument in node.arguments or ():
         if argument.name.value != name:
             continue
         value = argument.value
@@ -82,7 +82,7 @@ def _int_argument(node: FieldNode, name: str, variables: Mapping[str, Any]) -> i
 
 
 def _list_argument_length(node: FieldNode, name: str, variables: Mapping[str, Any]) -> int | None:
-    for argument in node.arguments:
+    for argument in node.arguments or ():
         if argument.name.value != name:
             continue
         value = argument.value

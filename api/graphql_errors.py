@@ -9,6 +9,7 @@ they would hand out the schema one guess at a time.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -78,6 +79,25 @@ def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
     )
 
 
+def ensure_coded(errors: list[GraphQLError], request_id: str | None) -> list[GraphQLError]:
+    """Errors that escaped `ErrorPolicy` (Strawberry reports a failing extension outside the
+    operation hooks), classified the same way: nothing leaves without a code."""
+    coded = []
+    for error in errors:
+        if "code" in (error.extensions or {}):
+            coded.append(error)
+            continue
+        shown, unexpected = classify(error, request_id)
+        if unexpected:
+            logger.error(
+                "unexpected error outside resolvers",
+                exc_info=error.original_error or error,
+                extra={"request_id": request_id},
+            )
+        coded.append(shown)
+    return coded
+
+
 class ErrorPolicy(SchemaExtension):
     """Codes expected errors, masks and logs the rest, and answers 503 when the store is down.
 
@@ -92,8 +112,10 @@ class ErrorPolicy(SchemaExtension):
         started = time.perf_counter()
         try:
             yield
-        except BaseException:
-            self._log_operation(started, codes=["CANCELLED"])
+        except BaseException as error:
+            # Cancelled at the deadline, or an extension failed (`ensure_coded` masks that).
+            cancelled = isinstance(error, asyncio.CancelledError)
+            self._log_operation(started, ["CANCELLED" if cancelled else "INTERNAL_SERVER_ERROR"])
             raise
         result = self.execution_context.result
         errors = getattr(result, "errors", None) or []

@@ -44,6 +44,7 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from api.errors import DeadlineExceeded
+from api.graphql_errors import ensure_coded
 from api.settings import Settings
 
 logger = logging.getLogger("diplograph.http")
@@ -384,6 +385,9 @@ class GraphQLHTTP(GraphQL):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        if result.errors:
+            request_id = getattr(request.state, "request_id", None)
+            result.errors = ensure_coded(result.errors, request_id)
         body = process_result(result)
         if is_request_error(result):
             body.pop("data", None)
