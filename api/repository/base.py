@@ -37,9 +37,14 @@ async def find_many(
     limit: int = 0,
 ) -> list[Document]:
     """All documents matching `filter` (at most `limit` when it is set)."""
+    # Copies: mongomock adds `_id` to the projection it is given, which would corrupt shared
+    # constants such as ARTICLE_LIGHT for every later query.
     try:
         cursor = store[collection].find(
-            dict(filter), projection, max_time_ms=store.timeout_ms, limit=limit
+            dict(filter),
+            dict(projection) if projection else None,
+            max_time_ms=store.timeout_ms,
+            limit=limit,
         )
         if sort:
             cursor = cursor.sort(list(sort))
