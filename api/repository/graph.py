@@ -81,7 +81,6 @@ async def search_by_key_prefix(
     The key is escaped, so no user text is ever read as regex syntax, and the pattern is an
     anchored literal prefix, which MongoDB answers from the `search_keys` index in linear time.
     """
-    pattern = prefix_pattern(key)
     projection = {
         field: 1
         for field in (
@@ -100,7 +99,7 @@ async def search_by_key_prefix(
         found[collection] = await find_many(
             store,
             collection,
-            {"search_keys": {"$regex": pattern}},
+            {"search_keys": {"$regex": prefix_pattern(key)}},
             projection=projection,
             limit=limit,
         )
