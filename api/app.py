@@ -10,17 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from api.context import Context
 from api.errors import DatabaseUnavailable
 from api.graphiql import STATIC_DIR, render_graphiql_page
+from api.http import GraphQLHTTP, RawRequestGuard, cors_options
+from api.logs import configure_logging
 from api.middleware import RequestIdMiddleware
 from api.settings import Settings
 from api.store import Store, create_store
@@ -51,13 +53,14 @@ def default_query(directory: Path = QUERIES_DIR) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else "{ __typename }"
 
 
-class GraphQLView(GraphQL):
-    """Strawberry's ASGI view with diplograph's context and an offline GraphiQL page."""
+class GraphQLView(GraphQLHTTP):
+    """The GraphQL-over-HTTP view with diplograph's context and an offline GraphiQL page."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
+            deadline_seconds=settings.request_deadline_seconds,
             **kwargs,
         )
         self.settings = settings
@@ -111,6 +114,7 @@ async def _keep_trying(app: Starlette, settings: Settings) -> None:
 def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app from settings; the store is created in the lifespan and kept on app.state."""
     settings = settings or Settings()
+    configure_logging(settings.log_level)  # limits (issue 6): structured JSON logs
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -154,12 +158,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        # The view answers every method itself (405 with a JSON body for the others).
+        Route("/graphql", RawRequestGuard(graphql, settings.max_body_bytes)),
     ]
     if settings.graphiql:
         # Compressed: GraphiQL's 4.1 MB of scripts travel as about 1.1 MB.
         assets = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
         routes.append(Mount(STATIC_URL, assets, name="graphiql-static"))
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(CORSMiddleware, **cors_options(settings))  # limits (issue 6)
     app.add_middleware(RequestIdMiddleware)
     return app

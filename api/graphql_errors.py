@@ -2,23 +2,31 @@
 
 Expected errors (not found, bad input, database unavailable, limits) keep their message and get a
 stable `extensions.code`. Anything else is masked to a generic message carrying the request id, and
-logged in full with that id, so a user's report can be matched to the stack trace.
+logged in full with that id, so a user's report can be matched to the stack trace. Validation
+messages lose graphql-core's "Did you mean ...?" hints unless debugging: with introspection off,
+they would hand out the schema one guess at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
 from api.errors import DatabaseUnavailable, DiplographError
+from api.limits import library_code
 
 logger = logging.getLogger("diplograph.errors")
+request_logger = logging.getLogger("diplograph.requests")
 
 MASKED_MESSAGE = "Internal server error. Quote the request id when you report it."
+_SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
 
 
 def request_id_of(context: Any) -> str | None:
@@ -26,21 +34,37 @@ def request_id_of(context: Any) -> str | None:
     return getattr(getattr(request, "state", None), "request_id", None) if request else None
 
 
-def classify(error: GraphQLError, request_id: str | None) -> tuple[GraphQLError, bool]:
+def _code_without_original(error: GraphQLError) -> str:
+    """The code of an error raised by the GraphQL machinery rather than by a resolver."""
+    known = library_code(error.message)
+    if known is not None:
+        return known
+    if isinstance(error, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    if error.message.startswith("Variable '$"):
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"
+
+
+def classify(
+    error: GraphQLError, request_id: str | None, debug: bool = False
+) -> tuple[GraphQLError, bool]:
     """The error to send, and whether it was unexpected (and so masked)."""
     original = error.original_error
-    if original is None:
-        code = "GRAPHQL_VALIDATION_FAILED" if error.nodes else "GRAPHQL_PARSE_FAILED"
-        extensions = {"code": code, **(error.extensions or {})}
-        return _copy(error, error.message, extensions), False
+    if original is None and error.path is None:
+        message = error.message if debug else _SUGGESTION.sub("", error.message)
+        extensions = {"code": _code_without_original(error), **(error.extensions or {})}
+        return _copy(error, message, extensions), False
     if isinstance(original, DiplographError):
         return _copy(error, original.message, original.graphql_extensions()), False
     if isinstance(original, GraphQLError):
         return _copy(
             error, error.message, {"code": "BAD_USER_INPUT", **(error.extensions or {})}
         ), False
+    # An exception in a resolver, or graphql-core finding a resolver broke the schema's promises
+    # (a null for a non-null field): a bug either way.
     extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
-    return _copy(error, MASKED_MESSAGE, extensions), True
+    return _copy(error, error.message if debug else MASKED_MESSAGE, extensions), True
 
 
 def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
@@ -55,29 +79,56 @@ def _copy(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Grap
     )
 
 
+def ensure_coded(errors: list[GraphQLError], request_id: str | None) -> list[GraphQLError]:
+    """Errors that escaped `ErrorPolicy` (Strawberry reports a failing extension outside the
+    operation hooks), classified the same way: nothing leaves without a code."""
+    coded = []
+    for error in errors:
+        if "code" in (error.extensions or {}):
+            coded.append(error)
+            continue
+        shown, unexpected = classify(error, request_id)
+        if unexpected:
+            logger.error(
+                "unexpected error outside resolvers",
+                exc_info=error.original_error or error,
+                extra={"request_id": request_id},
+            )
+        coded.append(shown)
+    return coded
+
+
 class ErrorPolicy(SchemaExtension):
-    """Codes expected errors, masks and logs the rest, and answers 503 when the store is down."""
+    """Codes expected errors, masks and logs the rest, and answers 503 when the store is down.
+
+    It also writes one structured log line per operation: request id, operation name, duration,
+    cost and the error codes sent.
+    """
+
+    def __init__(self, debug: bool = False) -> None:
+        self.debug = debug
 
     def on_operation(self) -> Iterator[None]:
-        yield
+        started = time.perf_counter()
+        try:
+            yield
+        except BaseException as error:
+            # Cancelled at the deadline, or an extension failed (`ensure_coded` masks that).
+            cancelled = isinstance(error, asyncio.CancelledError)
+            self._log_operation(started, ["CANCELLED" if cancelled else "INTERNAL_SERVER_ERROR"])
+            raise
         result = self.execution_context.result
-        errors = getattr(result, "errors", None)
-        if not errors:
-            return
+        errors = getattr(result, "errors", None) or []
         context = self.execution_context.context
         request_id = request_id_of(context)
         processed = []
         for error in errors:
-            shown, unexpected = classify(error, request_id)
+            shown, unexpected = classify(error, request_id, self.debug)
             if unexpected:
                 logger.error(
                     "unexpected error in a GraphQL request",
-                    exc_info=error.original_error,
-                    extra={
-                        "request_id": request_id,
-                        "operation": self.execution_context.operation_name,
-                        "path": error.path,
-                    },
+                    exc_info=error.original_error or error,
+                    extra={**self._fields(started), "path": error.path},
                 )
                 shown = GraphQLError(
                     shown.message,
@@ -92,4 +143,21 @@ class ErrorPolicy(SchemaExtension):
                 response = getattr(context, "response", None)
                 if response is not None:
                     response.status_code = 503
-        result.errors = processed
+        if errors:
+            result.errors = processed
+        self._log_operation(started, codes=[(e.extensions or {}).get("code") for e in processed])
+
+    def _fields(self, started: float) -> dict[str, Any]:
+        context = self.execution_context.context
+        cost = getattr(context, "extras", {}).get("cost")
+        return {
+            "request_id": request_id_of(context),
+            "operation": self.execution_context.operation_name,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "cost": {"requested": cost.requested, "actual": cost.actual} if cost else None,
+        }
+
+    def _log_operation(self, started: float, codes: list[Any]) -> None:
+        request_logger.info(
+            "graphql operation", extra={**self._fields(started), "error_codes": codes}
+        )

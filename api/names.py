@@ -37,3 +37,12 @@ def search_keys(names: Iterable[str]) -> list[str]:
             keys[" ".join(words[start:])] = None
     keys.pop("", None)
     return list(keys)
+
+
+def prefix_pattern(key: str) -> str:
+    """The regex for "a search key starting with `key`": anchored, and `key` read literally.
+
+    Every regex built from user input goes through here. Escaped, no user text is regex syntax;
+    an anchored literal runs in time linear in the key, and MongoDB answers it from the index.
+    """
+    return "^" + re.escape(key)

@@ -40,6 +40,39 @@ class Settings(BaseSettings):
     introspection: bool = Field(default=True, description="Answer introspection queries.")
     debug: bool = Field(default=False, description="Field suggestions and unmasked errors.")
 
+    # --- limits (issue 6) ---
+    # What one request may ask of the server. docs/security.md explains each default.
+    max_depth: int = Field(default=10, ge=1, description="Deepest nesting of fields in a query.")
+    max_aliases: int = Field(default=30, ge=0, description="Aliases in one query document.")
+    max_tokens: int = Field(default=1000, ge=10, description="Lexical tokens in one document.")
+    max_fields: int = Field(
+        default=500, ge=1, description="Field selections in a query, fragments expanded."
+    )
+    max_body_bytes: int = Field(
+        default=100_000, ge=1024, description="Largest request body; larger gets 413 unread."
+    )
+    max_batch_operations: int = Field(
+        default=0, ge=0, description="Operations in one batched request; 0 turns batching off."
+    )
+    max_query_cost: int = Field(default=2000, ge=1, description="Highest cost of one query.")
+    rate_limit_budget: int = Field(
+        default=10_000, ge=1, description="Cost points a client can spend in a burst."
+    )
+    rate_limit_refill_per_second: float = Field(
+        default=100.0, gt=0, description="Cost points a client's budget regains each second."
+    )
+    api_tokens: list[str] = Field(
+        default_factory=list,
+        description="Bearer tokens that identify clients: each has its own budget. JSON list.",
+    )
+    request_deadline_seconds: float = Field(
+        default=5.0, gt=0, description="Longest a GraphQL request may run before it is cancelled."
+    )
+    cors_allow_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins browsers may call the API from (JSON list). Empty: same origin only.",
+    )
+
     @property
     def embedded(self) -> bool:
         """True when no MongoDB server is configured and the in-process store is used."""

@@ -6,9 +6,12 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 
+from api.caches import ParserCache, ValidationCache, ValidationResults
+from api.cost import Budgets, CostLimit
 from api.graphql_errors import ErrorPolicy
+from api.limits import static_limits
 from api.settings import Settings
 from schema.article import Article
 from schema.country import Country
@@ -17,6 +20,8 @@ from schema.official import Official
 from schema.organisation import Organisation
 from schema.query import Query
 from schema.relations import Decision
+
+CACHE_SIZE = 1000
 
 
 class DiplographSchema(Schema):
@@ -28,13 +33,28 @@ class DiplographSchema(Schema):
 
 
 def build_schema(settings: Settings | None = None) -> Schema:
-    """The schema with its extensions; caches are bounded so that memory stays flat."""
+    """The schema with its extensions, in the order they run: errors, parsing, the static limits
+    (which must come before validation), validation, then cost. Caches are bounded, so memory
+    stays flat; the cost budgets live as long as the schema, one per app."""
+    settings = settings or Settings()
+    budgets = Budgets(settings.rate_limit_budget, settings.rate_limit_refill_per_second)
+    validated = ValidationResults(maxsize=CACHE_SIZE)
+    batching = (
+        {"max_operations": settings.max_batch_operations}
+        if settings.max_batch_operations > 0
+        else None
+    )
     return DiplographSchema(
         query=Query,
         types=[Country, Official, Organisation, Meeting, Article, Decision],
+        config=StrawberryConfig(
+            disable_field_suggestions=not settings.debug, batching_config=batching
+        ),
         extensions=[
-            ErrorPolicy,
-            lambda: ParserCache(maxsize=1000),
-            lambda: ValidationCache(maxsize=1000),
+            lambda: ErrorPolicy(debug=settings.debug),
+            lambda: ParserCache(maxsize=CACHE_SIZE),
+            *static_limits(settings),
+            lambda: ValidationCache(validated),
+            lambda: CostLimit(settings, budgets),
         ],
     )

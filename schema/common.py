@@ -18,6 +18,7 @@ from strawberry.types import Info
 
 from api.context import Context
 from api.errors import BadInput, NotFound
+from api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 if TYPE_CHECKING:
     from schema.article import Article
@@ -27,9 +28,10 @@ T = TypeVar("T")
 Document = dict[str, Any]
 GraphQLInfo = Info[Context, None]
 
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 100
 CURSOR_PREFIX = "arrayconnection"
+# No list has more items than this; a cursor past it was not made by this API (and would not fit
+# MongoDB's $skip).
+MAX_CURSOR_OFFSET = 2**31 - 1
 
 # Which GraphQL type shows a stored {kind, id} reference, and which collection holds it.
 KIND_TYPES = {
@@ -131,7 +133,7 @@ class Window:
 def _cursor_offset(cursor: str, argument: str) -> int:
     try:
         prefix, offset = from_base64(cursor)
-        if prefix != CURSOR_PREFIX or int(offset) < 0:
+        if prefix != CURSOR_PREFIX or not 0 <= int(offset) <= MAX_CURSOR_OFFSET:
             raise ValueError
         return int(offset)
     except ValueError:

@@ -12,7 +12,7 @@ import strawberry
 from strawberry import relay
 
 from api.errors import BadInput, NotFound
-from api.names import name_key
+from api.names import name_key, prefix_pattern
 from api.repository import graph
 from api.timeline import in_force
 from schema.article import Article
@@ -37,7 +37,7 @@ from schema.official import Official
 from schema.organisation import Organisation, OrganisationKind
 from schema.paths import MAX_HOPS, Path, shortest_paths
 from schema.relations import Decision, MembershipRole
-from schema.search import EntityType, SearchResult, search_entities
+from schema.search import MAX_QUERY_LENGTH, EntityType, SearchResult, search_entities
 
 SearchText = Annotated[
     str,
@@ -141,10 +141,12 @@ class ArticleWhere:
 
 def _name_prefix(filter: dict[str, Any], prefix: str | None) -> None:
     if prefix is not None:
+        if len(prefix) > MAX_QUERY_LENGTH:
+            raise BadInput(f"`nameStartsWith` is limited to {MAX_QUERY_LENGTH} characters.")
         key = name_key(prefix)
         if not key:
             raise BadInput("`nameStartsWith` must contain at least one letter or digit.")
-        filter["search_keys"] = {"$regex": "^" + re.escape(key)}
+        filter["search_keys"] = {"$regex": prefix_pattern(key)}
 
 
 def _date_range(filter: dict[str, Any], field: str, start: dt.date | None, end: dt.date | None):

@@ -23,7 +23,8 @@ async def test_readyz_answers_ready_when_the_store_answers(client):
 
 
 async def test_typename_query_answers(client):
-    assert await graphql(client, "{ __typename }") == {"data": {"__typename": "Query"}}
+    body = await graphql(client, "{ __typename }")
+    assert body["data"] == {"__typename": "Query"}
 
 
 async def test_countries_lists_iso_3166_with_a_total(client):

@@ -41,7 +41,8 @@ async def find_many(
 ) -> list[Document]:
     """All documents matching `filter` (at most `limit` when it is set)."""
     try:
-        # A copy: mongomock adds `_id` to the projection it is given (poisoning a shared one).
+        # A copy: mongomock adds `_id` to the projection it is given, which would corrupt shared
+        # constants such as ARTICLE_LIGHT for every later query.
         cursor = store[collection].find(
             dict(filter),
             dict(projection) if projection else None,

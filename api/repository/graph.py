@@ -6,11 +6,11 @@ same three ways, and the DataLoaders in `api.loaders` batch exactly these calls.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from api.names import prefix_pattern
 from api.repository.base import Document, Page, find_by_ids, find_many, find_page
 from api.store import Store
 
@@ -81,7 +81,6 @@ async def search_by_key_prefix(
     The key is escaped, so no user text is ever read as regex syntax, and the pattern is an
     anchored literal prefix, which MongoDB answers from the `search_keys` index in linear time.
     """
-    pattern = "^" + re.escape(key)
     projection = {
         field: 1
         for field in (
@@ -100,7 +99,7 @@ async def search_by_key_prefix(
         found[collection] = await find_many(
             store,
             collection,
-            {"search_keys": {"$regex": pattern}},
+            {"search_keys": {"$regex": prefix_pattern(key)}},
             projection=projection,
             limit=limit,
         )

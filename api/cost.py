@@ -1,0 +1,437 @@
+"""Query cost: what a query may cost, what it did cost, and each client's refilling budget.
+
+The model, in the manner of GitHub's and Shopify's, prices a query by the objects its response can
+hold (docs/security.md works it through for each golden query):
+
+- a field that returns an object costs 1 for each object it can return, and its own selections
+  are priced once per such object;
+- a connection returns up to `first` (or `last`) items, `DEFAULT_PAGE_SIZE` when neither is
+  given; `search` and `connections` up to `first`; `nodes` one per id; any other list is priced
+  at `LIST_SIZE` items;
+- scalars, enums and `__typename` are free; `__schema` and `__type` cost 1 each (the guard keeps
+  introspection to one schema download);
+- fragments are added up, duplicates included: the price is an upper bound, not a forecast.
+
+The requested cost is computed after validation, before anything runs. A query over
+`MAX_QUERY_COST` is refused; otherwise the requested cost is taken from the client's budget (429
+when the budget cannot pay), and once the query has run the charge is settled to the actual cost:
+the objects the response did hold.
+
+graphql-complexity, the maintained Python library for this, prices a field by constants and depth
+multipliers, not by page-size arguments, which is what drives cost here; so the model is this
+module's own.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    ListValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+    is_list_type,
+)
+from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import PreExecutionError
+
+from api.auth import client_key
+from api.errors import QueryTooExpensive, RateLimited
+from api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, as_graphql_error
+from api.settings import Settings
+
+LIST_SIZE = 5
+INTROSPECTION_COST = 1
+INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
+POLICY_NAME = "cost"
+
+
+# --- the model ----------------------------------------------------------------------------------
+
+
+def _int_argument(node: FieldNode, name: str, variables: Mapping[str, Any]) -> int | None:
+    for argument in node.arguments or ():
+        if argument.name.value != name:
+            continue
+        value = argument.value
+        if isinstance(value, IntValueNode):
+            return int(value.value)
+        if isinstance(value, VariableNode):
+            found = variables.get(value.name.value)
+            return found if isinstance(found, int) and not isinstance(found, bool) else None
+    return None
+
+
+def _list_argument_length(node: FieldNode, name: str, variables: Mapping[str, Any]) -> int | None:
+    for argument in node.arguments or ():
+        if argument.name.value != name:
+            continue
+        value = argument.value
+        if isinstance(value, ListValueNode):
+            return len(value.values)
+        if isinstance(value, VariableNode):
+            found = variables.get(value.name.value)
+            return len(found) if isinstance(found, list) else None
+    return None
+
+
+def _is_connection(type_: GraphQLNamedType) -> bool:
+    return isinstance(type_, GraphQLObjectType) and {"edges", "pageInfo"} <= type_.fields.keys()
+
+
+def _clamp(value: int) -> int:
+    # Sizes over the maximum are refused by the resolvers with a message that says the maximum;
+    # the model must not pre-empt that with a cost error.
+    return max(0, min(value, MAX_PAGE_SIZE))
+
+
+class CostModel:
+    """Prices one operation of a validated document (see the module docstring)."""
+
+    def __init__(
+        self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any] | None
+    ) -> None:
+        self.schema = schema
+        self.variables = variables or {}
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self._memo: dict[tuple[str, int], int] = {}
+
+    def operation_cost(self, operation: OperationDefinitionNode) -> int:
+        root = self.schema.get_root_type(operation.operation)
+        return self._selection_set(operation.selection_set, root, page=0) if root else 0
+
+    def _selection_set(
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType | None, page: int
+    ) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self._field(selection, parent, page)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                total += self._selection_set(selection.selection_set, target, page)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self._fragment(selection.name.value, page)
+        return total
+
+    def _fragment(self, name: str, page: int) -> int:
+        key = (name, page)
+        if key not in self._memo:
+            fragment = self.fragments.get(name)
+            if fragment is None:
+                return 0
+            target = self.schema.get_type(fragment.type_condition.name.value)
+            self._memo[key] = self._selection_set(fragment.selection_set, target, page)
+        return self._memo[key]
+
+    def _field(self, node: FieldNode, parent: GraphQLNamedType | None, page: int) -> int:
+        name = node.name.value
+        if name in INTROSPECTION_ROOTS:
+            return INTROSPECTION_COST
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return 0
+        definition = parent.fields.get(name)
+        if definition is None:
+            return 0
+        named = get_named_type(definition.type)
+        if is_leaf_type(named) or node.selection_set is None:
+            return 0
+        child_page = page
+        if _is_connection(named):
+            size = _int_argument(node, "first", self.variables)
+            if size is None:
+                size = _int_argument(node, "last", self.variables)
+            child_page = _clamp(DEFAULT_PAGE_SIZE if size is None else size)
+        each = 1 + self._selection_set(node.selection_set, named, child_page)
+        return self._list_size(node, definition, parent, page) * each
+
+    def _list_size(self, node: FieldNode, definition: Any, parent: Any, page: int) -> int:
+        if not is_list_type(get_nullable_type(definition.type)):
+            return 1
+        if _is_connection(parent) and node.name.value in ("edges", "nodes"):
+            return page
+        if "first" in definition.args:
+            size = _int_argument(node, "first", self.variables)
+            if size is None and isinstance(definition.args["first"].default_value, int):
+                size = definition.args["first"].default_value
+            return _clamp(LIST_SIZE if size is None else size)
+        if "ids" in definition.args:
+            length = _list_argument_length(node, "ids", self.variables)
+            return _clamp(LIST_SIZE if length is None else length)
+        return LIST_SIZE
+
+
+def requested_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> int:
+    """The cost of the operation a request runs: an upper bound on the objects it returns."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1:
+        return 0
+    return CostModel(schema, document, variables).operation_cost(operations[0])
+
+
+def actual_cost(data: Any, operation: OperationDefinitionNode | None) -> int:
+    """The objects a response holds (not counting the root); introspection counts as priced."""
+    if not isinstance(data, dict):
+        return 0
+    introspection = (
+        {
+            (s.alias or s.name).value
+            for s in operation.selection_set.selections
+            if isinstance(s, FieldNode) and s.name.value in INTROSPECTION_ROOTS
+        }
+        if operation is not None
+        else set()
+    )
+    total = 0
+    stack: list[Any] = []
+    for key, value in data.items():
+        if key in introspection:
+            total += INTROSPECTION_COST if value is not None else 0
+        else:
+            stack.append(value)
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            total += 1
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return total
+
+
+# --- budgets ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Bucket:
+    points: float
+    updated: float
+
+
+@dataclass(frozen=True)
+class Charge:
+    """The outcome of asking a budget for points."""
+
+    allowed: bool
+    remaining: int
+    retry_after: int = 0
+
+
+class Budgets:
+    """A token bucket per client: `capacity` points, regaining `refill_per_second`.
+
+    Kept in this process's memory: each worker has its own, and a client the map forgets (it
+    holds `max_clients`, least recently seen first out) comes back with a full budget.
+    """
+
+    def __init__(
+        self,
+        capacity: int,
+        refill_per_second: float,
+        clock: Callable[[], float] = time.monotonic,
+        max_clients: int = 10_000,
+    ) -> None:
+        self.capacity = capacity
+        self.refill_per_second = refill_per_second
+        self.clock = clock
+        self.max_clients = max_clients
+        self._buckets: OrderedDict[str, Bucket] = OrderedDict()
+
+    def _bucket(self, client: str) -> Bucket:
+        now = self.clock()
+        bucket = self._buckets.get(client)
+        if bucket is None:
+            bucket = self._buckets[client] = Bucket(float(self.capacity), now)
+            while len(self._buckets) > self.max_clients:
+                self._buckets.popitem(last=False)
+        else:
+            gained = (now - bucket.updated) * self.refill_per_second
+            bucket.points = min(float(self.capacity), bucket.points + gained)
+            bucket.updated = now
+            self._buckets.move_to_end(client)
+        return bucket
+
+    def take(self, client: str, points: int) -> Charge:
+        """Take `points` if the budget has them; otherwise say when it will."""
+        bucket = self._bucket(client)
+        if points > bucket.points:
+            wait = (points - bucket.points) / self.refill_per_second
+            return Charge(False, int(bucket.points), max(1, math.ceil(wait)))
+        bucket.points -= points
+        return Charge(True, int(bucket.points))
+
+    def settle(self, client: str, taken: int, actual: int) -> int:
+        """Turn a charge of `taken` points into one of `actual`; the points remaining."""
+        bucket = self._bucket(client)
+        bucket.points = max(0.0, min(float(self.capacity), bucket.points + taken - actual))
+        return int(bucket.points)
+
+    def seconds_to_full(self, remaining: int) -> int:
+        return math.ceil((self.capacity - remaining) / self.refill_per_second)
+
+    def headers(self, remaining: int) -> dict[str, str]:
+        """The RateLimit-Policy and RateLimit fields (draft-ietf-httpapi-ratelimit-headers)."""
+        window = math.ceil(self.capacity / self.refill_per_second)
+        return {
+            "RateLimit-Policy": f'"{POLICY_NAME}";q={self.capacity};w={window}',
+            "RateLimit": f'"{POLICY_NAME}";r={remaining};t={self.seconds_to_full(remaining)}',
+        }
+
+
+# --- the extension ------------------------------------------------------------------------------
+
+
+@dataclass
+class CostReport:
+    """What `extensions.cost` says, and what the request log records."""
+
+    requested: int
+    actual: int
+    maximum: int
+    remaining: int
+    capacity: int
+    refill_per_second: float
+
+    def as_extension(self) -> dict[str, Any]:
+        return {
+            "requested": self.requested,
+            "actual": self.actual,
+            "maximum": self.maximum,
+            "remaining": self.remaining,
+            "capacity": self.capacity,
+            "refillPerSecond": self.refill_per_second,
+        }
+
+
+class CostLimit(SchemaExtension):
+    """Prices a validated query, refuses it when too expensive or over budget, settles after."""
+
+    def __init__(self, settings: Settings, budgets: Budgets) -> None:
+        self.settings = settings
+        self.budgets = budgets
+        self.report: CostReport | None = None
+
+    def _operation(self) -> OperationDefinitionNode | None:
+        document = self.execution_context.graphql_document
+        if document is None:
+            return None
+        name = self.execution_context.operation_name
+        for definition in document.definitions:
+            if isinstance(definition, OperationDefinitionNode) and (
+                name is None or (definition.name and definition.name.value == name)
+            ):
+                return definition
+        return None
+
+    def _refuse(self, error: Exception, status: int | None, headers: dict[str, str]) -> None:
+        self.execution_context.result = PreExecutionError(
+            data=None, errors=[as_graphql_error(error)]
+        )
+        response = getattr(self.execution_context.context, "response", None)
+        if response is not None:
+            response.headers.update(headers)
+            if status is not None:
+                response.status_code = status
+
+    def _record(self, requested: int, actual: int, remaining: int) -> None:
+        self.report = CostReport(
+            requested=requested,
+            actual=actual,
+            maximum=self.settings.max_query_cost,
+            remaining=remaining,
+            capacity=self.budgets.capacity,
+            refill_per_second=self.budgets.refill_per_second,
+        )
+        extras = getattr(self.execution_context.context, "extras", None)
+        if isinstance(extras, dict):
+            extras["cost"] = self.report
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is None or context.result is not None:
+            yield
+            return
+        requested = requested_cost(
+            context.schema._schema, document, context.operation_name, context.variables
+        )
+        request = getattr(context.context, "request", None)
+        client = client_key(request, self.settings) if request is not None else "local"
+        if requested > self.settings.max_query_cost:
+            remaining = self.budgets.take(client, 0).remaining
+            self._record(requested, 0, remaining)
+            self._refuse(
+                QueryTooExpensive(
+                    f"This query may cost {requested} points; the maximum is "
+                    f"{self.settings.max_query_cost}. Ask for smaller pages (`first`) or fewer "
+                    "nested lists.",
+                    cost=requested,
+                    maximum=self.settings.max_query_cost,
+                ),
+                None,
+                self.budgets.headers(remaining),
+            )
+            yield
+            return
+        charge = self.budgets.take(client, requested)
+        if not charge.allowed:
+            self._record(requested, 0, charge.remaining)
+            self._refuse(
+                RateLimited(
+                    f"This query costs {requested} points and {charge.remaining} remain in your "
+                    f"budget; it refills at {self.budgets.refill_per_second:g} points a second. "
+                    f"Retry in {charge.retry_after} s.",
+                    cost=requested,
+                    remaining=charge.remaining,
+                    retryAfter=charge.retry_after,
+                ),
+                429,
+                {
+                    **self.budgets.headers(charge.remaining),
+                    "Retry-After": str(charge.retry_after),
+                },
+            )
+            yield
+            return
+        # If the deadline cancels execution, the points taken stay spent.
+        self._record(requested, requested, charge.remaining)
+        yield
+        result = context.result
+        actual = actual_cost(getattr(result, "data", None), self._operation())
+        remaining = self.budgets.settle(client, requested, actual)
+        self._record(requested, actual, remaining)
+        response = getattr(context.context, "response", None)
+        if response is not None:
+            response.headers.update(self.budgets.headers(remaining))
+
+    def get_results(self) -> dict[str, Any]:
+        return {"cost": self.report.as_extension()} if self.report is not None else {}

@@ -1,0 +1,430 @@
+"""GraphQL over HTTP: the view follows the GraphQL-over-HTTP specification and fails closed.
+
+Strawberry's view answers a body that is not UTF-8, or JSON that is not an object, with a 500,
+always answers `application/json`, and says 400 to a mutation sent with GET. `GraphQLHTTP` fixes
+those and adds the request deadline; `RawRequestGuard` refuses oversized bodies before anything
+reads them. Every refusal is a JSON body with `errors[].extensions.code`, so clients can branch on
+a code whatever went wrong.
+
+Status codes (https://graphql.github.io/graphql-over-http/draft/):
+
+- a request that is not a well-formed GraphQL-over-HTTP request: 400 (415 for a body that is not
+  JSON, 413 when too large, 405 for other methods and for mutations over GET, 406 when the client
+  accepts neither JSON media type);
+- a GraphQL request error (the document does not parse or validate, a limit refuses it, the
+  variables do not fit): 400 with `application/graphql-response+json`, 200 with `application/json`,
+  and no `data` entry either way;
+- over the cost budget: 429 with Retry-After; the database down: 503;
+- anything else: 200, with `data` and any field errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.base import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
+
+from api.errors import DeadlineExceeded
+from api.graphql_errors import ensure_coded
+from api.settings import Settings
+
+logger = logging.getLogger("diplograph.http")
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    500: "INTERNAL_SERVER_ERROR",
+}
+
+
+class HTTPError(Exception):
+    """A refusal at the HTTP level, with the status, code and headers to answer it with."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header, or None when the client takes neither.
+
+    No header means the GraphQL media type (the spec's default since 2025); `*/*` means JSON, for
+    the clients that send it without thinking (curl, browsers, most HTTP libraries).
+    """
+    if not accept or not accept.strip():
+        return GRAPHQL_RESPONSE_JSON
+    best: tuple[float, int, str] | None = None
+    for position, item in enumerate(accept.split(",")):
+        media, params = parse_content_type(item)
+        media = media.strip().lower()
+        quality = 1.0
+        if "q" in params:
+            try:
+                quality = float(params["q"])
+            except ValueError:
+                quality = 0.0
+        if quality <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE_JSON:
+            chosen = GRAPHQL_RESPONSE_JSON
+        elif media in (JSON, "application/*", "*/*"):
+            chosen = JSON
+        else:
+            continue
+        # The higher quality wins, then the earlier entry.
+        if best is None or quality > best[0]:
+            best = (quality, position, chosen)
+    return best[2] if best else None
+
+
+def error_body(message: str, code: str, request_id: str | None = None) -> bytes:
+    extensions: dict[str, Any] = {"code": code}
+    if request_id:
+        extensions["requestId"] = request_id
+    return orjson.dumps({"errors": [{"message": message, "extensions": extensions}]})
+
+
+def error_response(
+    status: int,
+    message: str,
+    accept: str | None,
+    headers: Mapping[str, str] | None = None,
+    request_id: str | None = None,
+) -> Response:
+    """A refusal as a GraphQL-shaped JSON body in the media type the client accepts."""
+    media = negotiate(accept) or JSON
+    return Response(
+        error_body(message, _CODES.get(status, "BAD_REQUEST"), request_id),
+        status_code=status,
+        headers=dict(headers or {}),
+        media_type=f"{media}; charset=utf-8",
+    )
+
+
+class RawRequestGuard:
+    """Refuses requests whose bytes cannot make a GraphQL request, before anything parses them.
+
+    A body over `max_body_bytes` gets 413 (from Content-Length without reading it, or as soon as
+    the streamed body passes the limit); a URL query string that is not UTF-8 gets 400.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        accept = request.headers.get("accept")
+        try:
+            parse_qsl(scope.get("query_string", b"").decode("latin-1"), errors="strict")
+        except UnicodeDecodeError:
+            await error_response(400, "The URL's query string is not valid UTF-8.", accept)(
+                scope, receive, send
+            )
+            return
+        declared = request.headers.get("content-length")
+        if declared is not None and not (declared.isascii() and declared.isdigit()):
+            await error_response(400, "Content-Length is not a number.", accept)(
+                scope, receive, send
+            )
+            return
+        if declared is not None and int(declared) > self.max_body_bytes:
+            await self._too_large(accept, scope, receive, send)
+            return
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_body_bytes:
+                await self._too_large(accept, scope, receive, send)
+                return
+        await self.app(scope, _replay(bytes(body), receive), send)
+
+    async def _too_large(self, accept: str | None, scope: Scope, receive: Receive, send: Send):
+        message = f"The request body is over the limit of {self.max_body_bytes} bytes."
+        await error_response(413, message, accept, {"Connection": "close"})(scope, receive, send)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replayed() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replayed
+
+
+class TimedOut(ExecutionResult):
+    """The result of an operation cancelled at the request deadline (it has `data: null`)."""
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """Whether the operation never ran: parse, validation, limits, variables (no `data`)."""
+    if isinstance(result, PreExecutionError):
+        return True
+    if isinstance(result, TimedOut) or result.data is not None or not result.errors:
+        return False
+    return all(error.path is None for error in result.errors)
+
+
+class GraphQLHTTP(GraphQL):
+    """Strawberry's ASGI view, made to follow the GraphQL-over-HTTP spec and to fail closed."""
+
+    def __init__(self, schema: BaseSchema, *, deadline_seconds: float, **kwargs: Any) -> None:
+        super().__init__(schema, **kwargs)
+        self.deadline_seconds = deadline_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive=receive)
+        accept = request.headers.get("accept")
+        try:
+            response = await self.run(request)
+        except HTTPError as error:
+            response = error_response(error.status, error.message, accept, error.headers)
+        except HTTPException as error:
+            allow = {"Allow": "GET, POST"} if error.status_code == 405 else None
+            response = error_response(error.status_code, error.reason, accept, allow)
+        except Exception:
+            request_id = getattr(request.state, "request_id", None)
+            logger.exception("unexpected error in the view", extra={"request_id": request_id})
+            message = "Internal server error. Quote the request id when you report it."
+            response = error_response(500, message, accept, request_id=request_id)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]
+        response = await super().get_sub_response(request)
+        response.accept = request.headers.get("accept")  # type: ignore[attr-defined]
+        return response
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if negotiate(request.headers.get("accept")) is None:
+            raise HTTPError(
+                406,
+                f"This endpoint answers {GRAPHQL_RESPONSE_JSON} or {JSON}; the Accept header "
+                "allows neither.",
+            )
+        if request.method == "GET":
+            return self._request_data(self._query_params(request.query_params))
+        media, params = parse_content_type(request.content_type or "")
+        if media != JSON:
+            raise HTTPError(415, f"Send the request as {JSON} (Content-Type: {JSON}).")
+        if params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+            raise HTTPError(415, "The request body must be UTF-8.")
+        raw = await request.get_body()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise HTTPError(400, "The request body is not valid UTF-8.") from None
+        try:
+            data = orjson.loads(text)
+        except orjson.JSONDecodeError as error:
+            raise HTTPError(400, f"The request body is not valid JSON: {error}.") from None
+        if isinstance(data, list):
+            return self._batch(data)
+        return self._request_data(data)
+
+    def _query_params(self, params: Any) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for name in ("query", "operationName", "variables", "extensions"):
+            values = params.getlist(name)
+            if len(values) > 1:
+                raise HTTPError(400, f"`{name}` is given {len(values)} times; give it once.")
+            if values:
+                data[name] = values[0]
+        if data.get("operationName") == "":
+            data["operationName"] = None
+        for name in ("variables", "extensions"):
+            if name in data:
+                try:
+                    data[name] = orjson.loads(data[name]) if data[name] else None
+                except orjson.JSONDecodeError:
+                    raise HTTPError(400, f"`{name}` must be a JSON object.") from None
+        return data
+
+    def _batch(self, items: list[Any]) -> list[GraphQLRequestData]:
+        config = self.schema.config.batching_config
+        if config is None:
+            raise HTTPError(400, "Batching is off: send one operation per request.")
+        if not items or len(items) > config["max_operations"]:
+            raise HTTPError(
+                400, f"A batch holds 1 to {config['max_operations']} operations; got {len(items)}."
+            )
+        return [self._request_data(item) for item in items]
+
+    def _request_data(self, data: Any) -> GraphQLRequestData:
+        if not isinstance(data, dict):
+            raise HTTPError(400, "The request must be a JSON object with a `query` string.")
+        query = data.get("query")
+        if not isinstance(query, str):
+            raise HTTPError(400, "`query` is required and must be a string.")
+        operation_name = data.get("operationName")
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise HTTPError(400, "`operationName` must be a string or null.")
+        for name in ("variables", "extensions"):
+            if data.get(name) is not None and not isinstance(data[name], dict):
+                raise HTTPError(400, f"`{name}` must be an object or null.")
+        return GraphQLRequestData(
+            query=query,
+            variables=data.get("variables"),
+            operation_name=operation_name,
+            extensions=data.get("extensions"),
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Any,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        method = request_adapter.method
+        deadline = asyncio.timeout(self.deadline_seconds)
+        started = time.perf_counter()
+        try:
+            async with deadline:
+                return await self.schema.execute(
+                    request_data.query,
+                    root_value=root_value,
+                    variable_values=request_data.variables,
+                    context_value=context,
+                    operation_name=request_data.operation_name,
+                    allowed_operation_types=OperationType.from_http(method),
+                    operation_extensions=request_data.extensions,
+                )
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            return self._timed_out(request, context, request_data, started)
+        except InvalidOperationTypeError as error:
+            if method == "GET" and error.operation_type is OperationType.MUTATION:
+                raise HTTPError(
+                    405, "Mutations need POST; GET runs queries only.", {"Allow": "POST"}
+                ) from None
+            raise HTTPError(400, error.as_http_error_reason(method)) from None
+        except CannotGetOperationTypeError as error:
+            problem = GraphQLError(
+                error.as_http_error_reason(), extensions={"code": "OPERATION_RESOLUTION_FAILURE"}
+            )
+            return PreExecutionError(data=None, errors=[problem])
+        except MissingQueryError:
+            raise HTTPError(400, "`query` is required and must be a string.") from None
+
+    def _timed_out(
+        self, request: Request, context: Any, request_data: GraphQLRequestData, started: float
+    ) -> TimedOut:
+        request_id = getattr(request.state, "request_id", None)
+        cost = getattr(context, "extras", {}).get("cost")
+        logger.warning(
+            "request deadline exceeded",
+            extra={
+                "request_id": request_id,
+                "operation": request_data.operation_name,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "cost": {"requested": cost.requested} if cost else None,
+            },
+        )
+        error = DeadlineExceeded(
+            f"The request ran past its deadline of {self.deadline_seconds:g} s and was "
+            "cancelled. Ask for less: smaller pages, fewer nested lists.",
+            deadline=self.deadline_seconds,
+            requestId=request_id,
+        )
+        return TimedOut(
+            data=None,
+            errors=[GraphQLError(error.message, extensions=error.graphql_extensions())],
+        )
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if result.errors:
+            request_id = getattr(request.state, "request_id", None)
+            result.errors = ensure_coded(result.errors, request_id)
+        body = process_result(result)
+        if is_request_error(result):
+            body.pop("data", None)
+        return body
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        media = negotiate(getattr(sub_response, "accept", None)) or JSON
+        status = sub_response.status_code or 200
+        request_error = isinstance(response_data, dict) and "data" not in response_data
+        if not sub_response.status_code and request_error and media == GRAPHQL_RESPONSE_JSON:
+            status = 400
+        response = Response(
+            self.encode_json(response_data),
+            status_code=status,
+            media_type=f"{media}; charset=utf-8",
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        return response
+
+
+def cors_options(settings: Settings) -> dict[str, Any]:
+    """Starlette's CORSMiddleware arguments: only the allow-listed origins, no cookies.
+
+    Clients authenticate with bearer tokens, never cookies, so credentials stay off; the rate
+    limit and request id headers are exposed so that browser clients can read them.
+    """
+    return {
+        "allow_origins": settings.cors_allow_origins,
+        "allow_methods": ["GET", "POST"],
+        "allow_headers": ["Authorization", "Content-Type", "X-Request-ID"],
+        "expose_headers": ["RateLimit", "RateLimit-Policy", "Retry-After", "X-Request-ID"],
+        "allow_credentials": False,
+        "max_age": 600,
+    }
