@@ -61,6 +61,7 @@ class GraphQLView(GraphQLHTTP):
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
             deadline_seconds=settings.request_deadline_seconds,
+            persisted_queries=settings.persisted_queries,
             **kwargs,
         )
         self.settings = settings
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         assets = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
         routes.append(Mount(STATIC_URL, assets, name="graphiql-static"))
     app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.response_cache = graphql.schema.response_cache
     app.add_middleware(CORSMiddleware, **cors_options(settings))  # limits (issue 6)
     app.add_middleware(RequestIdMiddleware)
     return app

@@ -45,6 +45,7 @@ from strawberry.types.graphql import OperationType
 
 from api.errors import DeadlineExceeded
 from api.graphql_errors import ensure_coded
+from api.persisted import PersistedQueries, PersistedQueryError
 from api.settings import Settings
 
 logger = logging.getLogger("diplograph.http")
@@ -65,11 +66,18 @@ _CODES = {
 class HTTPError(Exception):
     """A refusal at the HTTP level, with the status, code and headers to answer it with."""
 
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        code: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = dict(headers or {})
+        self.code = code
 
 
 def negotiate(accept: str | None) -> str | None:
@@ -117,11 +125,12 @@ def error_response(
     accept: str | None,
     headers: Mapping[str, str] | None = None,
     request_id: str | None = None,
+    code: str | None = None,
 ) -> Response:
     """A refusal as a GraphQL-shaped JSON body in the media type the client accepts."""
     media = negotiate(accept) or JSON
     return Response(
-        error_body(message, _CODES.get(status, "BAD_REQUEST"), request_id),
+        error_body(message, code or _CODES.get(status, "BAD_REQUEST"), request_id),
         status_code=status,
         headers=dict(headers or {}),
         media_type=f"{media}; charset=utf-8",
@@ -208,9 +217,17 @@ def is_request_error(result: ExecutionResult) -> bool:
 class GraphQLHTTP(GraphQL):
     """Strawberry's ASGI view, made to follow the GraphQL-over-HTTP spec and to fail closed."""
 
-    def __init__(self, schema: BaseSchema, *, deadline_seconds: float, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        deadline_seconds: float,
+        persisted_queries: int = 0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(schema, **kwargs)
         self.deadline_seconds = deadline_seconds
+        self.persisted = PersistedQueries(persisted_queries)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -221,7 +238,9 @@ class GraphQLHTTP(GraphQL):
         try:
             response = await self.run(request)
         except HTTPError as error:
-            response = error_response(error.status, error.message, accept, error.headers)
+            response = error_response(
+                error.status, error.message, accept, error.headers, code=error.code
+            )
         except HTTPException as error:
             allow = {"Allow": "GET, POST"} if error.status_code == 405 else None
             response = error_response(error.status_code, error.reason, accept, allow)
@@ -232,8 +251,17 @@ class GraphQLHTTP(GraphQL):
             response = error_response(500, message, accept, request_id=request_id)
         await response(scope, receive, send)
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET that carries a persisted-query hash is an operation, not a visit to GraphiQL.
+        if request.query_params.get("extensions") is not None:
+            return False
+        return super().should_render_graphql_ide(request)
+
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
+
+    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+        return orjson.dumps(data)
 
     async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]
         response = await super().get_sub_response(request)
@@ -301,6 +329,16 @@ class GraphQLHTTP(GraphQL):
         if not isinstance(data, dict):
             raise HTTPError(400, "The request must be a JSON object with a `query` string.")
         query = data.get("query")
+        extensions = data.get("extensions")
+        if isinstance(extensions, dict) and "persistedQuery" in extensions:
+            if query is not None and not isinstance(query, str):
+                raise HTTPError(400, "`query` must be a string.")
+            try:
+                query = self.persisted.resolve(query, extensions["persistedQuery"])
+            except PersistedQueryError as error:
+                # Apollo's clients look for the message and the code, and retry with the text.
+                status = 200 if error.code == "PERSISTED_QUERY_NOT_FOUND" else 400
+                raise HTTPError(status, error.message, code=error.code) from None
         if not isinstance(query, str):
             raise HTTPError(400, "`query` is required and must be a string.")
         operation_name = data.get("operationName")

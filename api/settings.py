@@ -73,6 +73,16 @@ class Settings(BaseSettings):
         description="Origins browsers may call the API from (JSON list). Empty: same origin only.",
     )
 
+    # --- performance (issue 8) ---
+    response_cache_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=0,
+        description="Memory for cached responses, in bytes of their JSON; 0 turns the cache off.",
+    )
+    persisted_queries: int = Field(
+        default=1000, ge=0, description="Automatic persisted queries kept; 0 turns APQ off."
+    )
+
     @property
     def embedded(self) -> bool:
         """True when no MongoDB server is configured and the in-process store is used."""

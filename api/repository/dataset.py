@@ -140,5 +140,5 @@ async def apply_changes(store: Store, change_sets: list[CollectionChanges]) -> N
 
 async def data_version(store: Store) -> int:
     """The counter every write bumps (0 before the first load)."""
-    document = await store[META].find_one({"_id": DATASET_ID}, max_time_ms=store.timeout_ms)
-    return int(document["version"]) if document else 0
+    found = await find_many(store, META, {"_id": DATASET_ID}, limit=1)
+    return int(found[0]["version"]) if found else 0
