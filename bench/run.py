@@ -220,6 +220,12 @@ class Server(AbstractContextManager):
         result["db_ms_per_request"] = (
             (after["db_seconds"] - before["db_seconds"]) * 1000 / completed
         )
+        gc_seconds = [b - a for a, b in zip(before["gc_seconds"], after["gc_seconds"], strict=True)]
+        result["gc_ms_per_request"] = sum(gc_seconds) * 1000 / completed
+        result["gc_collections"] = [
+            b - a for a, b in zip(before["gc_collections"], after["gc_collections"], strict=True)
+        ]
+        result["gc_ms_by_generation"] = [seconds * 1000 for seconds in gc_seconds]
         return result
 
 
@@ -301,6 +307,7 @@ MEDIAN_FIELDS = (
     "commands_per_request",
     "db_ms_per_request",
     "cpu_ms_per_request",
+    "gc_ms_per_request",
 )
 
 
@@ -312,6 +319,8 @@ def median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     summary["recorded"] = sum(r["recorded"] for r in rounds)
     summary["errors"] = sum(r["errors"] for r in rounds)
     summary["response_bytes"] = rounds[0]["response_bytes"]
+    for name in ("gc_collections", "gc_ms_by_generation"):  # totals per generation
+        summary[name] = [sum(r[name][generation] for r in rounds) for generation in range(3)]
     return summary
 
 

@@ -9,7 +9,8 @@ Wraps the target's own app without changing it:
 - `GET /_bench/stats`: the store's command count (its CommandLog, which the app keeps anyway) and
   the time spent inside the embedded store; `GET /_bench/documents`: each collection's size;
 - the embedded store's calls are timed (two `perf_counter` calls around each; mongomock runs
-  inline on the event loop, so that time is its whole cost).
+  inline on the event loop, so that time is its whole cost, though a wall-clock one: it includes
+  any moment another process had the CPU), and so are the garbage collector's pauses.
 
 The environment is read here, not in api/settings.py, because these knobs are the bench's own.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import time
 from collections.abc import AsyncIterator
@@ -94,6 +96,32 @@ class DatabaseClock:
 CLOCK = DatabaseClock()
 
 
+class CollectorClock:
+    """Time the process spends in Python's cyclic garbage collector, and collections per generation.
+
+    A full (generation 2) collection walks every tracked object, the embedded store's documents
+    included, so its pauses grow with the data and show up in p99 latency.
+    """
+
+    def __init__(self) -> None:
+        self.seconds = [0.0, 0.0, 0.0]
+        self.collections = [0, 0, 0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds[info["generation"]] += time.perf_counter() - self._started
+            self.collections[info["generation"]] += 1
+
+    def install(self) -> None:
+        gc.callbacks.append(self)
+
+
+GC_CLOCK = CollectorClock()
+
+
 async def load_corpus(store: Any, corpus: Path) -> None:
     """Add the generated bundles under `corpus` to the bundled seed, through the seed loader."""
     from seeds.build import bundled_article_folders
@@ -110,6 +138,7 @@ def create() -> Starlette:
     app = app_factory(target)(settings)
     if settings.embedded:
         CLOCK.install()
+    GC_CLOCK.install()
     started_lifespan = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
@@ -126,6 +155,8 @@ def create() -> Starlette:
                 "commands": request.app.state.store.commands.total,
                 "db_seconds": CLOCK.seconds,
                 "db_calls": CLOCK.calls,
+                "gc_seconds": GC_CLOCK.seconds,  # per generation
+                "gc_collections": GC_CLOCK.collections,
             }
         )
 
