@@ -1,0 +1,30 @@
+"""The store lifespan the bench's own apps (the limit, the naive peer) share with diplograph.
+
+Each app gets its store exactly as diplograph does (`create_store`, then `prepare_store`, which
+loads the bundled seed on the embedded store), so all three answer from the same data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from api.app import prepare_store
+from api.settings import Settings
+from api.store import create_store
+
+
+def store_lifespan(settings: Settings) -> Callable[[Any], contextlib.AbstractAsyncContextManager]:
+    """A Starlette lifespan that keeps a prepared store on `app.state.store`."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        app.state.store = create_store(settings)
+        try:
+            await prepare_store(app.state.store, settings)
+            yield
+        finally:
+            await app.state.store.close()
+
+    return lifespan

@@ -1,0 +1,503 @@
+"""The benchmark, end to end, in one command:
+
+    .venv/bin/python -m bench.run            # about 6 minutes on 2 cores; --help for the knobs
+
+1. It starts one real uvicorn process on loopback per target (a: diplograph, b: the limit, c: the
+   naive peer; embedded store, bundled seed), records their RSS, asks every golden query once
+   and checks each target's `data` equals diplograph's (canonical JSON), then drives each query
+   at each concurrency with the load generator (`bench.load`, its own process), a, b and c back
+   to back, reading the store's command count and database time before and after; then records
+   the RSS after the load.
+2. Scale series: generated corpora at 10x and 100x the bundled data (`bench.corpus`), each served
+   by new uvicorn processes (diplograph and the limit), every golden query measured at
+   concurrency 1, answers checked equal again.
+3. Profile: pyinstrument over diplograph answering the NAC+4 query in-process (`bench.profile`).
+4. Writes bench/results/: results.json, results.md (the tables), throughput.png, scale.png and the
+   profile, and prints the Markdown.
+
+With two or more CPUs, the server is pinned to CPU 0 and the load generator to CPU 1, so neither
+steals the other's core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import math
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from bench.corpus import write_corpus
+from bench.report import render_markdown, write_plots
+from bench.server import DOCUMENTS_PATH, STATS_PATH
+from bench.targets import (
+    TARGETS,
+    AnswerError,
+    GoldenQuery,
+    answer_data,
+    canonical,
+    golden_queries,
+    request_for,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS_DIR = ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+# What one generated article adds: 3 officials, 1 organisation, 1 meeting, 1 article,
+# 1 membership, 2 posts, 4 participations, 1 decision.
+DOCUMENTS_PER_ARTICLE = 14
+# ISO 3166-1 is a fixed reference list; news grows everything else.
+FIXED_COLLECTIONS = ("countries",)
+NAC_PLUS_4 = "01-nac-plus-4-attendees"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def pin(pid: int, cpu: int) -> None:
+    if (os.cpu_count() or 1) >= 2:
+        psutil.Process(pid).cpu_affinity([cpu])
+
+
+class Server(AbstractContextManager):
+    """One uvicorn process serving one target through `bench.server:create`."""
+
+    def __init__(self, target: str, log_dir: Path, corpus: Path | None = None, pin_cpu=True):
+        self.target = target
+        self.corpus = corpus
+        self.port = free_port()
+        self.pin_cpu = pin_cpu
+        self.log_path = log_dir / f"server-{target}-{self.port}.log"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Server:
+        env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URI", "SEED_ON_STARTUP")}
+        env["BENCH_TARGET"] = self.target
+        if self.corpus:
+            env["BENCH_CORPUS"] = str(self.corpus)
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.server:create",
+            "--factory",
+            "--host",
+            HOST,
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+        if self.pin_cpu:
+            pin(self.process.pid, 0)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.target} server exited; see {self.log_path}")
+            try:
+                self.get(STATS_PATH)
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{self.target} server did not start in time; see {self.log_path}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=120)
+        try:
+            headers = {"content-type": "application/json"} if body else {}
+            connection.request(method, path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def get(self, path: str) -> Any:
+        _status, body = self.request("GET", path)
+        return json.loads(body)
+
+    def stats(self) -> dict[str, Any]:
+        return self.get(STATS_PATH)
+
+    def rss_mb(self) -> float:
+        assert self.process is not None
+        return psutil.Process(self.process.pid).memory_info().rss / 2**20
+
+    def ask(self, query: GoldenQuery) -> dict[str, Any]:
+        """One request: the answer's data, its size, and the commands and DB time it cost."""
+        request = request_for(self.target, query)
+        before = self.stats()
+        status, body = self.request(request.method, request.path, request.body)
+        after = self.stats()
+        if status != 200:
+            raise AnswerError(f"{self.target} {query.name}: HTTP {status} {body[:300]!r}")
+        return {
+            "data": answer_data(body),
+            "bytes": len(body),
+            "commands": after["commands"] - before["commands"],
+            "db_ms": (after["db_seconds"] - before["db_seconds"]) * 1000,
+        }
+
+    def cpu_seconds(self) -> float:
+        assert self.process is not None
+        times = psutil.Process(self.process.pid).cpu_times()
+        return times.user + times.system
+
+    def load(
+        self,
+        query: GoldenQuery,
+        concurrency: int,
+        duration: float,
+        warmup: float,
+        min_recorded: int | None = None,
+    ) -> dict[str, Any]:
+        """Drive `query` at `concurrency` with the load generator; per-request costs included.
+
+        The window grows past `duration` until `min_recorded` responses are in (by default 20
+        and two per connection), up to eight times `duration` (at least 10 s).
+        """
+        spec = {
+            "host": HOST,
+            "port": self.port,
+            "request": request_for(self.target, query).raw(HOST).decode("latin-1"),
+            "concurrency": concurrency,
+            "duration": duration,
+            "warmup": warmup,
+            "min_recorded": max(20, 2 * concurrency) if min_recorded is None else min_recorded,
+            "max_duration": max(8 * duration, 10.0),
+        }
+        before = self.stats()
+        cpu_before = self.cpu_seconds()
+        generator = subprocess.Popen(
+            [sys.executable, "-m", "bench.load"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        if self.pin_cpu:
+            pin(generator.pid, 1)
+        out, err = generator.communicate(json.dumps(spec).encode(), timeout=duration + 300)
+        if generator.returncode != 0:
+            raise RuntimeError(f"load generator failed: {err.decode()[-2000:]}")
+        result = json.loads(out)
+        cpu_after = self.cpu_seconds()
+        after = self.stats()
+        completed = max(1, result["completed"])
+        # The server's own CPU per request: less sensitive than wall-clock throughput to other
+        # processes taking turns on the same core.
+        result["cpu_ms_per_request"] = (cpu_after - cpu_before) * 1000 / completed
+        result["commands_per_request"] = (after["commands"] - before["commands"]) / completed
+        result["db_ms_per_request"] = (
+            (after["db_seconds"] - before["db_seconds"]) * 1000 / completed
+        )
+        gc_seconds = [b - a for a, b in zip(before["gc_seconds"], after["gc_seconds"], strict=True)]
+        result["gc_ms_per_request"] = sum(gc_seconds) * 1000 / completed
+        result["gc_collections"] = [
+            b - a for a, b in zip(before["gc_collections"], after["gc_collections"], strict=True)
+        ]
+        result["gc_ms_by_generation"] = [seconds * 1000 for seconds in gc_seconds]
+        return result
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def measure_targets(
+    arguments: argparse.Namespace, queries: list[GoldenQuery], results: dict[str, Any]
+) -> None:
+    """The main matrix on the bundled data: every query x concurrency x target.
+
+    All targets' servers run at once (an idle one costs nothing) and each cell measures them back
+    to back, so a slow spell on the machine hits a, b and c alike instead of skewing their ratios.
+    """
+    with contextlib.ExitStack() as stack:
+        servers = {
+            target: stack.enter_context(Server(target, arguments.logs, pin_cpu=arguments.pin))
+            for target in arguments.targets
+        }
+        rss_start = {target: server.rss_mb() for target, server in servers.items()}
+        results["documents"]["1"] = servers["graphql"].get(DOCUMENTS_PATH)
+        for query in queries:
+            reference = None
+            for target, server in servers.items():
+                single = server.ask(query)
+                data = canonical(single.pop("data"))
+                reference = reference or data
+                results["equality"].setdefault(query.name, {})[target] = data == reference
+                results["single"].setdefault(query.name, {})[target] = single
+                if data != reference:
+                    log(f"MISMATCH: {target} answers {query.name} differently from diplograph")
+        rounds: dict[tuple[str, int, str], list[dict[str, Any]]] = defaultdict(list)
+        for round_number in range(1, arguments.rounds + 1):
+            for query in queries:
+                for concurrency in arguments.concurrency:
+                    for target, server in servers.items():
+                        measured = server.load(
+                            query, concurrency, arguments.duration, arguments.warmup
+                        )
+                        rounds[(query.name, concurrency, target)].append(measured)
+                        log(
+                            f"round {round_number} {target:7} {query.name:34} "
+                            f"c={concurrency:<3} {measured['rps']:8.1f} rps  "
+                            f"p50 {measured['p50_ms']:7.2f} ms  p99 {measured['p99_ms']:7.2f} ms  "
+                            f"{measured['commands_per_request']:.1f} cmd/req  "
+                            f"CPU {measured['cpu_ms_per_request']:.2f} ms/req"
+                        )
+                        if measured["errors"]:
+                            log(f"  {measured['errors']} errors, first: {measured['first_error']}")
+        for (query_name, concurrency, target), measured in rounds.items():
+            results["matrix"].append(
+                {
+                    **median_of(measured),
+                    "target": target,
+                    "query": query_name,
+                    "concurrency": concurrency,
+                    "rounds": measured,
+                }
+            )
+        for target, server in servers.items():
+            results["rss"][target] = {
+                "after_startup_mb": rss_start[target],
+                "after_load_mb": server.rss_mb(),
+            }
+            log(
+                f"{target}: RSS {rss_start[target]:.1f} MB after start-up, "
+                f"{server.rss_mb():.1f} MB after the load"
+            )
+
+
+MEDIAN_FIELDS = (
+    "rps",
+    "p50_ms",
+    "p90_ms",
+    "p99_ms",
+    "max_ms",
+    "mean_ms",
+    "commands_per_request",
+    "db_ms_per_request",
+    "cpu_ms_per_request",
+    "gc_ms_per_request",
+)
+
+
+def median_of(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each measure's median over the rounds (robust to one round hit by a busy neighbour)."""
+    summary: dict[str, Any] = {
+        name: statistics.median(r[name] for r in rounds) for name in MEDIAN_FIELDS
+    }
+    summary["recorded"] = sum(r["recorded"] for r in rounds)
+    summary["errors"] = sum(r["errors"] for r in rounds)
+    summary["response_bytes"] = rounds[0]["response_bytes"]
+    for name in ("gc_collections", "gc_ms_by_generation"):  # totals per generation
+        summary[name] = [sum(r[name][generation] for r in rounds) for generation in range(3)]
+    return summary
+
+
+def corpus_size(factor: int, documents: dict[str, int]) -> int:
+    """Generated articles that make the growing collections `factor` times the bundled data."""
+    growing = sum(n for name, n in documents.items() if name not in FIXED_COLLECTIONS)
+    return math.ceil((factor - 1) * growing / DOCUMENTS_PER_ARTICLE)
+
+
+def measure_scale(
+    arguments: argparse.Namespace, queries: list[GoldenQuery], results: dict[str, Any]
+) -> None:
+    """Latency, commands and database time per request as the data grows (concurrency 1)."""
+    rows = results["scale"]
+    base = results["documents"]["1"]
+    for row in results["matrix"]:
+        if row["concurrency"] == 1 and row["target"] in arguments.scale_targets:
+            rows.append({**row, "factor": 1})
+    for factor in (f for f in arguments.scales if f != 1):
+        articles = corpus_size(factor, base)
+        with tempfile.TemporaryDirectory(prefix=f"bench-corpus-{factor}x-") as folder:
+            started = time.monotonic()
+            write_corpus(Path(folder), articles)
+            log(f"{factor}x: {articles} generated articles in {time.monotonic() - started:.1f} s")
+            reference: dict[str, bytes] = {}
+            for target in arguments.scale_targets:
+                started = time.monotonic()
+                with Server(target, arguments.logs, Path(folder), arguments.pin) as server:
+                    took = time.monotonic() - started
+                    log(f"{factor}x {target}: started and loaded in {took:.1f} s")
+                    results["documents"][str(factor)] = server.get(DOCUMENTS_PATH)
+                    for query in queries:
+                        single = server.ask(query)
+                        data = canonical(single.pop("data"))
+                        reference.setdefault(query.name, data)
+                        key = f"{query.name}@{factor}x"
+                        results["equality"].setdefault(key, {})[target] = (
+                            data == reference[query.name]
+                        )
+                        measured = server.load(
+                            query,
+                            1,
+                            arguments.scale_duration,
+                            arguments.scale_warmup,
+                            arguments.scale_min_samples,
+                        )
+                        measured.update(target=target, query=query.name, factor=factor)
+                        measured["single"] = single
+                        rows.append(measured)
+                        log(
+                            f"{factor:>3}x {target:7} {query.name:34} "
+                            f"p50 {measured['p50_ms']:8.2f} ms  "
+                            f"{measured['commands_per_request']:.1f} cmd/req  "
+                            f"DB {measured['db_ms_per_request']:.2f} ms/req"
+                        )
+
+
+def profile(arguments: argparse.Namespace, results: dict[str, Any]) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "bench.profile",
+        "--query",
+        NAC_PLUS_4,
+        "--requests",
+        str(arguments.profile_requests),
+        "--out",
+        str(arguments.out),
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"profile failed: {done.stderr.decode()[-2000:]}")
+    results["profile"] = json.loads(done.stdout)
+
+
+def git_commit() -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, check=True
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return done.stdout.decode().strip() + ("-dirty" if dirty.stdout.strip() else "")
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run", description=__doc__.split("\n\n")[0]
+    )
+    add = parser.add_argument
+    add("--duration", type=float, default=0.8, help="Seconds recorded per measurement (0.8).")
+    add("--warmup", type=float, default=0.2, help="Seconds of load before recording (0.2).")
+    add("--rounds", type=int, default=3, help="Rounds of the matrix; medians reported (3).")
+    add("--concurrency", type=int, nargs="+", default=[1, 32], help="Concurrencies (1 32).")
+    add("--targets", nargs="+", default=list(TARGETS), choices=TARGETS, help="Targets (all).")
+    add("--queries", default="", help="Only golden queries whose file name contains this.")
+    add("--scales", type=int, nargs="*", default=[1, 10, 100], help="Corpus factors (1 10 100).")
+    add(
+        "--scale-targets",
+        nargs="+",
+        default=["graphql", "limit"],
+        choices=TARGETS,
+        help="Targets in the scale series (graphql limit; the naive peer takes minutes at 100x).",
+    )
+    add("--scale-duration", type=float, default=1.0, help="Seconds per scale measurement (1).")
+    add("--scale-warmup", type=float, default=0.2, help="Warm-up per scale measurement (0.2).")
+    add(
+        "--scale-min-samples",
+        type=int,
+        default=5,
+        help="Responses recorded at least, per scale measurement (5; a 100x path search takes "
+        "most of a second).",
+    )
+    add("--profile-requests", type=int, default=600, help="NAC+4 requests profiled (600).")
+    add("--skip-scale", action="store_true", help="No scale series.")
+    add("--skip-profile", action="store_true", help="No profile.")
+    add("--no-pin", dest="pin", action="store_false", help="Do not pin processes to CPUs.")
+    add("--out", type=Path, default=RESULTS_DIR, help="Where results go (bench/results).")
+    arguments = parser.parse_args(argv)
+    if arguments.targets[0] != "graphql":
+        parser.error("--targets must start with graphql: the others are checked against it")
+    return arguments
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    arguments.out.mkdir(parents=True, exist_ok=True)
+    arguments.logs = arguments.out / "logs"
+    arguments.logs.mkdir(exist_ok=True)
+    started = time.monotonic()
+    queries = [q for q in golden_queries() if arguments.queries in q.name]
+    results: dict[str, Any] = {
+        "meta": {
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+            "commit": git_commit(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_before": os.getloadavg(),
+            "arguments": {
+                k: (str(v) if isinstance(v, Path) else v) for k, v in vars(arguments).items()
+            },
+        },
+        "documents": {},
+        "equality": {},
+        "single": {},
+        "matrix": [],
+        "rss": {},
+        "scale": [],
+        "profile": None,
+    }
+    measure_targets(arguments, queries, results)
+    if not arguments.skip_scale and arguments.scales:
+        measure_scale(arguments, queries, results)
+    if not arguments.skip_profile:
+        log("profiling diplograph on the NAC+4 query")
+        profile(arguments, results)
+    results["meta"]["runtime_seconds"] = round(time.monotonic() - started, 1)
+    results["meta"]["load_average_after"] = os.getloadavg()
+    (arguments.out / "results.json").write_text(json.dumps(results, indent=1) + "\n")
+    write_plots(results, arguments.out)
+    markdown = render_markdown(results)
+    (arguments.out / "results.md").write_text(markdown)
+    print(markdown)
+    log(f"done in {results['meta']['runtime_seconds']} s; results in {arguments.out}")
+    unequal = [(q, t) for q, by in results["equality"].items() for t, ok in by.items() if not ok]
+    if unequal:
+        log(f"answers differ from diplograph's: {unequal}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

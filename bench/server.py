@@ -1,0 +1,172 @@
+"""The app each benchmarked uvicorn process serves: one target, plus what the bench needs to read.
+
+    BENCH_TARGET=graphql|limit|naive [BENCH_CORPUS=DIR] \
+        uvicorn bench.server:create --factory --port 8123
+
+Wraps the target's own app without changing it:
+- `BENCH_CORPUS`: after the normal start-up (which loads the bundled seed), also load the generated
+  article bundles under DIR, through the same loader, so the store holds the scaled corpus;
+- `GET /_bench/stats`: the store's command count (its CommandLog, which the app keeps anyway) and
+  the time spent inside the embedded store; `GET /_bench/documents`: each collection's size;
+- the embedded store's calls are timed (two `perf_counter` calls around each; mongomock runs
+  inline on the event loop, so that time is its whole cost, though a wall-clock one: it includes
+  any moment another process had the CPU), and so are the garbage collector's pauses.
+
+The environment is read here, not in api/settings.py, because these knobs are the bench's own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import os
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from api import embedded
+from api.settings import Settings
+from bench.targets import app_factory
+
+STATS_PATH = "/_bench/stats"
+DOCUMENTS_PATH = "/_bench/documents"
+COLLECTIONS = (
+    "countries",
+    "organisations",
+    "officials",
+    "meetings",
+    "articles",
+    "memberships",
+    "posts",
+    "participations",
+    "decisions",
+)
+
+
+class DatabaseClock:
+    """Time spent inside the embedded store's calls, and how many calls."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.calls = 0
+
+    def wrap_async(self, function: Any) -> Any:
+        @functools.wraps(function)
+        async def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return await function(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+                self.calls += 1
+
+        return timed
+
+    def wrap_sync(self, function: Any) -> Any:
+        @functools.wraps(function)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - started
+                self.calls += 1
+
+        return timed
+
+    def install(self) -> None:
+        """Time every embedded-store call that does work (the reads, and the loader's writes)."""
+        collection = embedded.EmbeddedCollection
+        for name in ("find_one", "count_documents", "aggregate", "bulk_write", "update_one"):
+            setattr(collection, name, self.wrap_async(getattr(collection, name)))
+        collection.find = self.wrap_sync(collection.find)
+        for cursor in (embedded.EmbeddedCursor, embedded.EmbeddedCommandCursor):
+            cursor.to_list = self.wrap_async(cursor.to_list)
+            cursor.__anext__ = self.wrap_async(cursor.__anext__)
+        embedded.EmbeddedCursor.sort = self.wrap_sync(embedded.EmbeddedCursor.sort)
+
+
+CLOCK = DatabaseClock()
+
+
+class CollectorClock:
+    """Time the process spends in Python's cyclic garbage collector, and collections per generation.
+
+    A full (generation 2) collection walks every tracked object, the embedded store's documents
+    included, so its pauses grow with the data and show up in p99 latency.
+    """
+
+    def __init__(self) -> None:
+        self.seconds = [0.0, 0.0, 0.0]
+        self.collections = [0, 0, 0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds[info["generation"]] += time.perf_counter() - self._started
+            self.collections[info["generation"]] += 1
+
+    def install(self) -> None:
+        gc.callbacks.append(self)
+
+
+GC_CLOCK = CollectorClock()
+
+
+async def load_corpus(store: Any, corpus: Path) -> None:
+    """Add the generated bundles under `corpus` to the bundled seed, through the seed loader."""
+    from seeds.build import bundled_article_folders
+    from seeds.loader import collect_articles, load
+
+    await load(store, collect_articles([*bundled_article_folders(), corpus]))
+
+
+def create() -> Starlette:
+    """The uvicorn factory: the target's app with the corpus loaded and the stats route added."""
+    target = os.environ.get("BENCH_TARGET", "graphql")
+    corpus = os.environ.get("BENCH_CORPUS")
+    settings = Settings(_env_file=None, log_level="warning")
+    app = app_factory(target)(settings)
+    if settings.embedded:
+        CLOCK.install()
+    GC_CLOCK.install()
+    started_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with started_lifespan(app):
+            if corpus:
+                await load_corpus(app.state.store, Path(corpus))
+            yield
+
+    async def stats(request: Request) -> JSONResponse:
+        return JSONResponse(
+            {
+                "target": target,
+                "commands": request.app.state.store.commands.total,
+                "db_seconds": CLOCK.seconds,
+                "db_calls": CLOCK.calls,
+                "gc_seconds": GC_CLOCK.seconds,  # per generation
+                "gc_collections": GC_CLOCK.collections,
+            }
+        )
+
+    async def documents(request: Request) -> JSONResponse:
+        # Counting sends commands too: read /_bench/stats before and after a measurement instead.
+        store = request.app.state.store
+        return JSONResponse(
+            {name: await store[name].estimated_document_count() for name in COLLECTIONS}
+        )
+
+    app.router.lifespan_context = lifespan
+    app.router.routes[:0] = [Route(STATS_PATH, stats), Route(DOCUMENTS_PATH, documents)]
+    return app
