@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -97,6 +98,16 @@ async def prepare_store(store: Store, settings: Settings) -> None:
         logger.info("seed data loaded: %s", report.summary())
 
 
+def mark_ready(app: Starlette) -> None:
+    """Ready to serve. The start-up heap (schema, reference data, the embedded store's seed data)
+    moves to the collector's permanent generation: otherwise every full collection walks its
+    ~100k objects (about 55 ms here), which was the p99 of every query."""
+    app.state.prepared = True
+    app.state.not_ready_reason = None
+    gc.collect()
+    gc.freeze()
+
+
 async def _keep_trying(app: Starlette, settings: Settings) -> None:
     """Retry preparing the store until it works, so the server recovers by itself."""
     while True:
@@ -106,8 +117,7 @@ async def _keep_trying(app: Starlette, settings: Settings) -> None:
         except DatabaseUnavailable as error:
             app.state.not_ready_reason = str(error)
             continue
-        app.state.prepared = True
-        app.state.not_ready_reason = None
+        mark_ready(app)
         logger.info("database is available again; the API is ready")
         return
 
@@ -125,8 +135,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         retry: asyncio.Task[None] | None = None
         try:
             await prepare_store(app.state.store, settings)
-            app.state.prepared = True
-            app.state.not_ready_reason = None
+            mark_ready(app)
         except DatabaseUnavailable as error:
             app.state.not_ready_reason = str(error)
             logger.warning(

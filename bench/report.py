@@ -16,6 +16,8 @@ from bench.targets import LABELS, TARGETS
 NAC_PLUS_4 = "01-nac-plus-4-attendees"
 A_OVER_B_TARGET = 0.5
 A_OVER_C_TARGET = 5.0
+CACHED_A_OVER_B_TARGET = 0.9
+CACHED_RATIO = "a'/b"
 RSS_GROWTH_LIMIT = 1.2
 
 
@@ -40,6 +42,11 @@ def ratios(results: dict[str, Any]) -> dict[tuple[str, int], dict[str, float | N
         for other, name in (("limit", "a/b"), ("naive", "a/c")):
             peer = cells.get((query, concurrency, other))
             row[name] = a / peer["rps"] if peer and peer["rps"] else None
+            if other == "limit":
+                cached = cells.get((query, concurrency, "cached"))
+                row["a'/b"] = (
+                    cached["rps"] / peer["rps"] if cached and peer and peer["rps"] else None
+                )
             # The same ratio from the server's CPU per request (peer's over a's).
             row[f"{name} cpu"] = (
                 peer["cpu_ms_per_request"] / a_cpu
@@ -55,7 +62,7 @@ def _f(value: float | None, digits: int = 1) -> str:
 
 
 def _triple(cells: dict, query: str, concurrency: int, field: str, digits: int) -> str:
-    values = [cells.get((query, concurrency, t), {}).get(field) for t in TARGETS]
+    values = [cells.get((query, concurrency, t), {}).get(field) for t in TARGETS[:3]]
     return " / ".join(_f(v, digits) for v in values)
 
 
@@ -64,17 +71,19 @@ def matrix_table(results: dict[str, Any], concurrency: int) -> list[str]:
     found = ratios(results)
     queries = sorted({m["query"] for m in results["matrix"]})
     lines = [
-        "| query | a rps | b rps | c rps | a/b | a/c | p50 ms a / b / c | p99 ms a / b / c "
+        "| query | a rps | b rps | c rps | a' rps | a/b | a/c | a'/b "
+        "| p50 ms a / b / c | p99 ms a / b / c "
         "| DB commands/req a / b / c | DB ms/req a / b / c | GC ms/req a / b / c "
         "| server CPU ms/req a / b / c |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for query in queries:
         rps = [cells.get((query, concurrency, t), {}).get("rps") for t in TARGETS]
         ratio = found.get((query, concurrency), {})
         lines.append(
-            f"| {short(query)} | {_f(rps[0])} | {_f(rps[1])} | {_f(rps[2])} "
+            f"| {short(query)} | {_f(rps[0])} | {_f(rps[1])} | {_f(rps[2])} | {_f(rps[3])} "
             f"| {_f(ratio.get('a/b'), 2)} | {_f(ratio.get('a/c'), 2)} "
+            f"| {_f(ratio.get(CACHED_RATIO), 2)} "
             f"| {_triple(cells, query, concurrency, 'p50_ms', 2)} "
             f"| {_triple(cells, query, concurrency, 'p99_ms', 2)} "
             f"| {_triple(cells, query, concurrency, 'commands_per_request', 1)} "
@@ -99,6 +108,18 @@ def target_verdicts(results: dict[str, Any]) -> list[str]:
                 f"| a/b ≥ {A_OVER_B_TARGET} for every golden query, c={concurrency} "
                 f"| lowest {values[worst]:.2f} ({short(worst)}; by server CPU/req "
                 f"{_f(by_cpu, 2)}); {len(failing)} of {len(values)} below"
+                + (f": {', '.join(failing)}" if failing else "")
+                + f" | {'yes' if not failing else 'no'} |"
+            )
+    for concurrency in concurrencies:
+        cached = {q: r["a'/b"] for (q, c), r in found.items() if c == concurrency and r.get("a'/b")}
+        if cached:
+            worst = min(cached, key=cached.__getitem__)
+            failing = [short(q) for q, v in cached.items() if v < CACHED_A_OVER_B_TARGET]
+            lines.append(
+                f"| a'/b ≥ {CACHED_A_OVER_B_TARGET} with the response cache, c={concurrency} "
+                f"| lowest {cached[worst]:.2f} ({short(worst)}); {len(failing)} of {len(cached)} "
+                "below"
                 + (f": {', '.join(failing)}" if failing else "")
                 + f" | {'yes' if not failing else 'no'} |"
             )
@@ -287,12 +308,12 @@ def write_plots(results: dict[str, Any], out: Path) -> list[Path]:
     figure, axes = plt.subplots(
         len(concurrencies), 1, figsize=(12, 4.2 * len(concurrencies)), squeeze=False
     )
-    width = 0.27
-    colours = {"graphql": "#3b6ea8", "limit": "#8a8a8a", "naive": "#d98b3a"}
+    width = 0.2
+    colours = {"graphql": "#3b6ea8", "limit": "#8a8a8a", "naive": "#d98b3a", "cached": "#5aa36b"}
     for axis, concurrency in zip(axes[:, 0], concurrencies, strict=True):
         for index, target in enumerate(TARGETS):
             values = [cells.get((q, concurrency, target), {}).get("rps", 0) for q in queries]
-            positions = [i + (index - 1) * width for i in range(len(queries))]
+            positions = [i + (index - 1.5) * width for i in range(len(queries))]
             axis.bar(positions, values, width, label=LABELS[target], color=colours[target])
         axis.set_xticks(range(len(queries)))
         axis.set_xticklabels([short(q) for q in queries], rotation=20, ha="right", fontsize=8)

@@ -32,8 +32,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from api import embedded
-from api.settings import Settings
-from bench.targets import app_factory
+from bench.targets import app_factory, settings_for
 
 STATS_PATH = "/_bench/stats"
 DOCUMENTS_PATH = "/_bench/documents"
@@ -134,7 +133,7 @@ def create() -> Starlette:
     """The uvicorn factory: the target's app with the corpus loaded and the stats route added."""
     target = os.environ.get("BENCH_TARGET", "graphql")
     corpus = os.environ.get("BENCH_CORPUS")
-    settings = Settings(_env_file=None, log_level="warning")
+    settings = settings_for(target)
     app = app_factory(target)(settings)
     if settings.embedded:
         CLOCK.install()

@@ -18,12 +18,22 @@ from starlette.applications import Starlette
 from api.settings import Settings
 
 QUERIES_DIR = Path(__file__).resolve().parents[1] / "docs" / "queries"
-TARGETS = ("graphql", "limit", "naive")
+TARGETS = ("graphql", "limit", "naive", "cached")
 LABELS = {
     "graphql": "a: diplograph",
     "limit": "b: the limit",
     "naive": "c: naive peer",
+    "cached": "a': diplograph, response cache on",
 }
+# Per-target settings. The cost budget is made limitless everywhere: the bench measures speed, and
+# its 32 clients share one IP (one budget). (a) runs without the response cache, (a') with it.
+SETTINGS: dict[str, dict[str, Any]] = {
+    "graphql": {"response_cache_bytes": 0},
+    "cached": {},
+    "limit": {},
+    "naive": {},
+}
+UNLIMITED = {"rate_limit_budget": 10**12, "rate_limit_refill_per_second": 1e12}
 
 
 @dataclass(frozen=True)
@@ -66,8 +76,12 @@ def request_for(target: str, query: GoldenQuery) -> HttpRequest:
     return HttpRequest("POST", "/graphql", orjson.dumps({"query": query.text}))
 
 
+def settings_for(target: str) -> Settings:
+    return Settings(_env_file=None, log_level="warning", **UNLIMITED, **SETTINGS[target])
+
+
 def app_factory(target: str) -> Callable[[Settings], Starlette]:
-    if target == "graphql":
+    if target in ("graphql", "cached"):
         from api.app import create_app
 
         return create_app

@@ -71,12 +71,12 @@ async def attendance_via_groups(
                 attended.append(
                     Participation(
                         role=group["attended_as"],
-                        sources=view.sources,
                         via=view,
-                        via_membership=Membership.from_doc(matching[0]),
                         participant_ref=matching[0]["member"],
                         meeting_id=meeting["_id"],
                         on_behalf_of_ref=None,
+                        source_documents=group.get("sources", []),
+                        membership_document=matching[0],
                     )
                 )
                 break

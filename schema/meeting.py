@@ -26,7 +26,12 @@ from schema.common import (
     loaders,
     sources,
 )
-from schema.relations import GroupParticipant, Membership, MembershipRole, Participation
+from schema.relations import (
+    GroupParticipant,
+    MembershipRole,
+    Participation,
+    prefetch_participants,
+)
 
 if TYPE_CHECKING:
     from schema.article import Article
@@ -77,12 +82,11 @@ def group_of(group: Document, meeting: Document) -> GroupParticipant:
 def participation_of(document: Document) -> Participation:
     return Participation(
         role=document["role"],
-        sources=sources(document.get("sources")),
         via=None,
-        via_membership=None,
         participant_ref=document["participant"],
         meeting_id=document["meeting_id"],
         on_behalf_of_ref=document.get("on_behalf_of"),
+        source_documents=document.get("sources", []),
     )
 
 
@@ -118,12 +122,12 @@ async def participations_of(info: GraphQLInfo, meeting: Document) -> list[Partic
                 result.append(
                     Participation(
                         role=group["attended_as"],
-                        sources=view.sources,
                         via=view,
-                        via_membership=Membership.from_doc(membership),
                         participant_ref=member,
                         meeting_id=meeting["_id"],
                         on_behalf_of_ref=None,
+                        source_documents=group.get("sources", []),
+                        membership_document=membership,
                     )
                 )
     result.sort(
@@ -200,7 +204,9 @@ class Meeting(DocumentNode, Entity):
             found = [p for p in found if p.participant_ref["kind"] == kind.value]
         if role is not None:
             found = [p for p in found if p.role == role]
-        return Connection.of_list(found, first, after, last, before)
+        page = Connection.of_list(found, first, after, last, before)
+        await prefetch_participants(info, page.nodes())
+        return page
 
     @strawberry.field(description="Participants given as groups, as the article states them.")
     def groups(self) -> list[GroupParticipant]:
