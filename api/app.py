@@ -62,6 +62,7 @@ class GraphQLView(GraphQLHTTP):
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
             deadline_seconds=settings.request_deadline_seconds,
+            settings=settings,
             persisted_queries=settings.persisted_queries,
             **kwargs,
         )

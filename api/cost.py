@@ -332,6 +332,20 @@ class CostReport:
         }
 
 
+def over_budget(budgets: Budgets, charge: Charge, requested: int) -> tuple[RateLimited, dict]:
+    """The error and headers for a query the client's budget cannot pay for (HTTP 429)."""
+    error = RateLimited(
+        f"This query costs {requested} points and {charge.remaining} remain in your budget; it "
+        f"refills at {budgets.refill_per_second:g} points a second. "
+        f"Retry in {charge.retry_after} s.",
+        cost=requested,
+        remaining=charge.remaining,
+        retryAfter=charge.retry_after,
+    )
+    headers = {**budgets.headers(charge.remaining), "Retry-After": str(charge.retry_after)}
+    return error, headers
+
+
 class CostLimit(SchemaExtension):
     """Prices a validated query, refuses it when too expensive or over budget, settles after."""
 
@@ -352,7 +366,7 @@ class CostLimit(SchemaExtension):
                 return definition
         return None
 
-    def _refuse(self, error: Exception, status: int | None, headers: dict[str, str]) -> None:
+    def _refuse(self, error: Exception, headers: dict[str, str], status: int | None) -> None:
         self.execution_context.result = PreExecutionError(
             data=None, errors=[as_graphql_error(error)]
         )
@@ -397,29 +411,15 @@ class CostLimit(SchemaExtension):
                     cost=requested,
                     maximum=self.settings.max_query_cost,
                 ),
-                None,
                 self.budgets.headers(remaining),
+                None,
             )
             yield
             return
         charge = self.budgets.take(client, requested)
         if not charge.allowed:
             self._record(requested, 0, charge.remaining)
-            self._refuse(
-                RateLimited(
-                    f"This query costs {requested} points and {charge.remaining} remain in your "
-                    f"budget; it refills at {self.budgets.refill_per_second:g} points a second. "
-                    f"Retry in {charge.retry_after} s.",
-                    cost=requested,
-                    remaining=charge.remaining,
-                    retryAfter=charge.retry_after,
-                ),
-                429,
-                {
-                    **self.budgets.headers(charge.remaining),
-                    "Retry-After": str(charge.retry_after),
-                },
-            )
+            self._refuse(*over_budget(self.budgets, charge, requested), 429)
             yield
             return
         # If the deadline cancels execution, the points taken stay spent.

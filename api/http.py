@@ -43,9 +43,14 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from api.errors import DeadlineExceeded
-from api.graphql_errors import ensure_coded
+from api.auth import client_key
+from api.cost import Budgets, CostReport, over_budget
+from api.errors import DatabaseUnavailable, DeadlineExceeded
+from api.graphql_errors import ensure_coded, log_operation
+from api.limits import as_graphql_error
 from api.persisted import PersistedQueries, PersistedQueryError
+from api.repository.dataset import data_version
+from api.response_cache import SCOPE, Entry, ResponseCache, cache_key, is_query
 from api.settings import Settings
 
 logger = logging.getLogger("diplograph.http")
@@ -223,11 +228,16 @@ class GraphQLHTTP(GraphQL):
         *,
         deadline_seconds: float,
         persisted_queries: int = 0,
+        settings: Settings | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(schema, **kwargs)
+        self.settings = settings or Settings()
         self.deadline_seconds = deadline_seconds
         self.persisted = PersistedQueries(persisted_queries)
+        # Both live on the schema (one per app); a bare schema gets neither cache nor budget.
+        self.response_cache: ResponseCache = getattr(schema, "response_cache", ResponseCache(0))
+        self.budgets: Budgets = getattr(schema, "budgets", Budgets(10**9, 10**9))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -359,6 +369,89 @@ class GraphQLHTTP(GraphQL):
         request: Request,
         request_adapter: AsyncHTTPRequestAdapter,
         sub_response: Response,
+        context: Any,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        started = time.perf_counter()
+        key = await self._cache_key(context, request_data)
+        entry = self.response_cache.get(key) if key else None
+        if entry is not None:
+            return self._cached(request, context, sub_response, request_data, entry, started)
+        result = await self._execute(request, request_adapter, context, root_value, request_data)
+        cost = getattr(context, "extras", {}).get("cost")
+        if key and cost and result.data is not None and not result.errors:
+            self.response_cache.put(key, result.data, cost.requested, cost.actual)
+        return result
+
+    async def _cache_key(self, context: Any, request_data: GraphQLRequestData) -> str | None:
+        """The response-cache key of a query, or None (cache off, a mutation, database down)."""
+        if not self.response_cache.enabled or not is_query(
+            request_data.query, request_data.operation_name
+        ):
+            return None
+        try:
+            version = await data_version(context.store)
+        except DatabaseUnavailable:
+            return None  # executing will report the outage
+        return cache_key(
+            request_data.query,
+            request_data.variables,
+            request_data.operation_name,
+            SCOPE,
+            version,
+        )
+
+    def _cached(
+        self,
+        request: Request,
+        context: Any,
+        sub_response: Response,
+        request_data: GraphQLRequestData,
+        entry: Entry,
+        started: float,
+    ) -> ExecutionResult:
+        """Answer from the cache, charged to the caller's budget like a fresh answer."""
+        client = client_key(request, self.settings)
+        charge = self.budgets.take(client, entry.requested)
+        fields = {
+            "request_id": getattr(request.state, "request_id", None),
+            "operation": request_data.operation_name,
+            "cached": True,
+        }
+        if not charge.allowed:
+            error, headers = over_budget(self.budgets, charge, entry.requested)
+            sub_response.headers.update(headers)
+            sub_response.status_code = 429
+            log_operation({**fields, "error_codes": [error.code]})
+            return PreExecutionError(data=None, errors=[as_graphql_error(error)])
+        remaining = self.budgets.settle(client, entry.requested, entry.actual)
+        report = CostReport(
+            requested=entry.requested,
+            actual=entry.actual,
+            maximum=self.settings.max_query_cost,
+            remaining=remaining,
+            capacity=self.budgets.capacity,
+            refill_per_second=self.budgets.refill_per_second,
+        )
+        context.extras["cost"] = report
+        sub_response.headers.update(self.budgets.headers(remaining))
+        log_operation(
+            {
+                **fields,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "cost": {"requested": entry.requested, "actual": entry.actual},
+                "error_codes": [],
+            }
+        )
+        return ExecutionResult(
+            data=entry.data, errors=None, extensions={"cost": report.as_extension()}
+        )
+
+    async def _execute(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
         context: Any,
         root_value: Any,
         request_data: GraphQLRequestData,

@@ -5,50 +5,80 @@ scope and the data version, a counter in the database that every write bumps. Re
 costs one small query per request, and buys correctness across processes: after a write through
 any worker or replica, every process's old entries are unreachable at once. Memory is bounded by
 the size of the entries' JSON, least recently used first out.
+
+The view consults the cache before Strawberry parses, validates or executes anything (a hit costs
+a dictionary lookup, the version read, and the cost budget's charge); it only stores the answers
+of queries that ran without errors, with what they cost, so that a hit is charged the same.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import orjson
 from cachetools import LRUCache
-from graphql import ExecutionResult, parse, print_ast
-from strawberry.extensions import SchemaExtension
-from strawberry.types.graphql import OperationType
-
-from api.errors import DatabaseUnavailable
-from api.repository.dataset import data_version
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse, print_ast
 
 
 @dataclass(frozen=True)
 class Entry:
+    """A cached answer: its `data`, the size of that data's JSON, and the query's cost."""
+
     data: dict[str, Any]
     size: int
+    requested: int
+    actual: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """What the cache needs to know of a query text, computed once per distinct text."""
+
+    normalised: str
+    operations: tuple[tuple[str | None, bool], ...]  # (name, is it a query?)
 
 
 @lru_cache(maxsize=1000)
-def normalised(query: str) -> str:
-    """The document as graphql-core prints it: the same query however it is spaced or commented."""
-    return print_ast(parse(query))
+def document(query: str) -> Document | None:
+    """The normalised text of `query` and its operations; None when it does not parse."""
+    try:
+        parsed = parse(query)
+    except GraphQLError:
+        return None
+    operations = tuple(
+        (d.name.value if d.name else None, d.operation is OperationType.QUERY)
+        for d in parsed.definitions
+        if isinstance(d, OperationDefinitionNode)
+    )
+    return Document(normalised=print_ast(parsed), operations=operations)
+
+
+def is_query(query: str, operation: str | None) -> bool:
+    """Whether the request runs a query (not a mutation): only those are cached."""
+    parsed = document(query)
+    if parsed is None:
+        return False
+    if operation is None:
+        return len(parsed.operations) == 1 and parsed.operations[0][1]
+    return (operation, True) in parsed.operations
 
 
 def cache_key(
     query: str, variables: dict[str, Any] | None, operation: str | None, scope: str, version: int
 ) -> str:
+    parsed = document(query)
+    text = parsed.normalised if parsed else query
     material = orjson.dumps(
-        [normalised(query), variables or {}, operation, scope, version],
-        option=orjson.OPT_SORT_KEYS,
+        [text, variables or {}, operation, scope, version], option=orjson.OPT_SORT_KEYS
     )
     return hashlib.sha256(material).hexdigest()
 
 
 class ResponseCache:
-    """Cached `data` of successful query responses, bounded by the bytes of their JSON."""
+    """Cached answers of successful queries, bounded by the bytes of their JSON."""
 
     def __init__(self, max_bytes: int) -> None:
         self._entries: LRUCache[str, Entry] = LRUCache(
@@ -66,60 +96,18 @@ class ResponseCache:
     def size(self) -> int:
         return int(self._entries.currsize)
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def get(self, key: str) -> Entry | None:
         entry = self._entries.get(key)
         if entry is None:
             self.misses += 1
-            return None
-        self.hits += 1
-        return entry.data
+        else:
+            self.hits += 1
+        return entry
 
-    def put(self, key: str, data: dict[str, Any]) -> None:
+    def put(self, key: str, data: dict[str, Any], requested: int = 0, actual: int = 0) -> None:
         size = len(orjson.dumps(data))
         if size <= self.max_bytes:
-            self._entries[key] = Entry(data=data, size=size)
+            self._entries[key] = Entry(data=data, size=size, requested=requested, actual=actual)
 
 
-class CachedResponses(SchemaExtension):
-    """Answers a query from the cache when the data has not changed since it was answered.
-
-    It runs inside the cost extension, so a cached answer is charged like any other; errors,
-    mutations and refused operations are never cached.
-    """
-
-    def __init__(self, cache: ResponseCache) -> None:
-        self.cache = cache
-
-    async def on_execute(self) -> AsyncIterator[None]:
-        context = self.execution_context
-        if (
-            not self.cache.enabled
-            or context.result is not None
-            or context.operation_type is not OperationType.QUERY
-            or context.query is None
-        ):
-            yield
-            return
-        try:
-            version = await data_version(context.context.store)
-        except DatabaseUnavailable:
-            yield  # run normally; the resolvers report the outage
-            return
-        key = cache_key(
-            context.query, context.variables, context.operation_name, _scope(context), version
-        )
-        cached = self.cache.get(key)
-        if cached is not None:
-            context.result = ExecutionResult(data=cached, errors=None)
-            yield
-            return
-        yield
-        result = context.result
-        if result is not None and not result.errors and result.data is not None:
-            self.cache.put(key, result.data)
-
-
-def _scope(context: Any) -> str:
-    """Who the answer is for. Every read is public today, so there is one scope; a field that
-    depended on the caller would have to add the caller's class here."""
-    return "public"
+SCOPE = "public"  # every read is public: one scope. A caller-dependent field would add the caller.

@@ -12,7 +12,7 @@ from api.caches import ParserCache, ValidationCache, ValidationResults
 from api.cost import Budgets, CostLimit
 from api.graphql_errors import ErrorPolicy
 from api.limits import static_limits
-from api.response_cache import CachedResponses, ResponseCache
+from api.response_cache import ResponseCache
 from api.settings import Settings
 from schema.article import Article
 from schema.country import Country
@@ -35,9 +35,9 @@ class DiplographSchema(Schema):
 
 def build_schema(settings: Settings | None = None) -> Schema:
     """The schema with its extensions, in the order they run: errors, parsing, the static limits
-    (which must come before validation), validation, cost, then the response cache (inside the
-    cost extension, so cached answers are charged too). Caches are bounded, so memory stays flat;
-    the cost budgets and the response cache live as long as the schema, one per app."""
+    (which must come before validation), validation, then cost. Caches are bounded, so memory
+    stays flat; the cost budgets and the response cache (consulted by the view before any of
+    this runs) live as long as the schema, one per app."""
     settings = settings or Settings()
     budgets = Budgets(settings.rate_limit_budget, settings.rate_limit_refill_per_second)
     validated = ValidationResults(maxsize=CACHE_SIZE)
@@ -59,8 +59,10 @@ def build_schema(settings: Settings | None = None) -> Schema:
             *static_limits(settings),
             lambda: ValidationCache(validated),
             lambda: CostLimit(settings, budgets),
-            lambda: CachedResponses(response_cache),
         ],
     )
+    # The view answers from the response cache before any extension runs, and charges cached
+    # answers to the same budgets.
     schema.response_cache = response_cache  # type: ignore[attr-defined]
+    schema.budgets = budgets  # type: ignore[attr-defined]
     return schema
