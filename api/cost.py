@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -346,6 +348,10 @@ def over_budget(budgets: Budgets, charge: Charge, requested: int) -> tuple[RateL
     return error, headers
 
 
+# Prices by (query, operation, variables): the same request costs the same, so price it once.
+_REQUESTED: LRUCache[tuple[str | None, str | None, bytes], int] = LRUCache(maxsize=1000)
+
+
 class CostLimit(SchemaExtension):
     """Prices a validated query, refuses it when too expensive or over budget, settles after."""
 
@@ -395,9 +401,17 @@ class CostLimit(SchemaExtension):
         if document is None or context.result is not None:
             yield
             return
-        requested = requested_cost(
-            context.schema._schema, document, context.operation_name, context.variables
+        key = (
+            context.query,
+            context.operation_name,
+            orjson.dumps(context.variables or {}, option=orjson.OPT_SORT_KEYS),
         )
+        requested = _REQUESTED.get(key)
+        if requested is None:
+            requested = requested_cost(
+                context.schema._schema, document, context.operation_name, context.variables
+            )
+            _REQUESTED[key] = requested
         request = getattr(context.context, "request", None)
         client = client_key(request, self.settings) if request is not None else "local"
         if requested > self.settings.max_query_cost:

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -203,6 +204,9 @@ class DocumentShape:
                 )
 
 
+_VERDICTS: LRUCache[tuple[str | None, int], GraphQLError | None] = LRUCache(maxsize=1000)
+
+
 class DocumentGuard(SchemaExtension):
     """Refuses oversized documents before validation, which it then skips (see module doc)."""
 
@@ -212,7 +216,11 @@ class DocumentGuard(SchemaExtension):
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and context.pre_execution_errors is None:
-            error = DocumentShape(context.graphql_document, self.max_fields).check()
+            # The verdict depends on the text alone: decided once per distinct query.
+            key = (context.query, self.max_fields)
+            if key not in _VERDICTS:
+                _VERDICTS[key] = DocumentShape(context.graphql_document, self.max_fields).check()
+            error = _VERDICTS[key]
             if error is not None:
                 # Strawberry skips validation when errors are already set.
                 context.pre_execution_errors = [error]
