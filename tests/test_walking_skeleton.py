@@ -80,6 +80,7 @@ def test_compose_file_parses_and_wires_the_api_to_mongo():
     api = services["api"]
     assert api["environment"]["MONGODB_URI"].startswith("mongodb://mongo:27017")
     assert api["depends_on"]["mongo"]["condition"] == "service_healthy"
+    assert api["deploy"]["replicas"] == 2
     assert services["seed"]["command"][:2] == ["diplograph", "seed"]
     assert "mongo-data" in compose["volumes"]
 
