@@ -206,3 +206,7 @@ def schema_export(
 
 def main() -> None:  # pragma: no cover - console entry point
     sys.exit(app())
+
+
+if __name__ == "__main__":  # `python -m api.cli`, as the tests start it
+    main()
