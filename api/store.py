@@ -100,6 +100,9 @@ def create_store(settings: Settings) -> Store:
     """Build the handle: PyMongo's AsyncMongoClient for a URI, the embedded store otherwise.
 
     Creating the client does not connect; the first command (usually the start-up ping) does.
+    `timeoutMS` bounds each operation as a whole (server selection, checkout, the round trip and
+    PyMongo's one automatic retry), so a stalled server costs a request one timeout, not one per
+    try; PyMongo derives each command's server-side `maxTimeMS` from what is left of it.
     """
     commands = CommandLog()
     if settings.embedded:
@@ -110,7 +113,7 @@ def create_store(settings: Settings) -> Store:
             settings.mongodb_uri,
             serverSelectionTimeoutMS=timeout,
             connectTimeoutMS=timeout,
-            socketTimeoutMS=max(timeout, 5000),
+            timeoutMS=timeout,
             event_listeners=[CommandListener(commands)],
             appname="diplograph",
         )
