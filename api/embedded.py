@@ -8,7 +8,9 @@ data sets (see the README's performance section for where it stops being sensibl
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import mongomock
@@ -21,8 +23,11 @@ from api.commands import CommandLog
 class EmbeddedCursor:
     """The subset of `AsyncCursor` the repository uses: sort, skip, limit, to_list, async for."""
 
-    def __init__(self, cursor: mongomock.collection.Cursor) -> None:
+    def __init__(
+        self, cursor: mongomock.collection.Cursor, done: Callable[[float, bool], None]
+    ) -> None:
         self._cursor = cursor
+        self._done = done
 
     def sort(self, *args: Any, **kwargs: Any) -> EmbeddedCursor:
         self._cursor.sort(*args, **kwargs)
@@ -40,7 +45,14 @@ class EmbeddedCursor:
         return self
 
     async def to_list(self, length: int | None = None) -> list[dict[str, Any]]:
-        documents = list(self._cursor)
+        # mongomock finds lazily: the work, and so the command's duration, happens here.
+        started = time.perf_counter()
+        succeeded = False
+        try:
+            documents = list(self._cursor)
+            succeeded = True
+        finally:
+            self._done(time.perf_counter() - started, succeeded)
         return documents if length is None else documents[:length]
 
     def __aiter__(self) -> EmbeddedCursor:
@@ -81,57 +93,80 @@ class EmbeddedCollection:
         self._collection = collection
         self.name: str = collection.name
 
-    def _command(self, name: str) -> None:
-        self._database.client.check_available()
-        self._database.client.commands.record(name, self.name)
+    @contextmanager
+    def _command(self, name: str) -> Iterator[None]:
+        """Count the command and time it; during an outage it fails, counted as a failure."""
+        self._start(name)
+        started = time.perf_counter()
+        succeeded = False
+        try:
+            yield
+            succeeded = True
+        finally:
+            self._finished(name, time.perf_counter() - started, succeeded)
+
+    def _start(self, name: str) -> None:
+        client = self._database.client
+        try:
+            client.check_available()
+        except Exception:
+            self._finished(name, 0.0, False)
+            raise
+        client.commands.record(name, self.name)
+
+    def _finished(self, name: str, seconds: float, succeeded: bool) -> None:
+        self._database.client.commands.finished(name, self.name, seconds, succeeded)
 
     def find(self, filter: Mapping[str, Any] | None = None, *args: Any, **kwargs: Any):
         kwargs.pop("max_time_ms", None)
-        self._command("find")
-        return EmbeddedCursor(self._collection.find(filter, *args, **kwargs))
+        self._start("find")
+        return EmbeddedCursor(
+            self._collection.find(filter, *args, **kwargs),
+            lambda seconds, succeeded: self._finished("find", seconds, succeeded),
+        )
 
     async def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
         kwargs.pop("max_time_ms", None)
-        self._command("find")
-        return self._collection.find_one(filter, *args, **kwargs)
+        with self._command("find"):
+            return self._collection.find_one(filter, *args, **kwargs)
 
     async def count_documents(self, filter: Mapping[str, Any], **kwargs: Any) -> int:
         kwargs.pop("maxTimeMS", None)
-        self._command("aggregate")
-        return self._collection.count_documents(filter, **kwargs)
+        with self._command("aggregate"):
+            return self._collection.count_documents(filter, **kwargs)
 
     async def estimated_document_count(self, **kwargs: Any) -> int:
-        self._command("count")
-        return self._collection.estimated_document_count()
+        with self._command("count"):
+            return self._collection.estimated_document_count()
 
     async def aggregate(self, pipeline: Sequence[Mapping[str, Any]], **kwargs: Any):
         kwargs.pop("maxTimeMS", None)
-        self._command("aggregate")
-        return EmbeddedCommandCursor(iter(self._collection.aggregate(list(pipeline), **kwargs)))
+        with self._command("aggregate"):
+            return EmbeddedCommandCursor(iter(self._collection.aggregate(list(pipeline), **kwargs)))
 
     async def insert_many(self, documents: Sequence[Mapping[str, Any]], **kwargs: Any) -> Any:
-        self._command("insert")
-        return self._collection.insert_many(list(documents), **kwargs)
+        with self._command("insert"):
+            return self._collection.insert_many(list(documents), **kwargs)
 
     async def insert_one(self, document: Mapping[str, Any], **kwargs: Any) -> Any:
-        self._command("insert")
-        return self._collection.insert_one(document, **kwargs)
+        with self._command("insert"):
+            return self._collection.insert_one(document, **kwargs)
 
     async def replace_one(self, filter: Mapping[str, Any], replacement: Any, **kwargs: Any) -> Any:
-        self._command("update")
-        return self._collection.replace_one(filter, replacement, **kwargs)
+        with self._command("update"):
+            return self._collection.replace_one(filter, replacement, **kwargs)
 
     async def update_one(self, filter: Mapping[str, Any], update: Any, **kwargs: Any) -> Any:
-        self._command("update")
-        return self._collection.update_one(filter, update, **kwargs)
+        with self._command("update"):
+            return self._collection.update_one(filter, update, **kwargs)
 
     async def find_one_and_update(self, filter: Any, update: Any, **kwargs: Any) -> Any:
-        self._command("findAndModify")
-        return self._collection.find_one_and_update(filter, update, **kwargs)
+        with self._command("findAndModify"):
+            return self._collection.find_one_and_update(filter, update, **kwargs)
 
     async def delete_many(self, filter: Mapping[str, Any], **kwargs: Any) -> Any:
-        self._command("delete")
-        return self._collection.delete_many(filter, **kwargs)
+        with self._command("delete"):
+            return self._collection.delete_many(filter, **kwargs)
 
     async def bulk_write(self, requests: Sequence[Any], **kwargs: Any) -> None:
         """Apply ReplaceOne/DeleteOne requests in order, as one counted command.
@@ -139,26 +174,28 @@ class EmbeddedCollection:
         mongomock's own bulk_write does not accept the operation objects of current PyMongo, so
         the operations are unpacked here (their attributes have been stable since PyMongo 3).
         """
-        self._command("bulkWrite")
-        for request in requests:
-            if isinstance(request, ReplaceOne):
-                self._collection.replace_one(request._filter, request._doc, upsert=request._upsert)
-            elif isinstance(request, DeleteOne):
-                self._collection.delete_one(request._filter)
-            else:
-                raise NotImplementedError(f"the embedded store cannot bulk-write {request!r}")
+        with self._command("bulkWrite"):
+            for request in requests:
+                if isinstance(request, ReplaceOne):
+                    self._collection.replace_one(
+                        request._filter, request._doc, upsert=request._upsert
+                    )
+                elif isinstance(request, DeleteOne):
+                    self._collection.delete_one(request._filter)
+                else:
+                    raise NotImplementedError(f"the embedded store cannot bulk-write {request!r}")
 
     async def create_index(self, keys: Any, **kwargs: Any) -> str:
-        self._command("createIndexes")
-        return self._collection.create_index(keys, **kwargs)
+        with self._command("createIndexes"):
+            return self._collection.create_index(keys, **kwargs)
 
     async def index_information(self) -> dict[str, Any]:
-        self._command("listIndexes")
-        return self._collection.index_information()
+        with self._command("listIndexes"):
+            return self._collection.index_information()
 
     async def drop(self) -> None:
-        self._command("drop")
-        self._collection.drop()
+        with self._command("drop"):
+            self._collection.drop()
 
 
 class EmbeddedDatabase:
@@ -176,12 +213,17 @@ class EmbeddedDatabase:
         return EmbeddedCollection(self, self._database.get_collection(name))
 
     async def command(self, command: str | Mapping[str, Any], **kwargs: Any) -> dict[str, Any]:
-        self.client.check_available()
         name = command if isinstance(command, str) else next(iter(command))
+        try:
+            self.client.check_available()
+        except Exception:
+            self.client.commands.finished(name, "", 0.0, False)
+            raise
         self.client.commands.record(name)
-        if name == "ping":
-            return {"ok": 1.0}
-        return self._database.command(command, **kwargs)
+        started = time.perf_counter()
+        result = {"ok": 1.0} if name == "ping" else self._database.command(command, **kwargs)
+        self.client.commands.finished(name, "", time.perf_counter() - started, True)
+        return result
 
     async def list_collection_names(self) -> list[str]:
         self.client.check_available()
