@@ -6,9 +6,10 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
@@ -18,16 +19,22 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
+from strawberry.extensions import SchemaExtension
 
 from api.context import Context
 from api.errors import DatabaseUnavailable
 from api.graphiql import STATIC_DIR, render_graphiql_page
 from api.http import GraphQLHTTP, RawRequestGuard, cors_options
 from api.logs import configure_logging
+from api.metrics import Metrics, MetricsExtension, MetricsMiddleware, metrics_endpoint
 from api.middleware import RequestIdMiddleware
 from api.settings import Settings
 from api.store import Store, create_store
+from api.tracing import create_tracer_provider
 from schema import build_schema
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
 
 logger = logging.getLogger("diplograph")
 
@@ -57,9 +64,15 @@ def default_query(directory: Path = QUERIES_DIR) -> str:
 class GraphQLView(GraphQLHTTP):
     """The GraphQL-over-HTTP view with diplograph's context and an offline GraphiQL page."""
 
-    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        observers: Sequence[Callable[[], SchemaExtension]] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(
-            build_schema(settings),
+            build_schema(settings, observers=observers),
             graphql_ide="graphiql" if settings.graphiql else None,
             deadline_seconds=settings.request_deadline_seconds,
             settings=settings,
@@ -123,14 +136,30 @@ async def _keep_trying(app: Starlette, settings: Settings) -> None:
         return
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """Build the app from settings; the store is created in the lifespan and kept on app.state."""
+def create_app(
+    settings: Settings | None = None, *, span_exporter: SpanExporter | None = None
+) -> Starlette:
+    """Build the app from settings; the store is created in the lifespan and kept on app.state.
+
+    `span_exporter` replaces TRACING_EXPORTER's exporter when TRACING is on (tests pass the
+    SDK's in-memory one).
+    """
     settings = settings or Settings()
     configure_logging(settings.log_level)  # limits (issue 6): structured JSON logs
+    metrics = Metrics()
+    tracer_provider = create_tracer_provider(settings, span_exporter)
+    observers: list[Callable[[], SchemaExtension]] = []
+    if settings.metrics:
+        observers.append(partial(MetricsExtension, metrics))
+    if tracer_provider is not None:
+        from strawberry.extensions.tracing import OpenTelemetryExtension
+
+        observers.append(partial(OpenTelemetryExtension, tracer_provider=tracer_provider))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.store = create_store(settings)
+        app.state.store.commands.observe(metrics.observe_command)
         app.state.prepared = False
         app.state.not_ready_reason = "starting"
         retry: asyncio.Task[None] | None = None
@@ -151,6 +180,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 with contextlib.suppress(asyncio.CancelledError):
                     await retry
             await app.state.store.close()
+            if tracer_provider is not None:
+                tracer_provider.shutdown()  # flushes the spans still batched
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -165,7 +196,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return JSONResponse({"status": "unavailable", "reason": str(error)}, 503)
         return JSONResponse({"status": "ready"})
 
-    graphql = GraphQLView(settings)
+    graphql = GraphQLView(settings, observers=observers)
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
@@ -176,8 +207,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Compressed: GraphiQL's 4.1 MB of scripts travel as about 1.1 MB.
         assets = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
         routes.append(Mount(STATIC_URL, assets, name="graphiql-static"))
+    if settings.metrics:
+        routes.append(Route("/metrics", metrics_endpoint(metrics)))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.response_cache = graphql.schema.response_cache
     app.add_middleware(CORSMiddleware, **cors_options(settings))  # limits (issue 6)
     app.add_middleware(RequestIdMiddleware)
+    if settings.metrics:
+        app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

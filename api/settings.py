@@ -83,6 +83,21 @@ class Settings(BaseSettings):
         default=1000, ge=0, description="Automatic persisted queries kept; 0 turns APQ off."
     )
 
+    # --- observability (issue 7) ---
+    metrics: bool = Field(default=True, description="Serve Prometheus metrics on GET /metrics.")
+    tracing: bool = Field(
+        default=False,
+        description="Trace every GraphQL operation with OpenTelemetry (needs the `tracing` extra).",
+    )
+    tracing_exporter: Literal["console", "otlp"] = Field(
+        default="console",
+        description="Where spans go when TRACING is on: stdout, or an OTLP/HTTP collector "
+        "(OTEL_EXPORTER_OTLP_ENDPOINT; needs the opentelemetry-exporter-otlp-proto-http package).",
+    )
+    tracing_service_name: str = Field(
+        default="diplograph", description="The `service.name` resource attribute of every span."
+    )
+
     @property
     def embedded(self) -> bool:
         """True when no MongoDB server is configured and the in-process store is used."""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from graphql import GraphQLError
 from strawberry import Schema
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
 from api.caches import ParserCache, ValidationCache, ValidationResults
@@ -33,11 +35,16 @@ class DiplographSchema(Schema):
         return None
 
 
-def build_schema(settings: Settings | None = None) -> Schema:
+def build_schema(
+    settings: Settings | None = None, *, observers: Sequence[Callable[[], SchemaExtension]] = ()
+) -> Schema:
     """The schema with its extensions, in the order they run: errors, parsing, the static limits
     (which must come before validation), validation, then cost. Caches are bounded, so memory
     stays flat; the cost budgets and the response cache (consulted by the view before any of
-    this runs) live as long as the schema, one per app."""
+    this runs) live as long as the schema, one per app.
+
+    `observers` (metrics, tracing: issue 7) come first, so that they wrap the whole operation and
+    see the errors as `ErrorPolicy` leaves them."""
     settings = settings or Settings()
     budgets = Budgets(settings.rate_limit_budget, settings.rate_limit_refill_per_second)
     validated = ValidationResults(maxsize=CACHE_SIZE)
@@ -54,6 +61,7 @@ def build_schema(settings: Settings | None = None) -> Schema:
             disable_field_suggestions=not settings.debug, batching_config=batching
         ),
         extensions=[
+            *observers,
             lambda: ErrorPolicy(debug=settings.debug),
             lambda: ParserCache(maxsize=CACHE_SIZE),
             *static_limits(settings),

@@ -44,9 +44,11 @@ async def graphql(
     return response.json()
 
 
-async def running_app(settings: Settings) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+async def running_app(
+    settings: Settings, **app_options: Any
+) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
     """An app with its lifespan running, and a client that talks to it in-process."""
-    app = create_app(settings)
+    app = create_app(settings, **app_options)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

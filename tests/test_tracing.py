@@ -1,0 +1,37 @@
+"""OpenTelemetry tracing through Strawberry's extension: spans when TRACING is on, none when off."""
+
+from __future__ import annotations
+
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from tests.conftest import make_settings, running_app
+
+KOREA = 'query KoreaName { country(code: "KR") { name } }'
+
+
+async def run_one_query(exporter: InMemorySpanExporter, **settings: object) -> None:
+    async for _app, client in running_app(make_settings(**settings), span_exporter=exporter):
+        response = await client.post("/graphql", json={"query": KOREA})
+        assert response.json()["data"] == {"country": {"name": "South Korea"}}
+    # Leaving the lifespan shuts the tracer provider down, which flushes the batched spans.
+
+
+async def test_tracing_on_exports_a_span_tree_per_operation():
+    exporter = InMemorySpanExporter()
+
+    await run_one_query(exporter, tracing=True, tracing_service_name="diplograph-test")
+
+    spans = {span.name: span for span in exporter.get_finished_spans()}
+    operation = spans["GraphQL Query: KoreaName"]
+    assert {"GraphQL Parsing", "GraphQL Validation", "GraphQL Resolving: country"} <= set(spans)
+    assert spans["GraphQL Resolving: country"].parent.span_id == operation.context.span_id
+    assert operation.attributes["query"] == KOREA
+    assert operation.resource.attributes["service.name"] == "diplograph-test"
+
+
+async def test_tracing_is_off_by_default_and_exports_nothing():
+    exporter = InMemorySpanExporter()
+
+    await run_one_query(exporter)
+
+    assert exporter.get_finished_spans() == ()
