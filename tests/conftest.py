@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, settings
 from starlette.applications import Starlette
 
 from api.app import create_app
@@ -23,6 +24,18 @@ from api.store import Store, create_store
 
 ROOT = Path(__file__).resolve().parents[1]
 MONGODB_URI = os.environ.get("MONGODB_URI") or None
+
+# Property-based tests: `ci` (the default) is bounded and repeatable, so CI stays within minutes
+# and a red run replays; `long` explores new examples on every run, for a local soak:
+#   HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/test_fuzz.py --hypothesis-show-statistics
+_SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile(
+    "ci", max_examples=500, deadline=None, derandomize=True, suppress_health_check=_SLOW_IS_FINE
+)
+settings.register_profile(
+    "long", max_examples=3000, deadline=None, suppress_health_check=_SLOW_IS_FINE
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def make_settings(**overrides: Any) -> Settings:
