@@ -7,7 +7,7 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench install install-dev
+.PHONY: run test lint format schema seed bench soak install install-dev
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -39,3 +39,7 @@ schema: install
 
 seed: install
 	.venv/bin/diplograph seed
+
+## Sustained load: 50 clients send the golden queries for 60 s to `diplograph serve` (bench/soak.py).
+soak: install-dev
+	.venv/bin/python -m bench.soak --json bench/results/tmp/soak.json

@@ -1,0 +1,182 @@
+"""How long database faults take to reach a client, and how long recovery takes.
+
+Runs `diplograph serve` in its own process with the real PyMongo client and the default timeouts
+(MONGODB_TIMEOUT_MS=2000 unless set), pointed at the fake MongoDB of tests/fake_mongod.py, which
+this script starts late, stops, and makes hang up or stall; then times the embedded store's outage
+switch in-process. Prints what the client saw and how long it took, for the operations docs.
+
+    .venv/bin/python -m bench.faults [--json bench/results/tmp/faults.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from api.app import create_app, prepare_store
+from api.settings import Settings
+from api.store import create_store
+from tests.fake_mongod import FakeMongod, free_port
+
+KOREA = {"query": '{ country(code: "KR") { name } }'}
+
+
+async def korea_document() -> dict[str, Any]:
+    """South Korea as the seed loader stores it (from a throwaway embedded store)."""
+    settings = Settings(_env_file=None, mongodb_uri=None, seed_on_startup=True)
+    store = create_store(settings)
+    await prepare_store(store, settings)
+    document = await store["countries"].find_one({"_id": "KR"})
+    await store.close()
+    return document
+
+
+def seen(response: httpx.Response) -> str:
+    """What the client saw, in one line."""
+    if response.headers.get("content-type", "").startswith("application/json"):
+        body = response.json()
+        if "errors" in body:
+            error = body["errors"][0]
+            return f"{response.status_code} {error.get('extensions', {}).get('code')}"
+        if "reason" in body:
+            return f"{response.status_code} {body['status']}"
+        return f"{response.status_code} data"
+    return str(response.status_code)
+
+
+async def until(client: httpx.AsyncClient, url: str, status: int, limit: float = 60) -> float:
+    """Seconds until `url` answers `status`, polling every 50 ms."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit:
+        with contextlib.suppress(httpx.TransportError):
+            if (await client.get(url)).status_code == status:
+                return time.perf_counter() - started
+        await asyncio.sleep(0.05)
+    raise SystemExit(f"{url} never answered {status}")
+
+
+class Rows(list):
+    """The measurements: what the client saw in each case, and how long it took."""
+
+    def add(self, case: str, client_saw: str, seconds: float) -> None:
+        self.append({"case": case, "client_saw": client_saw, "seconds": round(seconds, 3)})
+
+    async def request(self, case: str, client: httpx.AsyncClient, method: str, url: str) -> None:
+        started = time.perf_counter()
+        response = await client.request(method, url, json=KOREA if method == "POST" else None)
+        self.add(case, seen(response), time.perf_counter() - started)
+
+
+async def real_client_faults(timeout_ms: int) -> Rows:
+    rows = Rows()
+    mongod = FakeMongod(free_port())
+    mongod.documents["countries"] = [await korea_document()]
+    port = free_port()
+    env = {
+        **os.environ,
+        "MONGODB_URI": mongod.uri,
+        "MONGODB_TIMEOUT_MS": str(timeout_ms),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "LOG_LEVEL": "warning",
+    }
+    log = Path(tempfile.mkdtemp(prefix="diplograph-faults-")) / "server.log"
+    executable = Path(sys.executable).with_name("diplograph")
+    server = subprocess.Popen(
+        [str(executable), "serve"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            rows.add(
+                "down at start-up: process answers /healthz",
+                "200",
+                await until(client, "/healthz", 200),
+            )
+            await rows.request("down at start-up: /readyz", client, "GET", "/readyz")
+            await rows.request("down at start-up: GraphQL query", client, "POST", "/graphql")
+            await mongod.start()
+            rows.add(
+                "comes up: until /readyz is 200, no restart",
+                "200",
+                await until(client, "/readyz", 200),
+            )
+            await rows.request("comes up: GraphQL query", client, "POST", "/graphql")
+
+            await mongod.stop()
+            await rows.request("vanishes while serving: GraphQL query", client, "POST", "/graphql")
+            await rows.request("vanishes: next GraphQL query", client, "POST", "/graphql")
+            await rows.request("vanishes: /readyz", client, "GET", "/readyz")
+            started = time.perf_counter()
+            burst = await asyncio.gather(*(client.post("/graphql", json=KOREA) for _ in range(50)))
+            saw = ", ".join(sorted({seen(response) for response in burst}))
+            rows.add(
+                "vanishes: 50 concurrent queries, until all answered",
+                saw,
+                time.perf_counter() - started,
+            )
+            await mongod.start()
+            rows.add("comes back: until /readyz is 200", "200", await until(client, "/readyz", 200))
+            await rows.request("comes back: GraphQL query", client, "POST", "/graphql")
+
+            mongod.hang_up_on = "find"
+            await rows.request(
+                "connection cut mid-query: GraphQL query", client, "POST", "/graphql"
+            )
+            mongod.hang_up_on = None
+            await rows.request("connection cut: next GraphQL query", client, "POST", "/graphql")
+
+            mongod.stall_on = "find"
+            await rows.request("stalled server: GraphQL query", client, "POST", "/graphql")
+            mongod.stall_on = None
+            await rows.request("stall over: next GraphQL query", client, "POST", "/graphql")
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        await mongod.stop()
+    return rows
+
+
+async def embedded_faults() -> Rows:
+    rows = Rows()
+    app = create_app(Settings(_env_file=None, mongodb_uri=None, seed_on_startup=True))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            app.state.store.client.simulate_outage()
+            await rows.request("embedded outage: GraphQL query", client, "POST", "/graphql")
+            await rows.request("embedded outage: /readyz", client, "GET", "/readyz")
+            app.state.store.client.end_outage()
+            await rows.request("embedded outage over: GraphQL query", client, "POST", "/graphql")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--timeout-ms", type=int, default=2000, help="MONGODB_TIMEOUT_MS (2000).")
+    parser.add_argument("--json", type=Path, help="Also write the rows to this file.")
+    args = parser.parse_args(argv)
+
+    rows = asyncio.run(real_client_faults(args.timeout_ms)) + asyncio.run(embedded_faults())
+    width = max(len(row["case"]) for row in rows)
+    print(f"MONGODB_TIMEOUT_MS={args.timeout_ms}")
+    for row in rows:
+        print(f"{row['case']:<{width}}  {row['client_saw']:<28} {row['seconds']:>6} s")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
