@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from api.app import create_app
+from api.tracing import TracingUnavailable
 from tests.conftest import make_settings, running_app
 
 KOREA = 'query KoreaName { country(code: "KR") { name } }'
@@ -35,3 +40,17 @@ async def test_tracing_is_off_by_default_and_exports_nothing():
     await run_one_query(exporter)
 
     assert exporter.get_finished_spans() == ()
+
+
+def test_tracing_without_the_sdk_stops_start_up_with_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "opentelemetry.sdk.trace", None)
+
+    with pytest.raises(TracingUnavailable, match="tracing` extra"):
+        create_app(make_settings(tracing=True))
+
+
+def test_otlp_exporter_missing_stops_start_up_with_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "opentelemetry.exporter.otlp.proto.http.trace_exporter", None)
+
+    with pytest.raises(TracingUnavailable, match="opentelemetry-exporter-otlp-proto-http"):
+        create_app(make_settings(tracing=True, tracing_exporter="otlp"))
