@@ -58,6 +58,7 @@ def serve(
         reload=reload,
         workers=workers,
         log_level=settings.log_level,
+        timeout_keep_alive=settings.keep_alive_seconds,
     )
 
 

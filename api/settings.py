@@ -97,6 +97,11 @@ class Settings(BaseSettings):
     tracing_service_name: str = Field(
         default="diplograph", description="The `service.name` resource attribute of every span."
     )
+    # Longer than the idle timeout of whatever pools connections in front (nginx and cloud load
+    # balancers: 60 s), so that the server never closes a connection a client is about to reuse.
+    keep_alive_seconds: int = Field(
+        default=75, ge=1, description="How long `diplograph serve` keeps an idle connection open."
+    )
 
     @property
     def embedded(self) -> bool:
