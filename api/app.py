@@ -22,6 +22,7 @@ from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 
 from api.context import Context
+from api.database_deadline import DatabaseDeadline
 from api.errors import DatabaseUnavailable
 from api.graphiql import STATIC_DIR, render_graphiql_page
 from api.http import GraphQLHTTP, RawRequestGuard, cors_options
@@ -155,6 +156,8 @@ def create_app(
         from strawberry.extensions.tracing import OpenTelemetryExtension
 
         observers.append(partial(OpenTelemetryExtension, tracer_provider=tracer_provider))
+    if not settings.embedded:
+        observers.append(partial(DatabaseDeadline, settings.mongodb_timeout_ms / 1000))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -120,6 +120,17 @@ async def test_stalled_mongodb_fails_the_request_with_database_unavailable(mongo
         assert response.json()["data"] == {"country": {"name": "South Korea"}}
 
 
+async def test_a_request_waits_on_a_stalled_mongodb_once_not_per_call(mongod):
+    # The response cache reads the data version, then the resolver reads the country: with one
+    # deadline for the request, the second read fails at once instead of stalling again.
+    await mongod.start()
+    async for _app, client in running_app(real_client_settings(mongod)):
+        mongod.stall_on = "find"
+        mongod.commands.clear()
+        assert_database_unavailable(await client.post("/graphql", json={"query": KOREA}))
+        assert mongod.commands.count("find") == 1
+
+
 @pytest.fixture
 async def embedded() -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
     """An app of its own on the embedded store, so its outage touches no other test."""
