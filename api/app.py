@@ -69,11 +69,11 @@ class GraphQLView(GraphQLHTTP):
         self,
         settings: Settings,
         *,
-        observers: Sequence[Callable[[], SchemaExtension]] = (),
+        outer_extensions: Sequence[Callable[[], SchemaExtension]] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            build_schema(settings, observers=observers),
+            build_schema(settings, outer_extensions=outer_extensions),
             graphql_ide="graphiql" if settings.graphiql else None,
             deadline_seconds=settings.request_deadline_seconds,
             settings=settings,
@@ -149,15 +149,15 @@ def create_app(
     configure_logging(settings.log_level)  # limits (issue 6): structured JSON logs
     metrics = Metrics()
     tracer_provider = create_tracer_provider(settings, span_exporter)
-    observers: list[Callable[[], SchemaExtension]] = []
+    outer_extensions: list[Callable[[], SchemaExtension]] = []
     if settings.metrics:
-        observers.append(partial(MetricsExtension, metrics))
+        outer_extensions.append(partial(MetricsExtension, metrics))
     if tracer_provider is not None:
         from strawberry.extensions.tracing import OpenTelemetryExtension
 
-        observers.append(partial(OpenTelemetryExtension, tracer_provider=tracer_provider))
+        outer_extensions.append(partial(OpenTelemetryExtension, tracer_provider=tracer_provider))
     if not settings.embedded:
-        observers.append(partial(DatabaseDeadline, settings.mongodb_timeout_ms / 1000))
+        outer_extensions.append(partial(DatabaseDeadline, settings.mongodb_timeout_ms / 1000))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -199,7 +199,7 @@ def create_app(
             return JSONResponse({"status": "unavailable", "reason": str(error)}, 503)
         return JSONResponse({"status": "ready"})
 
-    graphql = GraphQLView(settings, observers=observers)
+    graphql = GraphQLView(settings, outer_extensions=outer_extensions)
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),

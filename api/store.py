@@ -101,8 +101,9 @@ def create_store(settings: Settings) -> Store:
 
     Creating the client does not connect; the first command (usually the start-up ping) does.
     `timeoutMS` bounds each operation as a whole (server selection, checkout, the round trip and
-    PyMongo's one automatic retry), so a stalled server costs a request one timeout, not one per
-    try; PyMongo derives each command's server-side `maxTimeMS` from what is left of it.
+    PyMongo's automatic retries), so a stalled server costs one timeout, not one per try; PyMongo
+    derives each command's server-side `maxTimeMS` from what is left of it. A GraphQL operation's
+    calls also share one deadline (api/database_deadline.py).
     """
     commands = CommandLog()
     if settings.embedded:

@@ -36,15 +36,17 @@ class DiplographSchema(Schema):
 
 
 def build_schema(
-    settings: Settings | None = None, *, observers: Sequence[Callable[[], SchemaExtension]] = ()
+    settings: Settings | None = None,
+    *,
+    outer_extensions: Sequence[Callable[[], SchemaExtension]] = (),
 ) -> Schema:
     """The schema with its extensions, in the order they run: errors, parsing, the static limits
     (which must come before validation), validation, then cost. Caches are bounded, so memory
     stays flat; the cost budgets and the response cache (consulted by the view before any of
     this runs) live as long as the schema, one per app.
 
-    `observers` (metrics, tracing and the database deadline: issue 7) come first, so that they
-    wrap the whole operation and see the errors as `ErrorPolicy` leaves them."""
+    `outer_extensions` (metrics, tracing and the database deadline: issue 7) come first, so that
+    they wrap the whole operation and see the errors as `ErrorPolicy` leaves them."""
     settings = settings or Settings()
     budgets = Budgets(settings.rate_limit_budget, settings.rate_limit_refill_per_second)
     validated = ValidationResults(maxsize=CACHE_SIZE)
@@ -61,7 +63,7 @@ def build_schema(
             disable_field_suggestions=not settings.debug, batching_config=batching
         ),
         extensions=[
-            *observers,
+            *outer_extensions,
             lambda: ErrorPolicy(debug=settings.debug),
             lambda: ParserCache(maxsize=CACHE_SIZE),
             *static_limits(settings),
