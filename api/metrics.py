@@ -8,6 +8,7 @@ command, on both backends). `GET /metrics` renders it in the text exposition for
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections.abc import Iterator
@@ -160,6 +161,10 @@ class MetricsExtension(SchemaExtension):
             # An error raised in a hook leaves the operation as an exception, not as a result
             # (Strawberry answers it after every hook has run): count it by the code it gets.
             codes = [_code(classify(error, None)[0])]
+            raise
+        except asyncio.CancelledError:
+            # The request deadline (api/http.py) cancels the operation and answers with this code.
+            codes = ["DEADLINE_EXCEEDED"]
             raise
         else:
             codes = [_code(error) for error in getattr(context.result, "errors", None) or []]

@@ -3,6 +3,7 @@ commands with their latency, in the Prometheus text format."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,10 +12,12 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.metrics import MAX_OPERATION_NAMES, Metrics
+from api.repository import graph
 from tests.conftest import make_settings, running_app
 from tests.fake_mongod import FakeMongod, free_port
 
 KOREA = 'query KoreaName { country(code: "KR") { name } }'
+SLOW_SEARCH = 'query SlowSearch { search(query: "nato") { matched } }'
 
 
 @pytest.fixture
@@ -87,6 +90,20 @@ async def test_errors_are_counted_by_their_code(fresh):
         "DATABASE_UNAVAILABLE",
     ):
         assert samples[("diplograph_graphql_errors_total", labels(code=code))] == 1, code
+
+
+async def test_an_operation_cut_by_the_request_deadline_is_counted_with_its_code(monkeypatch):
+    async def hang(*args, **kwargs):
+        await asyncio.Event().wait()  # only the deadline ends this
+
+    monkeypatch.setattr(graph, "search_by_key_prefix", hang)
+    async for _app, client in running_app(make_settings(request_deadline_seconds=0.2)):
+        response = await client.post("/graphql", json={"query": SLOW_SEARCH})
+        assert response.json()["errors"][0]["extensions"]["code"] == "DEADLINE_EXCEEDED"
+        samples = await scrape(client)
+
+    assert samples[("diplograph_graphql_errors_total", labels(code="DEADLINE_EXCEEDED"))] == 1
+    assert samples[("diplograph_graphql_operations_total", labels(operation="SlowSearch"))] == 1
 
 
 async def test_http_requests_are_counted_by_route_and_status(fresh):
