@@ -6,11 +6,13 @@ import asyncio
 import contextlib
 import gc
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pymongo
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -20,14 +22,21 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
 from api.context import Context
-from api.database_deadline import DatabaseDeadline
 from api.errors import DatabaseUnavailable
 from api.graphiql import STATIC_DIR, render_graphiql_page
 from api.http import GraphQLHTTP, RawRequestGuard, cors_options
 from api.logs import configure_logging
-from api.metrics import Metrics, MetricsExtension, MetricsMiddleware, metrics_endpoint
+from api.metrics import (
+    Metrics,
+    MetricsExtension,
+    MetricsMiddleware,
+    metrics_endpoint,
+    observe_unexecuted,
+)
 from api.middleware import RequestIdMiddleware
 from api.settings import Settings
 from api.store import Store, create_store
@@ -70,6 +79,7 @@ class GraphQLView(GraphQLHTTP):
         settings: Settings,
         *,
         outer_extensions: Sequence[Callable[[], SchemaExtension]] = (),
+        metrics: Metrics | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -81,6 +91,7 @@ class GraphQLView(GraphQLHTTP):
             **kwargs,
         )
         self.settings = settings
+        self.metrics = metrics
         # The golden-question files themselves, read at start-up: GraphiQL never holds copies.
         self._page = (
             render_graphiql_page(
@@ -89,6 +100,33 @@ class GraphQLView(GraphQLHTTP):
             if settings.graphiql
             else ""
         )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: Any,
+        sub_response: Response,
+        context: Any,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """One operation, whose MongoDB calls share one deadline (issue 7).
+
+        The response cache's data-version read, then the resolvers' reads level by level, would
+        each wait MONGODB_TIMEOUT_MS while the database is down; inside `pymongo.timeout` (PyMongo's
+        client-side operation timeout, provisional in PyMongo 4) a call made after the deadline
+        fails at once. Answers from the response cache skip Strawberry, so the metrics count them
+        here.
+        """
+        started = time.perf_counter()
+        with pymongo.timeout(self.settings.mongodb_timeout_ms / 1000):
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+        if self.metrics is not None:
+            seconds = time.perf_counter() - started
+            observe_unexecuted(self.metrics, context, request_data, result, seconds)
+        return result
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(
@@ -156,8 +194,6 @@ def create_app(
         from strawberry.extensions.tracing import OpenTelemetryExtension
 
         outer_extensions.append(partial(OpenTelemetryExtension, tracer_provider=tracer_provider))
-    if not settings.embedded:
-        outer_extensions.append(partial(DatabaseDeadline, settings.mongodb_timeout_ms / 1000))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -199,7 +235,9 @@ def create_app(
             return JSONResponse({"status": "unavailable", "reason": str(error)}, 503)
         return JSONResponse({"status": "ready"})
 
-    graphql = GraphQLView(settings, outer_extensions=outer_extensions)
+    graphql = GraphQLView(
+        settings, outer_extensions=outer_extensions, metrics=metrics if settings.metrics else None
+    )
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from api.graphql_errors import classify
+from api.response_cache import document
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 COST_BUCKETS = (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
@@ -46,6 +47,7 @@ disable_created_metrics()
 
 ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics", "/graphiql-static")
 COST = "cost"  # where the cost limiter leaves its report in the context's extras (api/cost.py)
+OBSERVED = "metrics_observed"  # set once the extension has counted the operation
 
 
 class Metrics:
@@ -171,8 +173,26 @@ class MetricsExtension(SchemaExtension):
         finally:
             extras = getattr(context.context, "extras", None)
             cost = extras.get(COST) if isinstance(extras, dict) else None
+            if isinstance(extras, dict):
+                extras[OBSERVED] = True
             seconds = time.perf_counter() - started
             self.metrics.observe_operation(context.operation_name, seconds, codes, cost)
+
+
+def observe_unexecuted(
+    metrics: Metrics, context: Any, request_data: Any, result: Any, seconds: float
+) -> None:
+    """Count an operation the view answered without running Strawberry (from the response cache,
+    or refused over budget there); one the extension counted already is left alone."""
+    extras = getattr(context, "extras", None)
+    if not isinstance(extras, dict) or extras.get(OBSERVED):
+        return
+    name = request_data.operation_name
+    if name is None and isinstance(request_data.query, str):
+        parsed = document(request_data.query)
+        name = parsed.operations[0][0] if parsed and len(parsed.operations) == 1 else None
+    codes = [_code(error) for error in getattr(result, "errors", None) or []]
+    metrics.observe_operation(name, seconds, codes, extras.get(COST))
 
 
 def _code(error: GraphQLError) -> str:

@@ -73,6 +73,20 @@ async def test_operations_are_counted_and_timed_by_operation_name(fresh):
     assert samples[count] == 2
 
 
+async def test_answers_from_the_response_cache_are_counted_with_their_cost(fresh):
+    app, client = fresh
+    hits = app.state.response_cache.hits
+    first = await client.post("/graphql", json={"query": KOREA})
+    await client.post("/graphql", json={"query": KOREA})
+    assert app.state.response_cache.hits == hits + 1  # the second answer skipped Strawberry
+
+    samples = await scrape(client)
+    assert samples[("diplograph_graphql_operations_total", labels(operation="KoreaName"))] == 2
+    requested = first.json()["extensions"]["cost"]["requested"]
+    cost = ("diplograph_graphql_query_cost_sum", labels(operation="KoreaName", kind="requested"))
+    assert samples[cost] == 2 * requested
+
+
 async def test_errors_are_counted_by_their_code(fresh):
     app, client = fresh
     await client.post("/graphql", json={"query": '{ country(code: "ZZ") { name } }'})
