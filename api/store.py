@@ -103,7 +103,7 @@ def create_store(settings: Settings) -> Store:
     `timeoutMS` bounds each operation as a whole (server selection, checkout, the round trip and
     PyMongo's automatic retries), so a stalled server costs one timeout, not one per try; PyMongo
     derives each command's server-side `maxTimeMS` from what is left of it. A GraphQL operation's
-    calls also share one deadline (api/database_deadline.py).
+    calls also share one deadline (`GraphQLView.execute_single` in api/app.py).
     """
     commands = CommandLog()
     if settings.embedded:

@@ -45,8 +45,8 @@ def build_schema(
     stays flat; the cost budgets and the response cache (consulted by the view before any of
     this runs) live as long as the schema, one per app.
 
-    `outer_extensions` (metrics, tracing and the database deadline: issue 7) come first, so that
-    they wrap the whole operation and see the errors as `ErrorPolicy` leaves them."""
+    `outer_extensions` (metrics and tracing: issue 7) come first, so that they wrap the whole
+    operation and see the errors as `ErrorPolicy` leaves them."""
     settings = settings or Settings()
     budgets = Budgets(settings.rate_limit_budget, settings.rate_limit_refill_per_second)
     validated = ValidationResults(maxsize=CACHE_SIZE)
