@@ -21,7 +21,8 @@ class Settings(BaseSettings):
     mongodb_timeout_ms: int = Field(
         default=2000,
         ge=100,
-        description="Server selection, connect and socket timeout for MongoDB calls.",
+        description="Deadline for all of one request's MongoDB calls together (PyMongo's "
+        "timeoutMS), and their server-selection and connect timeout.",
     )
     host: str = Field(default="127.0.0.1", description="Address `diplograph serve` binds.")
     port: int = Field(default=8000, ge=1, le=65535, description="Port `diplograph serve` binds.")

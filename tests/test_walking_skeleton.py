@@ -69,6 +69,8 @@ async def test_unreachable_mongodb_gives_503_and_a_clear_graphql_error_quickly()
         assert error["extensions"]["code"] == "DATABASE_UNAVAILABLE"
         assert "unavailable" in error["message"]
         assert "Traceback" not in response.text
+    # Not a speed target: a guard that the 500 ms timeout is applied at all (PyMongo's own
+    # default would wait 30 s per call), with twenty times the configured time as headroom.
     assert time.monotonic() - started < 10
 
 
@@ -92,3 +94,11 @@ def test_dockerfile_runs_the_commands_the_readme_documents():
     assert '"diplograph", "serve"' in dockerfile
     assert "docker compose up" in readme
     assert "make run" in readme and "make test" in readme
+
+
+def test_the_readme_documents_every_setting():
+    from api.settings import Settings
+
+    readme = (ROOT / "README.md").read_text()
+    missing = [name.upper() for name in Settings.model_fields if f"`{name.upper()}`" not in readme]
+    assert missing == []
