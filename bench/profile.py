@@ -23,9 +23,8 @@ from typing import Any
 from pyinstrument import Profiler
 
 from api.app import create_app
-from api.settings import Settings
 from bench.server import CollectorClock
-from bench.targets import golden_queries, request_for
+from bench.targets import golden_queries, request_for, settings_for
 
 # (fragment of a file path, area). Frames of other files (the standard library: copy, re, ...)
 # count towards the area of their caller, so mongomock's deep copies count as database time.
@@ -158,7 +157,7 @@ async def _answer(app: Any, request: Any, count: int) -> float:
 async def profile_query(query_name: str, requests: int, out: Path) -> dict[str, Any]:
     (query,) = [q for q in golden_queries() if q.name == query_name]
     request = request_for("graphql", query)
-    app = create_app(Settings(_env_file=None, log_level="warning"))
+    app = create_app(settings_for("graphql"))  # uncached, with a limitless cost budget
     async with app.router.lifespan_context(app):
         await _answer(app, request, 50)  # warm the parser and validation caches
         collector = CollectorClock()

@@ -97,3 +97,10 @@ def test_percentiles_are_nearest_rank():
     assert percentile(latencies, 0.50) == 50.0
     assert percentile(latencies, 0.99) == 99.0
     assert percentile([], 0.99) == 0.0
+
+
+async def test_the_profiler_answers_the_nac_plus_4_query_under_its_settings(tmp_path):
+    from bench.profile import profile_query
+
+    summary = await profile_query("01-nac-plus-4-attendees", 5, tmp_path)
+    assert summary["requests"] == 5
