@@ -40,6 +40,10 @@ schema: install
 seed: install
 	.venv/bin/diplograph seed
 
+## Run the benchmark (about 6 minutes on 2 cores; writes bench/results/).
+bench: install-dev
+	.venv/bin/python -m bench.run
+
 ## Sustained load: 50 clients send the golden queries for 60 s to `diplograph serve` (bench/soak.py).
 soak: install-dev
 	.venv/bin/python -m bench.soak --json bench/results/tmp/soak.json
