@@ -279,12 +279,8 @@ class Query:
     async def countries(
         self,
         info: GraphQLInfo,
-        where: Annotated[
-            CountryWhere | None, strawberry.argument(description="Filters; all given must match.")
-        ] = None,
-        order_by: Annotated[
-            CountryOrder, strawberry.argument(description="The order of the list.")
-        ] = CountryOrder.CODE,
+        where: Annotated[CountryWhere | None, FILTERS] = None,
+        order_by: Annotated[CountryOrder, ORDER] = CountryOrder.CODE,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -317,12 +313,8 @@ class Query:
     async def officials(
         self,
         info: GraphQLInfo,
-        where: Annotated[
-            OfficialWhere | None, strawberry.argument(description="Filters; all given must match.")
-        ] = None,
-        order_by: Annotated[
-            NameOrder, strawberry.argument(description="The order of the list.")
-        ] = NameOrder.NAME,
+        where: Annotated[OfficialWhere | None, FILTERS] = None,
+        order_by: Annotated[NameOrder, ORDER] = NameOrder.NAME,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -343,13 +335,8 @@ class Query:
     async def organisations(
         self,
         info: GraphQLInfo,
-        where: Annotated[
-            OrganisationWhere | None,
-            strawberry.argument(description="Filters; all given must match."),
-        ] = None,
-        order_by: Annotated[
-            NameOrder, strawberry.argument(description="The order of the list.")
-        ] = NameOrder.NAME,
+        where: Annotated[OrganisationWhere | None, FILTERS] = None,
+        order_by: Annotated[NameOrder, ORDER] = NameOrder.NAME,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -374,12 +361,8 @@ class Query:
     async def meetings(
         self,
         info: GraphQLInfo,
-        where: Annotated[
-            MeetingWhere | None, strawberry.argument(description="Filters; all given must match.")
-        ] = None,
-        order_by: Annotated[
-            MeetingOrder, strawberry.argument(description="The order of the list.")
-        ] = MeetingOrder.DATE,
+        where: Annotated[MeetingWhere | None, FILTERS] = None,
+        order_by: Annotated[MeetingOrder, ORDER] = MeetingOrder.DATE,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -403,12 +386,8 @@ class Query:
     async def articles(
         self,
         info: GraphQLInfo,
-        where: Annotated[
-            ArticleWhere | None, strawberry.argument(description="Filters; all given must match.")
-        ] = None,
-        order_by: Annotated[
-            ArticleOrder, strawberry.argument(description="The order of the list.")
-        ] = ArticleOrder.PUBLISHED_DESC,
+        where: Annotated[ArticleWhere | None, FILTERS] = None,
+        order_by: Annotated[ArticleOrder, ORDER] = ArticleOrder.PUBLISHED_DESC,
         first: First = None,
         after: After = None,
         last: Last = None,
