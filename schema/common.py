@@ -381,9 +381,3 @@ class Location:
         self, info: GraphQLInfo
     ) -> Annotated[Country, strawberry.lazy("schema.country")] | None:
         return await load_entity(info, "country", self.country_code)
-
-
-def require(value: T | None, message: str) -> T:
-    if value is None:
-        raise NotFound(message)
-    return value

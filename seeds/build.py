@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -739,10 +739,6 @@ class _ArticleContext:
 
     def published_document(self) -> Document:
         return self.published_date.to_document()
-
-
-def _sorted_iter(mapping: dict[str, Document]) -> Iterator[tuple[str, Document]]:
-    return iter(sorted(mapping.items()))
 
 
 def build_dataset(

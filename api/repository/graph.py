@@ -14,7 +14,6 @@ from api.names import prefix_pattern
 from api.repository.base import Document, Page, find_by_ids, find_many, find_page
 from api.store import Store
 
-ENTITY_COLLECTIONS = ("countries", "organisations", "officials", "meetings")
 # Large fields the graph never needs when it reads an article by id (GraphQL asks for `text`
 # explicitly through `article_texts`).
 ARTICLE_LIGHT = {"meta_yaml": 0, "facts_yaml": 0}
