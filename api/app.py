@@ -26,7 +26,6 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from api.context import Context
-from api.errors import DatabaseUnavailable
 from api.graphiql import STATIC_DIR, render_graphiql_page
 from api.http import GraphQLHTTP, RawRequestGuard, cors_options
 from api.logs import configure_logging
@@ -39,9 +38,10 @@ from api.metrics import (
 )
 from api.middleware import RequestIdMiddleware
 from api.settings import Settings
-from api.store import Store, create_store
 from api.tracing import create_tracer_provider
 from schema import build_schema
+from store.connection import Store, create_store
+from store.errors import DatabaseUnavailable
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace.export import SpanExporter
@@ -197,7 +197,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.store = create_store(settings)
+        app.state.store = create_store(settings.store_config)
         app.state.store.commands.observe(metrics.observe_command)
         app.state.prepared = False
         app.state.not_ready_reason = "starting"

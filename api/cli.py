@@ -14,8 +14,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.errors import DatabaseUnavailable
 from api.settings import Settings
+from store.errors import DatabaseUnavailable
 
 app = typer.Typer(
     help="diplograph: a GraphQL API over a sourced, time-aware graph of diplomacy news.",
@@ -92,16 +92,16 @@ def seed(
     ] = False,
 ) -> None:
     """Validate reference data and article bundles, then write what changed. All or nothing."""
-    from api.repository.dataset import WriteFailed
     from seeds.loader import collect_articles, load
     from seeds.problems import SeedValidationError
+    from store.repository.dataset import WriteFailed
 
     settings = Settings()
 
     async def run() -> None:
-        from api.store import create_store
+        from store.connection import create_store
 
-        store = create_store(settings)
+        store = create_store(settings.store_config)
         try:
             await store.ping()
             await store.ensure_indexes()

@@ -8,9 +8,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.loaders import Loaders
 from api.settings import Settings
-from api.store import Store
+from store.connection import Store
+from store.loaders import Loaders
 
 
 @dataclass

@@ -19,8 +19,8 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
-from api.errors import DatabaseUnavailable, DiplographError
 from api.limits import library_code
+from store.errors import DatabaseUnavailable, DiplographError
 
 logger = logging.getLogger("diplograph.errors")
 request_logger = logging.getLogger("diplograph.requests")

@@ -45,13 +45,14 @@ from strawberry.types.graphql import OperationType
 
 from api.auth import client_key
 from api.cost import Budgets, CostReport, over_budget
-from api.errors import DatabaseUnavailable, DeadlineExceeded
+from api.errors import DeadlineExceeded
 from api.graphql_errors import ensure_coded, log_operation
 from api.limits import as_graphql_error
 from api.persisted import PersistedQueries, PersistedQueryError
-from api.repository.dataset import data_version
 from api.response_cache import SCOPE, Entry, ResponseCache, cache_key, is_query
 from api.settings import Settings
+from store.errors import DatabaseUnavailable
+from store.repository.dataset import data_version
 
 logger = logging.getLogger("diplograph.http")
 

@@ -36,8 +36,9 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
-from api.errors import DiplographError, IntrospectionTooComplex, TooManyFields
+from api.errors import IntrospectionTooComplex, TooManyFields
 from api.settings import Settings
+from store.errors import DiplographError
 
 # Page sizes of every connection (`first`/`last`). Part of the API's contract rather than a
 # setting, like GitHub's 100: a client written against one deployment works against all of them.

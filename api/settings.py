@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from store.connection import StoreConfig
+
 
 class Settings(BaseSettings):
     """Every knob diplograph has. Each field is documented in the README's settings table."""
@@ -105,9 +107,14 @@ class Settings(BaseSettings):
     )
 
     @property
+    def store_config(self) -> StoreConfig:
+        """What the data layer needs to connect, as plain values."""
+        return StoreConfig(self.mongodb_uri, self.mongodb_database, self.mongodb_timeout_ms)
+
+    @property
     def embedded(self) -> bool:
         """True when no MongoDB server is configured and the in-process store is used."""
-        return not self.mongodb_uri
+        return self.store_config.embedded
 
     @property
     def should_seed(self) -> bool:

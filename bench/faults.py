@@ -26,7 +26,7 @@ import httpx
 
 from api.app import create_app, prepare_store
 from api.settings import Settings
-from api.store import create_store
+from store.connection import create_store
 from tests.fake_mongod import FakeMongod, free_port
 
 KOREA = {"query": '{ country(code: "KR") { name } }'}
@@ -35,7 +35,7 @@ KOREA = {"query": '{ country(code: "KR") { name } }'}
 async def korea_document() -> dict[str, Any]:
     """South Korea as the seed loader stores it (from a throwaway embedded store)."""
     settings = Settings(_env_file=None, mongodb_uri=None, seed_on_startup=True)
-    store = create_store(settings)
+    store = create_store(settings.store_config)
     await prepare_store(store, settings)
     document = await store["countries"].find_one({"_id": "KR"})
     await store.close()

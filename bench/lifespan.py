@@ -12,7 +12,7 @@ from typing import Any
 
 from api.app import prepare_store
 from api.settings import Settings
-from api.store import create_store
+from store.connection import create_store
 
 
 def store_lifespan(settings: Settings) -> Callable[[Any], contextlib.AbstractAsyncContextManager]:
@@ -20,7 +20,7 @@ def store_lifespan(settings: Settings) -> Callable[[Any], contextlib.AbstractAsy
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
-        app.state.store = create_store(settings)
+        app.state.store = create_store(settings.store_config)
         try:
             await prepare_store(app.state.store, settings)
             yield

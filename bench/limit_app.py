@@ -21,12 +21,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from api.repository import graph
 from api.settings import Settings
-from api.store import Store
-from api.timeline import in_force
 from bench.lifespan import store_lifespan
 from schema.common import sentence_around
+from store.connection import Store
+from store.repository import graph
+from store.timeline import in_force
 
 Document = dict[str, Any]
 COLLECTIONS = {

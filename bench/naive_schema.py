@@ -19,9 +19,9 @@ from strawberry import relay
 from strawberry.relay.utils import to_base64
 from strawberry.types import Info
 
-from api.repository import graph
-from api.timeline import in_force
 from schema.common import sentence_around
+from store.repository import graph
+from store.timeline import in_force
 
 Document = dict[str, Any]
 T = TypeVar("T")

@@ -17,16 +17,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from api.repository.dataset import apply_changes
 from api.settings import Settings
-from api.store import Store, create_store
 from bench.corpus import write_corpus
 from seeds.build import COLLECTIONS, bundled_article_folders
 from seeds.loader import collect_articles, load, plan
+from store.connection import Store, create_store
+from store.repository.dataset import apply_changes
 
 
 async def _empty_store() -> Store:
-    store = create_store(Settings(_env_file=None, mongodb_uri=None))
+    store = create_store(Settings(_env_file=None, mongodb_uri=None).store_config)
     await store.ensure_indexes()
     return store
 

@@ -31,8 +31,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from api import embedded
 from bench.targets import app_factory, settings_for
+from store import embedded
 
 STATS_PATH = "/_bench/stats"
 DOCUMENTS_PATH = "/_bench/documents"

@@ -17,8 +17,8 @@ from strawberry.relay.utils import from_base64, to_base64
 from strawberry.types import Info
 
 from api.context import Context
-from api.errors import BadInput, NotFound
 from api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from store.errors import BadInput, NotFound
 
 if TYPE_CHECKING:
     from schema.article import Article

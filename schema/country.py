@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from api.timeline import in_force
 from schema.common import (
     AsOf,
     Document,
@@ -22,6 +21,7 @@ from schema.common import (
 from schema.meeting import by_meeting_date, group_of, participation_of
 from schema.official import Official, posts_in_force
 from schema.relations import Decision, Membership, MembershipRole, Participation, PostHeld
+from store.timeline import in_force
 
 if TYPE_CHECKING:
     from schema.organisation import Organisation

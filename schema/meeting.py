@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from api.timeline import in_force
 from schema.common import (
     After,
     Before,
@@ -32,6 +31,7 @@ from schema.relations import (
     Participation,
     prefetch_participants,
 )
+from store.timeline import in_force
 
 if TYPE_CHECKING:
     from schema.article import Article

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from api.timeline import in_force
 from schema.common import (
     AsOf,
     Document,
@@ -22,6 +21,7 @@ from schema.common import (
 )
 from schema.meeting import Meeting, by_meeting_date, participation_of
 from schema.relations import Encounter, Participation, PostHeld, PostStatus
+from store.timeline import in_force
 
 if TYPE_CHECKING:
     from schema.country import Country

@@ -13,9 +13,9 @@ from enum import Enum
 
 import strawberry
 
-from api.errors import BadInput
-from api.repository import graph
 from schema.common import Document, Entity, GraphQLInfo, Source, load_entities, sources
+from store.errors import BadInput
+from store.repository import graph
 
 MAX_HOPS = 4
 MAX_PATHS = 20

@@ -11,10 +11,6 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import relay
 
-from api.errors import BadInput, NotFound
-from api.names import name_key, prefix_pattern
-from api.repository import graph
-from api.timeline import in_force
 from schema.article import Article
 from schema.common import (
     KIND_TYPES,
@@ -38,6 +34,11 @@ from schema.organisation import Organisation, OrganisationKind
 from schema.paths import MAX_HOPS, Path, shortest_paths
 from schema.relations import Decision, MembershipRole
 from schema.search import MAX_QUERY_LENGTH, EntityType, SearchResult, search_entities
+from store.errors import BadInput, NotFound
+from store.names import name_key
+from store.repository import graph
+from store.repository.criteria import Criteria
+from store.timeline import in_force
 
 SearchText = Annotated[
     str,
@@ -139,30 +140,24 @@ class ArticleWhere:
     published_to: dt.date | None = strawberry.field(default=None, description="Up to this day.")
 
 
-def _name_prefix(filter: dict[str, Any], prefix: str | None) -> None:
+def _name_prefix(criteria: Criteria, prefix: str | None) -> None:
     if prefix is not None:
         if len(prefix) > MAX_QUERY_LENGTH:
             raise BadInput(f"`nameStartsWith` is limited to {MAX_QUERY_LENGTH} characters.")
         key = name_key(prefix)
         if not key:
             raise BadInput("`nameStartsWith` must contain at least one letter or digit.")
-        filter["search_keys"] = {"$regex": prefix_pattern(key)}
+        criteria.name_starts_with(key)
 
 
-def _date_range(filter: dict[str, Any], field: str, start: dt.date | None, end: dt.date | None):
-    bounds = {}
-    if start:
-        bounds["$gte"] = start.isoformat()
-    if end:
-        bounds["$lte"] = end.isoformat()
-    if bounds:
-        filter[field] = bounds
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 async def _connection(
     info: GraphQLInfo,
     node_type: type[DocumentNode],
-    filter: dict[str, Any],
+    criteria: Criteria,
     order: Enum,
     first: int | None,
     after: str | None,
@@ -172,10 +167,10 @@ async def _connection(
     store = info.context.store
     slice_ = window(first, after, last, before, None)
     if slice_.needs_total:
-        total = (await graph.page(store, node_type.collection, filter, SORTS[order], 0, 0)).total
+        total = (await graph.page(store, node_type.collection, criteria, SORTS[order], 0, 0)).total
         slice_ = window(first, after, last, before, total)
     found = await graph.page(
-        store, node_type.collection, filter, SORTS[order], slice_.offset, slice_.limit
+        store, node_type.collection, criteria, SORTS[order], slice_.offset, slice_.limit
     )
     items = [node_type.from_doc(document) for document in found.documents]
     for document in found.documents:
@@ -286,11 +281,12 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Country]:
-        filter: dict[str, Any] = {}
+        criteria = Criteria()
         if where:
-            if where.codes is not None:
-                filter["_id"] = {"$in": [code.strip().upper() for code in where.codes]}
-            _name_prefix(filter, where.name_starts_with)
+            codes = (
+                [code.strip().upper() for code in where.codes] if where.codes is not None else None
+            )
+            _name_prefix(criteria, where.name_starts_with)
             if where.member_of is not None:
                 roles = [where.role.value] if where.role else None
                 memberships = await graph.memberships_of(info.context.store, where.member_of, roles)
@@ -300,10 +296,12 @@ class Query:
                     for m in memberships
                     if m["member"]["kind"] == "country" and (day is None or in_force(m, day))
                 }
-                if "_id" in filter:
-                    members &= set(filter["_id"]["$in"])
-                filter["_id"] = {"$in": sorted(members)}
-        return await _connection(info, Country, filter, order_by, first, after, last, before)
+                if codes is not None:
+                    members &= set(codes)
+                codes = sorted(members)
+            if codes is not None:
+                criteria.id_in(codes)
+        return await _connection(info, Country, criteria, order_by, first, after, last, before)
 
     @strawberry.field(description="An official by slug, e.g. kim-gunn.")
     async def official(self, info: GraphQLInfo, id: Slug) -> Official | None:
@@ -320,12 +318,12 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Official]:
-        filter: dict[str, Any] = {}
+        criteria = Criteria()
         if where:
             if where.country is not None:
-                filter["country_id"] = where.country.strip().upper()
-            _name_prefix(filter, where.name_starts_with)
-        return await _connection(info, Official, filter, order_by, first, after, last, before)
+                criteria.equal("country_id", where.country.strip().upper())
+            _name_prefix(criteria, where.name_starts_with)
+        return await _connection(info, Official, criteria, order_by, first, after, last, before)
 
     @strawberry.field(description="An organisation by slug, e.g. nato or nato-nac.")
     async def organisation(self, info: GraphQLInfo, id: Slug) -> Organisation | None:
@@ -342,16 +340,16 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Organisation]:
-        filter: dict[str, Any] = {}
+        criteria = Criteria()
         if where:
             if where.kind is not None:
-                filter["kind"] = where.kind.value
+                criteria.equal("kind", where.kind.value)
             if where.country is not None:
-                filter["country_id"] = where.country.strip().upper()
+                criteria.equal("country_id", where.country.strip().upper())
             if where.parent is not None:
-                filter["parent_id"] = where.parent
-            _name_prefix(filter, where.name_starts_with)
-        return await _connection(info, Organisation, filter, order_by, first, after, last, before)
+                criteria.equal("parent_id", where.parent)
+            _name_prefix(criteria, where.name_starts_with)
+        return await _connection(info, Organisation, criteria, order_by, first, after, last, before)
 
     @strawberry.field(description="A meeting by slug, e.g. nac-plus-4-2022-09-27.")
     async def meeting(self, info: GraphQLInfo, id: Slug) -> Meeting | None:
@@ -368,15 +366,15 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Meeting]:
-        filter: dict[str, Any] = {}
+        criteria = Criteria()
         if where:
             if where.kind is not None:
-                filter["kind"] = where.kind.value
+                criteria.equal("kind", where.kind.value)
             if where.organiser is not None:
-                filter["organiser_id"] = where.organiser
-            _date_range(filter, "date.earliest", where.from_date, where.to_date)
-            _name_prefix(filter, where.name_starts_with)
-        return await _connection(info, Meeting, filter, order_by, first, after, last, before)
+                criteria.equal("organiser_id", where.organiser)
+            criteria.between("date.earliest", _day(where.from_date), _day(where.to_date))
+            _name_prefix(criteria, where.name_starts_with)
+        return await _connection(info, Meeting, criteria, order_by, first, after, last, before)
 
     @strawberry.field(description="An article by slug.")
     async def article(self, info: GraphQLInfo, id: Slug) -> Article | None:
@@ -393,12 +391,14 @@ class Query:
         last: Last = None,
         before: Before = None,
     ) -> Connection[Article]:
-        filter: dict[str, Any] = {}
+        criteria = Criteria()
         if where:
             if where.publisher is not None:
-                filter["publisher"] = where.publisher
-            _date_range(filter, "published.earliest", where.published_from, where.published_to)
-        return await _connection(info, Article, filter, order_by, first, after, last, before)
+                criteria.equal("publisher", where.publisher)
+            criteria.between(
+                "published.earliest", _day(where.published_from), _day(where.published_to)
+            )
+        return await _connection(info, Article, criteria, order_by, first, after, last, before)
 
     @strawberry.field(description="A decision by slug, e.g. nac-2022-09-26-kr-mission.")
     async def decision(self, info: GraphQLInfo, id: Slug) -> Decision | None:

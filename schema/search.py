@@ -6,10 +6,10 @@ from enum import Enum
 
 import strawberry
 
-from api.errors import BadInput
-from api.names import name_key
-from api.repository import graph
 from schema.common import Document, Entity, GraphQLInfo, collection_for, load_entities
+from store.errors import BadInput
+from store.names import name_key
+from store.repository import graph
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 50

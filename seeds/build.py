@@ -20,8 +20,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from api.names import name_key, search_keys
-from api.timeline import in_force
 from seeds.dates import DateError, PartialDate, parse_iso, resolve_phrase
 from seeds.models import (
     ArticleMeta,
@@ -36,35 +34,19 @@ from seeds.models import (
 )
 from seeds.problems import Problem, SeedValidationError, field_path, validation_problems
 from seeds.yamlfile import YamlDocument, YamlSyntaxError, read_yaml
+from store import Document
+from store.entities import COLLECTIONS, NAMED_COLLECTIONS, NAMED_KINDS
+from store.names import name_key, search_keys
+from store.timeline import in_force
 
 SEEDS_DIR = Path(__file__).resolve().parent
 REFERENCE_DIR = SEEDS_DIR / "reference"
 ARTICLES_DIR = SEEDS_DIR / "articles"
 
-COLLECTIONS = (
-    "countries",
-    "organisations",
-    "officials",
-    "meetings",
-    "articles",
-    "memberships",
-    "posts",
-    "participations",
-    "decisions",
-)
-# Entity kinds as they appear in relation references ({kind, id}) and in GraphQL type names.
-KIND_COLLECTION = {
-    "country": "countries",
-    "organisation": "organisations",
-    "official": "officials",
-    "meeting": "meetings",
-}
 # List fields that merge by union when several files describe the same document.
 UNION_FIELDS = frozenset(
     {"aliases", "demonyms", "metonyms", "sources", "attested", "described_as", "group_participants"}
 )
-
-Document = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -581,7 +563,7 @@ class Builder:
         for index, decision in enumerate(facts.decisions):
             origin = at("decisions", index)
             subjects = [
-                self.ref(subject, KIND_COLLECTION, origin, "subjects", position)
+                self.ref(subject, NAMED_KINDS, origin, "subjects", position)
                 for position, subject in enumerate(decision.subjects)
             ]
             self.add(
@@ -862,7 +844,7 @@ def build_dataset(
     builder.check_parents(collections)
     if problems:
         raise SeedValidationError(problems)
-    for collection in ("countries", "organisations", "officials", "meetings"):
+    for collection in NAMED_COLLECTIONS:
         for document in collections[collection].values():
             document["search_keys"] = search_keys(_names_of(document))
     return Dataset(collections=collections)

@@ -13,10 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from api.repository import dataset as repository
-from api.store import Store
 from seeds.build import (
-    COLLECTIONS,
     REFERENCE_DIR,
     ArticleInput,
     Dataset,
@@ -27,6 +24,9 @@ from seeds.build import (
 )
 from seeds.problems import Problem, SeedValidationError
 from seeds.yamlfile import YamlSyntaxError, parse_yaml
+from store.connection import Store
+from store.entities import COLLECTIONS
+from store.repository import dataset as repository
 
 
 class Progress(Protocol):

@@ -14,9 +14,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from api.errors import DiplographError
 from seeds.models import PATTERN_HINTS
 from seeds.yamlfile import YamlDocument
+from store.errors import DiplographError
 
 Location = tuple[str | int, ...]
 

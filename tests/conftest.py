@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 
 from api.app import create_app
 from api.settings import Settings
-from api.store import Store, create_store
+from store.connection import Store, create_store
 
 ROOT = Path(__file__).resolve().parents[1]
 MONGODB_URI = os.environ.get("MONGODB_URI") or None
@@ -92,7 +92,7 @@ async def client(seeded: tuple[Starlette, httpx.AsyncClient]) -> httpx.AsyncClie
 @pytest.fixture
 async def store() -> AsyncIterator[Store]:
     """An empty store (with indexes) of its own, for tests that write."""
-    created = create_store(make_settings())
+    created = create_store(make_settings().store_config)
     await created.ensure_indexes()
     try:
         yield created

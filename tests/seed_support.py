@@ -12,9 +12,9 @@ from typing import Any
 import bson
 from pymongo.errors import AutoReconnect
 
-from api.store import Store
 from seeds.build import ARTICLES_DIR
 from seeds.loader import LoadReport, collect_articles, load
+from store.connection import Store
 
 SEED_ARTICLE_ID = "korea-times-2022-09-28-nato-mission"
 SEED_BUNDLE = ARTICLES_DIR / SEED_ARTICLE_ID

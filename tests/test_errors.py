@@ -17,7 +17,7 @@ from api.context import Context
 from api.graphql_errors import MASKED_MESSAGE, ErrorPolicy
 from api.http import GraphQLHTTP
 from api.logs import JsonFormatter
-from api.repository import graph
+from store.repository import graph
 from tests.conftest import graphql, make_settings, running_app
 
 

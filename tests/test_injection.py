@@ -4,6 +4,7 @@ reaches MongoDB, and no request can make a regex run in more than linear time.""
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,9 @@ from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.embedded import EmbeddedCollection
-from api.names import name_key, prefix_pattern
 from schema import build_schema
+from store.embedded import EmbeddedCollection
+from store.names import name_key, prefix_pattern
 from tests.conftest import MONGODB_URI, make_settings
 
 try:  # Python 3.11+: the regex parser `re` itself uses
@@ -272,11 +273,25 @@ async def test_a_name_prefix_of_only_regex_syntax_matches_nothing_rather_than_ev
 def test_every_regex_the_code_sends_is_built_by_prefix_pattern():
     root = Path(__file__).resolve().parents[1]
     sites = []
-    for path in [*root.glob("api/**/*.py"), *root.glob("schema/**/*.py")]:
-        lines = path.read_text().splitlines()
-        for number, line in enumerate(lines):
-            if '"$regex"' in line:
-                nearby = "\n".join(lines[max(0, number - 3) : number + 1])
-                assert "prefix_pattern(" in nearby, (path, line)
-                sites.append(path.name)
-    assert sorted(sites) == ["graph.py", "query.py"]
+    for package in ("api", "schema", "seeds", "store"):
+        for path in root.glob(f"{package}/**/*.py"):
+            lines = path.read_text().splitlines()
+            for number, line in enumerate(lines):
+                if '"$regex"' in line:
+                    nearby = "\n".join(lines[max(0, number - 3) : number + 1])
+                    assert "prefix_pattern(" in nearby, (path, line)
+                    sites.append(path.name)
+    assert sites == ["criteria.py"]
+
+
+def test_only_the_data_layer_writes_mongodb_operators():
+    root = Path(__file__).resolve().parents[1]
+    operator = re.compile(r"[\"']\$[a-zA-Z]+[\"']")
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for package in ("api", "schema", "seeds")
+        for path in root.glob(f"{package}/**/*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if operator.search(line)
+    ]
+    assert found == []

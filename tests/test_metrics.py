@@ -12,7 +12,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.metrics import MAX_OPERATION_NAMES, Metrics
-from api.repository import graph
+from store.repository import graph
 from tests.conftest import make_settings, running_app
 from tests.fake_mongod import FakeMongod, free_port
 

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 import pytest
 from typer.testing import CliRunner
 
-import api.store
+import store.connection
 from api.cli import app
 from api.settings import Settings
-from api.store import Store, create_store
+from store.connection import Store, create_store
 from tests.conftest import MONGODB_URI
 from tests.seed_support import copy_bundle, edit, fail_writes_to, line_of
 
@@ -33,14 +33,14 @@ class CliStore:
         self.env = {"MONGODB_URI": MONGODB_URI or "", "MONGODB_DATABASE": self.database}
         self.embedded: Store | None = None
         if self.settings.embedded:
-            self.embedded = create_store(self.settings)
+            self.embedded = create_store(self.settings.store_config)
             self.collection_class = type(self.embedded["articles"])
 
             async def keep_open() -> None:
                 return None
 
             monkeypatch.setattr(self.embedded, "close", keep_open)
-            monkeypatch.setattr(api.store, "create_store", lambda settings: self.embedded)
+            monkeypatch.setattr(store.connection, "create_store", lambda config: self.embedded)
         else:
             from pymongo.asynchronous.collection import AsyncCollection
 
@@ -48,7 +48,7 @@ class CliStore:
 
     def count(self, collection: str) -> int:
         async def counted() -> int:
-            store = self.embedded or create_store(self.settings)
+            store = self.embedded or create_store(self.settings.store_config)
             try:
                 return await store[collection].count_documents({})
             finally:
@@ -59,7 +59,7 @@ class CliStore:
 
     def drop(self) -> None:
         if self.embedded is None:
-            store = create_store(self.settings)
+            store = create_store(self.settings.store_config)
 
             async def dropped() -> None:
                 await store.drop_database()

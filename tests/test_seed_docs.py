@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.repository.graph import documents_by_ids
+from store.repository.graph import documents_by_ids
 from tests.conftest import ROOT
 from tests.seed_support import SEED_ARTICLE_ID, load_bundles
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from api.repository.dataset import WriteFailed, data_version
-from api.repository.graph import documents_by_ids, documents_where_in, memberships_of
-from api.store import Store, create_store
-from api.timeline import in_force
 from seeds.build import COLLECTIONS
 from seeds.loader import LoadReport
+from store.connection import Store, create_store
+from store.repository.dataset import WriteFailed, data_version
+from store.repository.graph import documents_by_ids, documents_where_in, memberships_of
+from store.timeline import in_force
 from tests.conftest import make_settings
 from tests.seed_support import (
     SEED_ARTICLE_ID,
@@ -72,7 +72,7 @@ officials:
 @pytest.fixture(scope="module")
 async def seeded() -> AsyncIterator[tuple[Store, LoadReport]]:
     """A store with only the bundled seed article loaded, shared by the read-only tests."""
-    store = create_store(make_settings())
+    store = create_store(make_settings().store_config)
     await store.ensure_indexes()
     report = await load_bundles(store)
     yield store, report

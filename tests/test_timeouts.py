@@ -8,8 +8,8 @@ import asyncio
 import pytest
 
 from api.app import golden_queries
-from api.embedded import EmbeddedCollection
-from api.repository import graph
+from store.embedded import EmbeddedCollection
+from store.repository import graph
 from tests.conftest import MONGODB_URI, graphql, make_settings, running_app
 
 

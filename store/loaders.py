@@ -11,9 +11,9 @@ from functools import partial
 
 from strawberry.dataloader import DataLoader
 
-from api.repository import graph
-from api.repository.base import Document
-from api.store import Store
+from store import Document
+from store.connection import Store
+from store.repository import graph
 
 
 async def _load_by_ids(store: Store, collection: str, ids: list[str]) -> list[Document | None]:

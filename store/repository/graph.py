@@ -1,7 +1,7 @@
 """Reads of the graph: entities by id, relations by one of their fields, pages and name search.
 
 These are generic over collections on purpose: every entity and relation collection is read the
-same three ways, and the DataLoaders in `api.loaders` batch exactly these calls.
+same three ways, and the DataLoaders in `store.loaders` batch exactly these calls.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from api.names import prefix_pattern
-from api.repository.base import Document, Page, find_by_ids, find_many, find_page
-from api.store import Store
+from store import Document
+from store.connection import Store
+from store.entities import LINK_FIELDS
+from store.repository.base import Page, find_by_ids, find_many, find_page
+from store.repository.criteria import Criteria
 
 # Large fields the graph never needs when it reads an article by id (GraphQL asks for `text`
 # explicitly through `article_texts`).
@@ -59,7 +61,7 @@ def _values_at(document: Any, path: list[str]) -> list[Any]:
 async def page(
     store: Store,
     collection: str,
-    filter: Mapping[str, Any],
+    criteria: Criteria,
     sort: list[tuple[str, int]],
     offset: int,
     limit: int,
@@ -68,7 +70,13 @@ async def page(
     order = [*sort, ("_id", 1)] if all(key != "_id" for key, _ in sort) else sort
     projection = ARTICLE_LIGHT if collection == "articles" else None
     return await find_page(
-        store, collection, filter, sort=order, offset=offset, limit=limit, projection=projection
+        store,
+        collection,
+        criteria.as_query(),
+        sort=order,
+        offset=offset,
+        limit=limit,
+        projection=projection,
     )
 
 
@@ -98,7 +106,7 @@ async def search_by_key_prefix(
         found[collection] = await find_many(
             store,
             collection,
-            {"search_keys": {"$regex": prefix_pattern(key)}},
+            Criteria().name_starts_with(key).as_query(),
             projection=projection,
             limit=limit,
         )
@@ -109,20 +117,10 @@ async def memberships_of(
     store: Store, organisation_id: str, roles: list[str] | None
 ) -> list[Document]:
     """Every membership of an organisation (all dates), optionally only with some roles."""
-    filter: dict[str, Any] = {"organisation_id": organisation_id}
+    query: dict[str, Any] = {"organisation_id": organisation_id}
     if roles:
-        filter["role"] = {"$in": roles}
-    return await find_many(store, "memberships", filter)
-
-
-# For each collection, the fields that hold the ids of the entities its documents link.
-LINK_FIELDS = {
-    "posts": ("official_id", "organisation_id", "country_id"),
-    "memberships": ("member.id", "organisation_id"),
-    "participations": ("participant.id", "meeting_id"),
-    "organisations": ("_id", "parent_id", "country_id"),
-    "meetings": ("_id", "parent_id", "organiser_id", "group_participants.organisation_id"),
-}
+        query["role"] = {"$in": roles}
+    return await find_many(store, "memberships", query)
 
 
 async def documents_linking(store: Store, ids: list[str]) -> dict[str, list[Document]]:
@@ -130,6 +128,6 @@ async def documents_linking(store: Store, ids: list[str]) -> dict[str, list[Docu
     collection, whatever the number or kinds of ids (the path search expands a level with it)."""
     found: dict[str, list[Document]] = {}
     for collection, fields in LINK_FIELDS.items():
-        filter = {"$or": [{field: {"$in": ids}} for field in fields]}
-        found[collection] = await find_many(store, collection, filter) if ids else []
+        query = {"$or": [{field: {"$in": ids}} for field in fields]}
+        found[collection] = await find_many(store, collection, query) if ids else []
     return found

@@ -17,7 +17,7 @@ import mongomock
 from pymongo import DeleteOne, ReplaceOne
 from pymongo.errors import ServerSelectionTimeoutError
 
-from api.commands import CommandLog
+from store.commands import CommandLog
 
 
 class EmbeddedCursor:
@@ -117,23 +117,23 @@ class EmbeddedCollection:
     def _finished(self, name: str, seconds: float, succeeded: bool) -> None:
         self._database.client.commands.finished(name, self.name, seconds, succeeded)
 
-    def find(self, filter: Mapping[str, Any] | None = None, *args: Any, **kwargs: Any):
+    def find(self, query: Mapping[str, Any] | None = None, *args: Any, **kwargs: Any):
         kwargs.pop("max_time_ms", None)
         self._start("find")
         return EmbeddedCursor(
-            self._collection.find(filter, *args, **kwargs),
+            self._collection.find(query, *args, **kwargs),
             lambda seconds, succeeded: self._finished("find", seconds, succeeded),
         )
 
-    async def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
+    async def find_one(self, query: Any = None, *args: Any, **kwargs: Any) -> Any:
         kwargs.pop("max_time_ms", None)
         with self._command("find"):
-            return self._collection.find_one(filter, *args, **kwargs)
+            return self._collection.find_one(query, *args, **kwargs)
 
-    async def count_documents(self, filter: Mapping[str, Any], **kwargs: Any) -> int:
+    async def count_documents(self, query: Mapping[str, Any], **kwargs: Any) -> int:
         kwargs.pop("maxTimeMS", None)
         with self._command("aggregate"):
-            return self._collection.count_documents(filter, **kwargs)
+            return self._collection.count_documents(query, **kwargs)
 
     async def estimated_document_count(self, **kwargs: Any) -> int:
         with self._command("count"):
@@ -152,21 +152,21 @@ class EmbeddedCollection:
         with self._command("insert"):
             return self._collection.insert_one(document, **kwargs)
 
-    async def replace_one(self, filter: Mapping[str, Any], replacement: Any, **kwargs: Any) -> Any:
+    async def replace_one(self, query: Mapping[str, Any], replacement: Any, **kwargs: Any) -> Any:
         with self._command("update"):
-            return self._collection.replace_one(filter, replacement, **kwargs)
+            return self._collection.replace_one(query, replacement, **kwargs)
 
-    async def update_one(self, filter: Mapping[str, Any], update: Any, **kwargs: Any) -> Any:
+    async def update_one(self, query: Mapping[str, Any], update: Any, **kwargs: Any) -> Any:
         with self._command("update"):
-            return self._collection.update_one(filter, update, **kwargs)
+            return self._collection.update_one(query, update, **kwargs)
 
-    async def find_one_and_update(self, filter: Any, update: Any, **kwargs: Any) -> Any:
+    async def find_one_and_update(self, query: Any, update: Any, **kwargs: Any) -> Any:
         with self._command("findAndModify"):
-            return self._collection.find_one_and_update(filter, update, **kwargs)
+            return self._collection.find_one_and_update(query, update, **kwargs)
 
-    async def delete_many(self, filter: Mapping[str, Any], **kwargs: Any) -> Any:
+    async def delete_many(self, query: Mapping[str, Any], **kwargs: Any) -> Any:
         with self._command("delete"):
-            return self._collection.delete_many(filter, **kwargs)
+            return self._collection.delete_many(query, **kwargs)
 
     async def bulk_write(self, requests: Sequence[Any], **kwargs: Any) -> None:
         """Apply ReplaceOne/DeleteOne requests in order, as one counted command.

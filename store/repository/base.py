@@ -8,10 +8,10 @@ from typing import Any
 
 from pymongo.errors import ConnectionFailure, PyMongoError
 
-from api.errors import DatabaseUnavailable
-from api.store import Store
+from store import Document
+from store.connection import Store
+from store.errors import DatabaseUnavailable
 
-Document = dict[str, Any]
 Sort = Sequence[tuple[str, int]]
 
 
@@ -33,18 +33,18 @@ def _unavailable(error: PyMongoError) -> Exception:
 async def find_many(
     store: Store,
     collection: str,
-    filter: Mapping[str, Any],
+    query: Mapping[str, Any],
     *,
     projection: Mapping[str, Any] | None = None,
     sort: Sort | None = None,
     limit: int = 0,
 ) -> list[Document]:
-    """All documents matching `filter` (at most `limit` when it is set)."""
+    """All documents matching `query` (at most `limit` when it is set)."""
     try:
         # A copy: mongomock adds `_id` to the projection it is given, which would corrupt shared
         # constants such as ARTICLE_LIGHT for every later query.
         cursor = store[collection].find(
-            dict(filter),
+            dict(query),
             dict(projection) if projection else None,
             max_time_ms=store.timeout_ms,
             limit=limit,
@@ -74,7 +74,7 @@ async def find_by_ids(
 async def find_page(
     store: Store,
     collection: str,
-    filter: Mapping[str, Any],
+    query: Mapping[str, Any],
     *,
     sort: Sort,
     offset: int,
@@ -87,7 +87,7 @@ async def find_page(
     items.append({"$limit": limit} if limit > 0 else {"$match": {"_id": {"$exists": False}}})
     if projection:
         items.append({"$project": dict(projection)})
-    pipeline = [{"$match": dict(filter)}, {"$facet": {"items": items, "total": [{"$count": "n"}]}}]
+    pipeline = [{"$match": dict(query)}, {"$facet": {"items": items, "total": [{"$count": "n"}]}}]
     try:
         cursor = await store[collection].aggregate(pipeline, maxTimeMS=store.timeout_ms)
         (result,) = await cursor.to_list(None)

@@ -12,9 +12,10 @@ from typing import Any
 from pymongo import DeleteOne, ReplaceOne
 from pymongo.errors import PyMongoError
 
-from api.errors import DiplographError
-from api.repository.base import Document, find_many
-from api.store import Store
+from store import Document
+from store.connection import Store
+from store.errors import DiplographError
+from store.repository.base import find_many
 
 META = "meta"
 DATASET_ID = "dataset"

@@ -6,57 +6,30 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from pymongo import ASCENDING, AsyncMongoClient
+from pymongo import AsyncMongoClient
 from pymongo.errors import PyMongoError
 
-from api.commands import CommandListener, CommandLog
-from api.embedded import EmbeddedClient
-from api.errors import DatabaseUnavailable
-from api.settings import Settings
+from store.commands import CommandListener, CommandLog
+from store.embedded import EmbeddedClient
+from store.entities import INDEXES
+from store.errors import DatabaseUnavailable
 
 logger = logging.getLogger(__name__)
 
-# collection -> indexes, each a list of (field, direction) keys. Both backends get the same ones.
-INDEXES: dict[str, list[list[tuple[str, int]]]] = {
-    "countries": [[("search_keys", ASCENDING)], [("alpha3", ASCENDING)]],
-    "organisations": [
-        [("search_keys", ASCENDING)],
-        [("parent_id", ASCENDING)],
-        [("country_id", ASCENDING)],
-    ],
-    "officials": [[("search_keys", ASCENDING)], [("country_id", ASCENDING)]],
-    "meetings": [
-        [("search_keys", ASCENDING)],
-        [("parent_id", ASCENDING)],
-        [("organiser_id", ASCENDING)],
-        [("group_participants.organisation_id", ASCENDING)],
-        [("date.earliest", ASCENDING)],
-        [("sources.article_id", ASCENDING)],
-    ],
-    "articles": [[("url", ASCENDING)], [("published.earliest", ASCENDING)]],
-    "memberships": [
-        [("member.id", ASCENDING)],
-        [("organisation_id", ASCENDING)],
-        [("sources.article_id", ASCENDING)],
-    ],
-    "posts": [
-        [("official_id", ASCENDING)],
-        [("organisation_id", ASCENDING)],
-        [("country_id", ASCENDING)],
-        [("sources.article_id", ASCENDING)],
-    ],
-    "participations": [
-        [("meeting_id", ASCENDING)],
-        [("participant.id", ASCENDING)],
-        [("on_behalf_of.id", ASCENDING)],
-        [("sources.article_id", ASCENDING)],
-    ],
-    "decisions": [
-        [("body_id", ASCENDING)],
-        [("subjects.id", ASCENDING)],
-        [("sources.article_id", ASCENDING)],
-    ],
-}
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Where the data lives: a MongoDB URI (None: the embedded store), the database name, and the
+    deadline of one request's database calls. Plain values: `api.settings` reads them."""
+
+    uri: str | None
+    database: str = "diplograph"
+    timeout_ms: int = 2000
+
+    @property
+    def embedded(self) -> bool:
+        """True when no MongoDB server is configured and the in-process store is used."""
+        return not self.uri
 
 
 @dataclass
@@ -96,22 +69,22 @@ class Store:
         await self.client.close()
 
 
-def create_store(settings: Settings) -> Store:
+def create_store(config: StoreConfig) -> Store:
     """Build the handle: PyMongo's AsyncMongoClient for a URI, the embedded store otherwise.
 
     Creating the client does not connect; the first command (usually the start-up ping) does.
     `timeoutMS` bounds each operation as a whole (server selection, checkout, the round trip and
     PyMongo's automatic retries), so a stalled server costs one timeout, not one per try; PyMongo
     derives each command's server-side `maxTimeMS` from what is left of it. A GraphQL operation's
-    calls also share one deadline (`GraphQLView.execute_single` in api/app.py).
+    calls also share one deadline (`GraphQLView.execute_single` in api/view.py).
     """
     commands = CommandLog()
-    if settings.embedded:
+    if config.embedded:
         client: Any = EmbeddedClient(commands)
     else:
-        timeout = settings.mongodb_timeout_ms
+        timeout = config.timeout_ms
         client = AsyncMongoClient(
-            settings.mongodb_uri,
+            config.uri,
             serverSelectionTimeoutMS=timeout,
             connectTimeoutMS=timeout,
             timeoutMS=timeout,
@@ -120,8 +93,8 @@ def create_store(settings: Settings) -> Store:
         )
     return Store(
         client=client,
-        db=client[settings.mongodb_database],
-        embedded=settings.embedded,
-        timeout_ms=settings.mongodb_timeout_ms,
+        db=client[config.database],
+        embedded=config.embedded,
+        timeout_ms=config.timeout_ms,
         commands=commands,
     )
