@@ -23,10 +23,11 @@ install-dev: $(UV)
 run: install
 	.venv/bin/diplograph serve
 
-## Install the dev dependencies, lint, and run the whole test suite.
+## Install the dev dependencies, lint, check the layers (import-linter), and run the whole test suite.
 test: install-dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
 	.venv/bin/pytest
 
 format: install-dev

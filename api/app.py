@@ -6,13 +6,11 @@ import asyncio
 import contextlib
 import gc
 import logging
-import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pymongo
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -21,25 +19,20 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
+from strawberry import Schema
 from strawberry.extensions import SchemaExtension
-from strawberry.http import GraphQLRequestData
-from strawberry.types import ExecutionResult
 
-from api.context import Context
+from api.context import RequestContext
+from api.cost import Budgets
 from api.graphiql import STATIC_DIR, render_graphiql_page
+from api.graphql_schema import build_schema
 from api.http import GraphQLHTTP, RawRequestGuard, cors_options
 from api.logs import configure_logging
-from api.metrics import (
-    Metrics,
-    MetricsExtension,
-    MetricsMiddleware,
-    metrics_endpoint,
-    observe_unexecuted,
-)
+from api.metrics import Metrics, MetricsExtension, MetricsMiddleware, metrics_endpoint
 from api.middleware import RequestIdMiddleware
+from api.response_cache import ResponseCache
 from api.settings import Settings
 from api.tracing import create_tracer_provider
-from schema import build_schema
 from store.connection import Store, create_store
 from store.errors import DatabaseUnavailable
 
@@ -74,25 +67,16 @@ def default_query(directory: Path = QUERIES_DIR) -> str:
 class GraphQLView(GraphQLHTTP):
     """The GraphQL-over-HTTP view with diplograph's context and an offline GraphiQL page."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        outer_extensions: Sequence[Callable[[], SchemaExtension]] = (),
-        metrics: Metrics | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, schema: Schema, settings: Settings, **kwargs: Any) -> None:
         super().__init__(
-            build_schema(settings, outer_extensions=outer_extensions),
+            schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             deadline_seconds=settings.request_deadline_seconds,
             settings=settings,
             persisted_queries=settings.persisted_queries,
             **kwargs,
         )
-        self.settings = settings
-        self.metrics = metrics
-        # The golden-question files themselves, read at start-up: GraphiQL never holds copies.
+        # The example files themselves, read at start-up: GraphiQL never holds copies.
         self._page = (
             render_graphiql_page(
                 static_url=STATIC_URL, default_query=default_query(), examples=golden_queries()
@@ -101,40 +85,10 @@ class GraphQLView(GraphQLHTTP):
             else ""
         )
 
-    async def execute_single(
-        self,
-        request: Request,
-        request_adapter: Any,
-        sub_response: Response,
-        context: Any,
-        root_value: Any,
-        request_data: GraphQLRequestData,
-    ) -> ExecutionResult:
-        """One operation, whose MongoDB calls share one deadline (issue 7).
-
-        The response cache's data-version read, then the resolvers' reads level by level, would
-        each wait MONGODB_TIMEOUT_MS while the database is down; inside `pymongo.timeout` (PyMongo's
-        client-side operation timeout, provisional in PyMongo 4) a call made after the deadline
-        fails at once. Answers from the response cache skip Strawberry, so the metrics count them
-        here.
-        """
-        started = time.perf_counter()
-        with pymongo.timeout(self.settings.mongodb_timeout_ms / 1000):
-            result = await super().execute_single(
-                request, request_adapter, sub_response, context, root_value, request_data
-            )
-        if self.metrics is not None:
-            seconds = time.perf_counter() - started
-            observe_unexecuted(self.metrics, context, request_data, result, seconds)
-        return result
-
-    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return Context(
-            store=request.app.state.store,
-            settings=self.settings,
-            request=request,
-            response=response,
-        )
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> RequestContext:
+        return self.request_context(request, response, request.app.state.store)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(self._page)
@@ -184,8 +138,10 @@ def create_app(
     SDK's in-memory one).
     """
     settings = settings or Settings()
-    configure_logging(settings.log_level)  # limits (issue 6): structured JSON logs
+    configure_logging(settings.log_level)
     metrics = Metrics()
+    budgets = Budgets(settings.rate_limit_budget, settings.rate_limit_refill_per_second)
+    response_cache = ResponseCache(settings.response_cache_bytes)
     tracer_provider = create_tracer_provider(settings, span_exporter)
     outer_extensions: list[Callable[[], SchemaExtension]] = []
     if settings.metrics:
@@ -235,8 +191,13 @@ def create_app(
             return JSONResponse({"status": "unavailable", "reason": str(error)}, 503)
         return JSONResponse({"status": "ready"})
 
+    schema = build_schema(settings, budgets=budgets, outer_extensions=outer_extensions)
     graphql = GraphQLView(
-        settings, outer_extensions=outer_extensions, metrics=metrics if settings.metrics else None
+        schema,
+        settings,
+        budgets=budgets,
+        response_cache=response_cache,
+        metrics=metrics if settings.metrics else None,
     )
     routes = [
         Route("/healthz", healthz),
@@ -251,8 +212,8 @@ def create_app(
     if settings.metrics:
         routes.append(Route("/metrics", metrics_endpoint(metrics)))
     app = Starlette(routes=routes, lifespan=lifespan)
-    app.state.response_cache = graphql.schema.response_cache
-    app.add_middleware(CORSMiddleware, **cors_options(settings))  # limits (issue 6)
+    app.state.response_cache = response_cache
+    app.add_middleware(CORSMiddleware, **cors_options(settings))
     app.add_middleware(RequestIdMiddleware)
     if settings.metrics:
         app.add_middleware(MetricsMiddleware, metrics=metrics)

@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 from strawberry.permission import BasePermission
 
+from api.context import RequestContext
 from api.errors import Unauthorized
 from api.settings import Settings
 
@@ -47,9 +48,11 @@ class WriteAccess(BasePermission):
     message = "Writes need the write token: send `Authorization: Bearer <WRITE_TOKEN>`."
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
-        request = getattr(info.context, "request", None)
-        token = bearer_token(request.headers) if request is not None else None
-        return token is not None and _matches(token, info.context.settings.write_token)
+        context = info.context
+        if not isinstance(context, RequestContext) or context.request is None:
+            return False
+        token = bearer_token(context.request.headers)
+        return token is not None and _matches(token, context.settings.write_token)
 
     def on_unauthorized(self) -> None:
         raise Unauthorized(self.message)

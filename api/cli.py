@@ -191,7 +191,7 @@ def schema_export(
     ] = False,
 ) -> None:
     """Write the schema's SDL (schema.graphql), or check that the checked-in file is current."""
-    from schema import build_schema
+    from api.graphql_schema import build_schema
 
     sdl = str(build_schema()) + "\n"
     if check:

@@ -1,28 +1,65 @@
-"""What every resolver receives as `info.context`: the store, the request's loaders, settings."""
+"""The context of a GraphQL request served over HTTP: the schema's `Context` (store, loaders) plus
+what only the app needs: the settings, the request, the sub-response extensions set headers and a
+status on, and the request's state.
+
+The state is made once per request by the view and read downstream: the cost limiter leaves its
+report there, the metrics and the error policy read it, and the view answers in the media type
+it records. Nothing else carries request data between the parts.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from api.settings import Settings
-from store.connection import Store
-from store.loaders import Loaders
+from schema.context import Context
 
 
 @dataclass
-class Context:
-    """One request's context. Loaders are per request, so their caches never outlive it."""
+class CostReport:
+    """What `extensions.cost` says, and what the request log records."""
 
-    store: Store
+    requested: int
+    actual: int
+    maximum: int
+    remaining: int
+    capacity: int
+    refill_per_second: float
+
+    def as_extension(self) -> dict[str, Any]:
+        return {
+            "requested": self.requested,
+            "actual": self.actual,
+            "maximum": self.maximum,
+            "remaining": self.remaining,
+            "capacity": self.capacity,
+            "refillPerSecond": self.refill_per_second,
+        }
+
+
+@dataclass
+class RequestState:
+    """What the parts of one GraphQL request tell each other."""
+
+    accept: str | None = None
+    """The client's Accept header: the response's media type is chosen from it."""
+    request_id: str | None = None
+    """The id `RequestIdMiddleware` gave the request, for errors and logs."""
+    cost: CostReport | None = None
+    """The cost limiter's report, once it has priced the operation."""
+    observed: bool = False
+    """Whether the metrics extension has counted the operation (the view counts the others)."""
+
+
+@dataclass(kw_only=True)
+class RequestContext(Context):
+    """One HTTP request's context."""
+
     settings: Settings
-    request: Request | None = None
+    request: HTTPConnection | None = None
     response: Response | None = None
-    loaders: Loaders = field(init=False)
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(self.store)
+    state: RequestState = field(default_factory=RequestState)

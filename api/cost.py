@@ -28,7 +28,7 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -57,9 +57,12 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import PreExecutionError
 
 from api.auth import client_key
+from api.context import CostReport, RequestContext
 from api.errors import QueryTooExpensive, RateLimited
-from api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, as_graphql_error
+from api.limits import as_graphql_error
 from api.settings import Settings
+from schema.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from store.errors import DiplographError
 
 LIST_SIZE = 5
 INTROSPECTION_COST = 1
@@ -309,33 +312,20 @@ class Budgets:
         }
 
 
-# --- the extension ------------------------------------------------------------------------------
+# --- charging -----------------------------------------------------------------------------------
 
 
-@dataclass
-class CostReport:
-    """What `extensions.cost` says, and what the request log records."""
+@dataclass(frozen=True)
+class Refusal:
+    """Why a query may not run, and the headers and status to answer with (None: the default)."""
 
-    requested: int
-    actual: int
-    maximum: int
-    remaining: int
-    capacity: int
-    refill_per_second: float
-
-    def as_extension(self) -> dict[str, Any]:
-        return {
-            "requested": self.requested,
-            "actual": self.actual,
-            "maximum": self.maximum,
-            "remaining": self.remaining,
-            "capacity": self.capacity,
-            "refillPerSecond": self.refill_per_second,
-        }
+    error: DiplographError
+    headers: dict[str, str]
+    status: int | None
 
 
-def over_budget(budgets: Budgets, charge: Charge, requested: int) -> tuple[RateLimited, dict]:
-    """The error and headers for a query the client's budget cannot pay for (HTTP 429)."""
+def over_budget(budgets: Budgets, charge: Charge, requested: int) -> Refusal:
+    """The refusal of a query the client's budget cannot pay for (HTTP 429)."""
     error = RateLimited(
         f"This query costs {requested} points and {charge.remaining} remain in your budget; it "
         f"refills at {budgets.refill_per_second:g} points a second. "
@@ -345,8 +335,52 @@ def over_budget(budgets: Budgets, charge: Charge, requested: int) -> tuple[RateL
         retryAfter=charge.retry_after,
     )
     headers = {**budgets.headers(charge.remaining), "Retry-After": str(charge.retry_after)}
-    return error, headers
+    return Refusal(error, headers, 429)
 
+
+def charge(
+    budgets: Budgets, client: str, requested: int, maximum: int
+) -> tuple[CostReport, Refusal | None]:
+    """Take a query's price from the client's budget before it runs: the report so far, and the
+    refusal when the query costs over `maximum` or more than the budget holds.
+
+    The one way a price is charged, whether Strawberry runs the query or the response cache
+    answers it; `settle` then turns the charge into the actual cost.
+    """
+
+    def report(actual: int, remaining: int) -> CostReport:
+        return CostReport(
+            requested=requested,
+            actual=actual,
+            maximum=maximum,
+            remaining=remaining,
+            capacity=budgets.capacity,
+            refill_per_second=budgets.refill_per_second,
+        )
+
+    if requested > maximum:
+        remaining = budgets.take(client, 0).remaining
+        error = QueryTooExpensive(
+            f"This query may cost {requested} points; the maximum is {maximum}. Ask for smaller "
+            "pages (`first`) or fewer nested lists.",
+            cost=requested,
+            maximum=maximum,
+        )
+        return report(0, remaining), Refusal(error, budgets.headers(remaining), None)
+    taken = budgets.take(client, requested)
+    if not taken.allowed:
+        return report(0, taken.remaining), over_budget(budgets, taken, requested)
+    # If the deadline cancels execution, the points taken stay spent.
+    return report(requested, taken.remaining), None
+
+
+def settle(budgets: Budgets, client: str, report: CostReport, actual: int) -> CostReport:
+    """Turn a charge of the requested cost into one of the `actual` cost: the final report."""
+    remaining = budgets.settle(client, report.requested, actual)
+    return replace(report, actual=actual, remaining=remaining)
+
+
+# --- the extension ------------------------------------------------------------------------------
 
 # Prices by (query, operation, variables): the same request costs the same, so price it once.
 _REQUESTED: LRUCache[tuple[str | None, str | None, bytes], int] = LRUCache(maxsize=1000)
@@ -372,80 +406,53 @@ class CostLimit(SchemaExtension):
                 return definition
         return None
 
-    def _refuse(self, error: Exception, headers: dict[str, str], status: int | None) -> None:
-        self.execution_context.result = PreExecutionError(
-            data=None, errors=[as_graphql_error(error)]
-        )
-        response = getattr(self.execution_context.context, "response", None)
-        if response is not None:
-            response.headers.update(headers)
-            if status is not None:
-                response.status_code = status
+    def _record(self, report: CostReport) -> None:
+        self.report = report
+        context = self.execution_context.context
+        if isinstance(context, RequestContext):
+            context.state.cost = report
 
-    def _record(self, requested: int, actual: int, remaining: int) -> None:
-        self.report = CostReport(
-            requested=requested,
-            actual=actual,
-            maximum=self.settings.max_query_cost,
-            remaining=remaining,
-            capacity=self.budgets.capacity,
-            refill_per_second=self.budgets.refill_per_second,
-        )
-        extras = getattr(self.execution_context.context, "extras", None)
-        if isinstance(extras, dict):
-            extras["cost"] = self.report
+    def _answer(self, headers: dict[str, str], status: int | None = None) -> None:
+        context = self.execution_context.context
+        if isinstance(context, RequestContext) and context.response is not None:
+            context.response.headers.update(headers)
+            if status is not None:
+                context.response.status_code = status
 
     def on_execute(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if document is None or context.result is not None:
+        execution = self.execution_context
+        document = execution.graphql_document
+        if document is None or execution.result is not None:
             yield
             return
         key = (
-            context.query,
-            context.operation_name,
-            orjson.dumps(context.variables or {}, option=orjson.OPT_SORT_KEYS),
+            execution.query,
+            execution.operation_name,
+            orjson.dumps(execution.variables or {}, option=orjson.OPT_SORT_KEYS),
         )
         requested = _REQUESTED.get(key)
         if requested is None:
             requested = requested_cost(
-                context.schema._schema, document, context.operation_name, context.variables
+                execution.schema._schema, document, execution.operation_name, execution.variables
             )
             _REQUESTED[key] = requested
-        request = getattr(context.context, "request", None)
+        context = execution.context
+        request = context.request if isinstance(context, RequestContext) else None
         client = client_key(request, self.settings) if request is not None else "local"
-        if requested > self.settings.max_query_cost:
-            remaining = self.budgets.take(client, 0).remaining
-            self._record(requested, 0, remaining)
-            self._refuse(
-                QueryTooExpensive(
-                    f"This query may cost {requested} points; the maximum is "
-                    f"{self.settings.max_query_cost}. Ask for smaller pages (`first`) or fewer "
-                    "nested lists.",
-                    cost=requested,
-                    maximum=self.settings.max_query_cost,
-                ),
-                self.budgets.headers(remaining),
-                None,
+        report, refusal = charge(self.budgets, client, requested, self.settings.max_query_cost)
+        self._record(report)
+        if refusal is not None:
+            execution.result = PreExecutionError(
+                data=None, errors=[as_graphql_error(refusal.error)]
             )
+            self._answer(refusal.headers, refusal.status)
             yield
             return
-        charge = self.budgets.take(client, requested)
-        if not charge.allowed:
-            self._record(requested, 0, charge.remaining)
-            self._refuse(*over_budget(self.budgets, charge, requested), 429)
-            yield
-            return
-        # If the deadline cancels execution, the points taken stay spent.
-        self._record(requested, requested, charge.remaining)
         yield
-        result = context.result
-        actual = actual_cost(getattr(result, "data", None), self._operation())
-        remaining = self.budgets.settle(client, requested, actual)
-        self._record(requested, actual, remaining)
-        response = getattr(context.context, "response", None)
-        if response is not None:
-            response.headers.update(self.budgets.headers(remaining))
+        data = execution.result.data if execution.result is not None else None
+        final = settle(self.budgets, client, report, actual_cost(data, self._operation()))
+        self._record(final)
+        self._answer(self.budgets.headers(final.remaining))
 
     def get_results(self) -> dict[str, Any]:
         return {"cost": self.report.as_extension()} if self.report is not None else {}

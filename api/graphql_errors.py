@@ -19,6 +19,7 @@ from typing import Any
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 
+from api.context import RequestContext
 from api.limits import library_code
 from store.errors import DatabaseUnavailable, DiplographError
 
@@ -30,8 +31,7 @@ _SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
 
 
 def request_id_of(context: Any) -> str | None:
-    request = getattr(context, "request", None)
-    return getattr(getattr(request, "state", None), "request_id", None) if request else None
+    return context.state.request_id if isinstance(context, RequestContext) else None
 
 
 def _code_without_original(error: GraphQLError) -> str:
@@ -139,17 +139,19 @@ class ErrorPolicy(SchemaExtension):
                     extensions=shown.extensions,
                 )
             processed.append(shown)
-            if isinstance(error.original_error, DatabaseUnavailable):
-                response = getattr(context, "response", None)
-                if response is not None:
-                    response.status_code = 503
+            if (
+                isinstance(error.original_error, DatabaseUnavailable)
+                and isinstance(context, RequestContext)
+                and context.response is not None
+            ):
+                context.response.status_code = 503
         if errors:
             result.errors = processed
         self._log_operation(started, codes=[(e.extensions or {}).get("code") for e in processed])
 
     def _fields(self, started: float) -> dict[str, Any]:
         context = self.execution_context.context
-        cost = getattr(context, "extras", {}).get("cost")
+        cost = context.state.cost if isinstance(context, RequestContext) else None
         return {
             "request_id": request_id_of(context),
             "operation": self.execution_context.operation_name,

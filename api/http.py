@@ -28,11 +28,13 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
+import pymongo
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
@@ -44,13 +46,17 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from api.auth import client_key
-from api.cost import Budgets, CostReport, over_budget
+from api.context import RequestContext, RequestState
+from api.cost import Budgets, charge, settle
 from api.errors import DeadlineExceeded
 from api.graphql_errors import ensure_coded, log_operation
 from api.limits import as_graphql_error
+from api.metrics import Metrics, observe_unexecuted
+from api.middleware import request_id_of
 from api.persisted import PersistedQueries, PersistedQueryError
 from api.response_cache import SCOPE, Entry, ResponseCache, cache_key, is_query
 from api.settings import Settings
+from store.connection import Store
 from store.errors import DatabaseUnavailable
 from store.repository.dataset import data_version
 
@@ -207,6 +213,18 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replayed
 
 
+class SubResponse(Response):
+    """Strawberry's sub-response, where extensions set headers and a status, carrying the state
+    of the request it answers (`RequestState`): the view reads the client's Accept header there."""
+
+    def __init__(self, state: RequestState) -> None:
+        super().__init__()
+        # Strawberry's convention: no status until an extension sets one.
+        self.status_code = None  # type: ignore[assignment]
+        del self.headers["content-length"]
+        self.state = state
+
+
 class TimedOut(ExecutionResult):
     """The result of an operation cancelled at the request deadline (it has `data: null`)."""
 
@@ -230,15 +248,35 @@ class GraphQLHTTP(GraphQL):
         deadline_seconds: float,
         persisted_queries: int = 0,
         settings: Settings | None = None,
+        budgets: Budgets | None = None,
+        response_cache: ResponseCache | None = None,
+        metrics: Metrics | None = None,
         **kwargs: Any,
     ) -> None:
+        """`budgets` are the ones the schema's cost limiter charges (one set per app), so that
+        answers from `response_cache` are charged alike; without them (a bare schema, in tests)
+        the view has no cache and an unlimited budget. `metrics` counts what the view answers
+        without running Strawberry."""
         super().__init__(schema, **kwargs)
         self.settings = settings or Settings()
         self.deadline_seconds = deadline_seconds
         self.persisted = PersistedQueries(persisted_queries)
-        # Both live on the schema (one per app); a bare schema gets neither cache nor budget.
-        self.response_cache: ResponseCache = getattr(schema, "response_cache", ResponseCache(0))
-        self.budgets: Budgets = getattr(schema, "budgets", Budgets(10**9, 10**9))
+        self.budgets = budgets or Budgets(10**9, 10**9)
+        self.response_cache = response_cache or ResponseCache(0)
+        self.metrics = metrics
+
+    def request_context(
+        self, request: Request | WebSocket, response: Response | WebSocket, store: Store
+    ) -> RequestContext:
+        """The context of one request, sharing the request's state with its sub-response."""
+        state = response.state if isinstance(response, SubResponse) else RequestState()
+        return RequestContext(
+            store=store,
+            settings=self.settings,
+            request=request,
+            response=response if isinstance(response, Response) else None,
+            state=state,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -256,7 +294,7 @@ class GraphQLHTTP(GraphQL):
             allow = {"Allow": "GET, POST"} if error.status_code == 405 else None
             response = error_response(error.status_code, error.reason, accept, allow)
         except Exception:
-            request_id = getattr(request.state, "request_id", None)
+            request_id = request_id_of(request)
             logger.exception("unexpected error in the view", extra={"request_id": request_id})
             message = "Internal server error. Quote the request id when you report it."
             response = error_response(500, message, accept, request_id=request_id)
@@ -274,10 +312,11 @@ class GraphQLHTTP(GraphQL):
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return orjson.dumps(data)
 
-    async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]
-        response = await super().get_sub_response(request)
-        response.accept = request.headers.get("accept")  # type: ignore[attr-defined]
-        return response
+    async def get_sub_response(self, request: Request | WebSocket) -> SubResponse:
+        state = RequestState(
+            accept=request.headers.get("accept"), request_id=request_id_of(request)
+        )
+        return SubResponse(state)
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
@@ -374,21 +413,39 @@ class GraphQLHTTP(GraphQL):
         root_value: Any,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        """One operation: from the response cache, or run by Strawberry within the deadline.
+
+        Its MongoDB calls share one deadline: the response cache's data-version read, then the
+        resolvers' reads level by level, would each wait MONGODB_TIMEOUT_MS while the database is
+        down; inside `pymongo.timeout` (PyMongo's client-side operation timeout, provisional in
+        PyMongo 4) a call made after the deadline fails at once. Answers given without Strawberry
+        are counted in the metrics here.
+        """
         started = time.perf_counter()
-        key = await self._cache_key(context, request_data)
-        entry = self.response_cache.get(key) if key else None
-        if entry is not None:
-            return self._cached(request, context, sub_response, request_data, entry, started)
-        result = await self._execute(request, request_adapter, context, root_value, request_data)
-        cost = getattr(context, "extras", {}).get("cost")
-        if key and cost and result.data is not None and not result.errors:
-            self.response_cache.put(key, result.data, cost.requested, cost.actual)
+        state = sub_response.state if isinstance(sub_response, SubResponse) else RequestState()
+        with pymongo.timeout(self.settings.mongodb_timeout_ms / 1000):
+            key = await self._cache_key(context, request_data)
+            entry = self.response_cache.get(key) if key else None
+            if entry is not None:
+                result = self._cached(request, state, sub_response, request_data, entry, started)
+            else:
+                result = await self._execute(
+                    request, request_adapter, state, context, root_value, request_data
+                )
+                cost = state.cost
+                if key and cost and result.data is not None and not result.errors:
+                    self.response_cache.put(key, result.data, cost.requested, cost.actual)
+        if self.metrics is not None:
+            seconds = time.perf_counter() - started
+            observe_unexecuted(self.metrics, state, request_data, result, seconds)
         return result
 
     async def _cache_key(self, context: Any, request_data: GraphQLRequestData) -> str | None:
         """The response-cache key of a query, or None (cache off, a mutation, database down)."""
-        if not self.response_cache.enabled or not is_query(
-            request_data.query, request_data.operation_name
+        if (
+            not self.response_cache.enabled
+            or not isinstance(context, RequestContext)
+            or not is_query(request_data.query, request_data.operation_name)
         ):
             return None
         try:
@@ -406,7 +463,7 @@ class GraphQLHTTP(GraphQL):
     def _cached(
         self,
         request: Request,
-        context: Any,
+        state: RequestState,
         sub_response: Response,
         request_data: GraphQLRequestData,
         entry: Entry,
@@ -414,29 +471,23 @@ class GraphQLHTTP(GraphQL):
     ) -> ExecutionResult:
         """Answer from the cache, charged to the caller's budget like a fresh answer."""
         client = client_key(request, self.settings)
-        charge = self.budgets.take(client, entry.requested)
+        report, refusal = charge(
+            self.budgets, client, entry.requested, self.settings.max_query_cost
+        )
         fields = {
-            "request_id": getattr(request.state, "request_id", None),
+            "request_id": state.request_id,
             "operation": request_data.operation_name,
             "cached": True,
         }
-        if not charge.allowed:
-            error, headers = over_budget(self.budgets, charge, entry.requested)
-            sub_response.headers.update(headers)
-            sub_response.status_code = 429
-            log_operation({**fields, "error_codes": [error.code]})
-            return PreExecutionError(data=None, errors=[as_graphql_error(error)])
-        remaining = self.budgets.settle(client, entry.requested, entry.actual)
-        report = CostReport(
-            requested=entry.requested,
-            actual=entry.actual,
-            maximum=self.settings.max_query_cost,
-            remaining=remaining,
-            capacity=self.budgets.capacity,
-            refill_per_second=self.budgets.refill_per_second,
-        )
-        context.extras["cost"] = report
-        sub_response.headers.update(self.budgets.headers(remaining))
+        if refusal is not None:
+            sub_response.headers.update(refusal.headers)
+            if refusal.status is not None:
+                sub_response.status_code = refusal.status
+            log_operation({**fields, "error_codes": [refusal.error.code]})
+            return PreExecutionError(data=None, errors=[as_graphql_error(refusal.error)])
+        report = settle(self.budgets, client, report, entry.actual)
+        state.cost = report
+        sub_response.headers.update(self.budgets.headers(report.remaining))
         log_operation(
             {
                 **fields,
@@ -453,6 +504,7 @@ class GraphQLHTTP(GraphQL):
         self,
         request: Request,
         request_adapter: AsyncHTTPRequestAdapter,
+        state: RequestState,
         context: Any,
         root_value: Any,
         request_data: GraphQLRequestData,
@@ -474,7 +526,7 @@ class GraphQLHTTP(GraphQL):
         except TimeoutError:
             if not deadline.expired():
                 raise
-            return self._timed_out(request, context, request_data, started)
+            return self._timed_out(state, request_data, started)
         except InvalidOperationTypeError as error:
             if method == "GET" and error.operation_type is OperationType.MUTATION:
                 raise HTTPError(
@@ -490,10 +542,10 @@ class GraphQLHTTP(GraphQL):
             raise HTTPError(400, "`query` is required and must be a string.") from None
 
     def _timed_out(
-        self, request: Request, context: Any, request_data: GraphQLRequestData, started: float
+        self, state: RequestState, request_data: GraphQLRequestData, started: float
     ) -> TimedOut:
-        request_id = getattr(request.state, "request_id", None)
-        cost = getattr(context, "extras", {}).get("cost")
+        request_id = state.request_id
+        cost = state.cost
         logger.warning(
             "request deadline exceeded",
             extra={
@@ -518,7 +570,7 @@ class GraphQLHTTP(GraphQL):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         if result.errors:
-            request_id = getattr(request.state, "request_id", None)
+            request_id = request_id_of(request)
             result.errors = ensure_coded(result.errors, request_id)
         body = process_result(result)
         if is_request_error(result):
@@ -530,7 +582,8 @@ class GraphQLHTTP(GraphQL):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        media = negotiate(getattr(sub_response, "accept", None)) or JSON
+        accept = sub_response.state.accept if isinstance(sub_response, SubResponse) else None
+        media = negotiate(accept) or JSON
         status = sub_response.status_code or 200
         request_error = isinstance(response_data, dict) and "data" not in response_data
         if not sub_response.status_code and request_error and media == GRAPHQL_RESPONSE_JSON:

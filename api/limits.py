@@ -40,10 +40,6 @@ from api.errors import IntrospectionTooComplex, TooManyFields
 from api.settings import Settings
 from store.errors import DiplographError
 
-# Page sizes of every connection (`first`/`last`). Part of the API's contract rather than a
-# setting, like GitHub's 100: a client written against one deployment works against all of them.
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 100
 # How many fields may share a response name in one selection set. Repeats are legal but useless,
 # and validation compares them pairwise; colocated fragments rarely repeat a field more than a few
 # times.

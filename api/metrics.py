@@ -12,7 +12,6 @@ import asyncio
 import re
 import time
 from collections.abc import Iterator
-from typing import Any
 
 from graphql import GraphQLError
 from prometheus_client import (
@@ -28,7 +27,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionResult
 
+from api.context import CostReport, RequestContext, RequestState
 from api.graphql_errors import classify
 from api.response_cache import document
 
@@ -46,8 +48,6 @@ OTHER = "other"
 disable_created_metrics()
 
 ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics", "/graphiql-static")
-COST = "cost"  # where the cost limiter leaves its report in the context's extras (api/cost.py)
-OBSERVED = "metrics_observed"  # set once the extension has counted the operation
 
 
 class Metrics:
@@ -120,7 +120,11 @@ class Metrics:
         return name
 
     def observe_operation(
-        self, name: str | None, seconds: float, error_codes: list[str], cost: Any = None
+        self,
+        name: str | None,
+        seconds: float,
+        error_codes: list[str],
+        cost: CostReport | None = None,
     ) -> None:
         """One operation has ended; `cost` is the cost limiter's report, if it priced it."""
         label = self.operation_label(name)
@@ -128,10 +132,9 @@ class Metrics:
         self.operation_seconds.labels(label).observe(seconds)
         for code in error_codes:
             self.errors.labels(code).inc()
-        for kind in ("requested", "actual"):
-            value = getattr(cost, kind, None)
-            if value is not None:
-                self.query_cost.labels(label, kind).observe(value)
+        if cost is not None:
+            self.query_cost.labels(label, "requested").observe(cost.requested)
+            self.query_cost.labels(label, "actual").observe(cost.actual)
 
     def observe_command(self, name: str, collection: str, seconds: float, succeeded: bool) -> None:
         """A `CommandLog` observer: one MongoDB command has ended."""
@@ -171,28 +174,31 @@ class MetricsExtension(SchemaExtension):
         else:
             codes = [_code(error) for error in getattr(context.result, "errors", None) or []]
         finally:
-            extras = getattr(context.context, "extras", None)
-            cost = extras.get(COST) if isinstance(extras, dict) else None
-            if isinstance(extras, dict):
-                extras[OBSERVED] = True
+            state = context.context.state if isinstance(context.context, RequestContext) else None
+            if state is not None:
+                state.observed = True
             seconds = time.perf_counter() - started
+            cost = state.cost if state is not None else None
             self.metrics.observe_operation(context.operation_name, seconds, codes, cost)
 
 
 def observe_unexecuted(
-    metrics: Metrics, context: Any, request_data: Any, result: Any, seconds: float
+    metrics: Metrics,
+    state: RequestState,
+    request_data: GraphQLRequestData,
+    result: ExecutionResult,
+    seconds: float,
 ) -> None:
     """Count an operation the view answered without running Strawberry (from the response cache,
     or refused over budget there); one the extension counted already is left alone."""
-    extras = getattr(context, "extras", None)
-    if not isinstance(extras, dict) or extras.get(OBSERVED):
+    if state.observed:
         return
     name = request_data.operation_name
     if name is None and isinstance(request_data.query, str):
         parsed = document(request_data.query)
         name = parsed.operations[0][0] if parsed and len(parsed.operations) == 1 else None
-    codes = [_code(error) for error in getattr(result, "errors", None) or []]
-    metrics.observe_operation(name, seconds, codes, extras.get(COST))
+    codes = [_code(error) for error in result.errors or []]
+    metrics.observe_operation(name, seconds, codes, state.cost)
 
 
 def _code(error: GraphQLError) -> str:

@@ -6,9 +6,11 @@ import re
 import uuid
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
+_STATE_KEY = "request_id"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -24,7 +26,7 @@ class RequestIdMiddleware:
             return
         incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER.encode(), b"").decode("latin-1")
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        scope.setdefault("state", {})[_STATE_KEY] = request_id
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -32,3 +34,9 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+def request_id_of(connection: HTTPConnection) -> str | None:
+    """The id the middleware gave this request (None outside the middleware, as in tests)."""
+    state = connection.scope.get("state") or {}
+    return state.get(_STATE_KEY)

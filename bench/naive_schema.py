@@ -835,16 +835,22 @@ class Query:
         return await entity(info, "country", code.strip().upper())
 
     @strawberry.field
-    async def official(self, info: Info, id: str) -> Official | None:
-        return await entity(info, "official", id)
+    async def official(
+        self, info: Info, slug: Annotated[str, strawberry.argument(name="id")]
+    ) -> Official | None:
+        return await entity(info, "official", slug)
 
     @strawberry.field
-    async def organisation(self, info: Info, id: str) -> Organisation | None:
-        return await entity(info, "organisation", id)
+    async def organisation(
+        self, info: Info, slug: Annotated[str, strawberry.argument(name="id")]
+    ) -> Organisation | None:
+        return await entity(info, "organisation", slug)
 
     @strawberry.field
-    async def meeting(self, info: Info, id: str) -> Meeting | None:
-        return await entity(info, "meeting", id)
+    async def meeting(
+        self, info: Info, slug: Annotated[str, strawberry.argument(name="id")]
+    ) -> Meeting | None:
+        return await entity(info, "meeting", slug)
 
     @strawberry.field
     async def connections(

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
-
 import strawberry
 from strawberry import relay
 
-from schema.common import DateValue, Document, DocumentNode, GraphQLInfo, loaders
+from schema.common import DateValue, GraphQLInfo, StoredNode, from_documents, loaders
+from schema.lazy import OrganisationType
 from schema.meeting import Meeting, participation_of
 from schema.official import Official
 from schema.relations import Decision, Membership, Participation, PostHeld
-
-if TYPE_CHECKING:
-    from schema.organisation import Organisation
+from store import Document
 
 
 @strawberry.type(description="Everything an article is a source for.")
@@ -28,12 +25,8 @@ class ArticleFacts:
         return [Official.from_doc(d) for d in await self._documents(info, "officials")]
 
     @strawberry.field(description="Organisations the article states facts about.")
-    async def organisations(
-        self, info: GraphQLInfo
-    ) -> list[Annotated[Organisation, strawberry.lazy("schema.organisation")]]:
-        from schema.organisation import Organisation
-
-        return [Organisation.from_doc(d) for d in await self._documents(info, "organisations")]
+    async def organisations(self, info: GraphQLInfo) -> list[OrganisationType]:
+        return from_documents("organisation", await self._documents(info, "organisations"))
 
     @strawberry.field(description="Meetings the article reports.")
     async def meetings(self, info: GraphQLInfo) -> list[Meeting]:
@@ -57,8 +50,7 @@ class ArticleFacts:
 
 
 @strawberry.type(description="A news article, the source of the facts in the graph.")
-class Article(DocumentNode, relay.Node):
-    collection = "articles"
+class Article(StoredNode, relay.Node):
     slug: str = strawberry.field(description="Readable, stable id.")
     title: str = strawberry.field(description="The headline.")
     title_is_editorial: bool = strawberry.field(

@@ -4,65 +4,62 @@ their precision, sources, locations, and the helpers that turn stored references
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 import strawberry
 from strawberry import relay
 from strawberry.relay.utils import from_base64, to_base64
 from strawberry.types import Info
 
-from api.context import Context
-from api.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from schema.context import Context
+from schema.lazy import ArticleType, CountryType
+from store import Document
+from store.entities import BY_NAME, BY_NODE_TYPE, collection_of
 from store.errors import BadInput, NotFound
-
-if TYPE_CHECKING:
-    from schema.article import Article
-    from schema.country import Country
+from store.loaders import Loaders
 
 T = TypeVar("T")
-Document = dict[str, Any]
 GraphQLInfo = Info[Context, None]
+
+# Page sizes of every connection (`first`/`last`). Part of the API's contract rather than a
+# setting, like GitHub's 100: a client written against one deployment works against all of them.
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
 
 CURSOR_PREFIX = "arrayconnection"
 # No list has more items than this; a cursor past it was not made by this API (and would not fit
 # MongoDB's $skip).
 MAX_CURSOR_OFFSET = 2**31 - 1
 
-# Which GraphQL type shows a stored {kind, id} reference, and which collection holds it.
-KIND_TYPES = {
-    "country": ("schema.country", "Country", "countries"),
-    "organisation": ("schema.organisation", "Organisation", "organisations"),
-    "official": ("schema.official", "Official", "officials"),
-    "meeting": ("schema.meeting", "Meeting", "meetings"),
-    "article": ("schema.article", "Article", "articles"),
-    "decision": ("schema.relations", "Decision", "decisions"),
-}
+# The GraphQL type of each node kind, by the name the entity registry gives it: each type adds
+# itself when its module is imported (see `StoredNode`), so this module imports none of them.
+NODE_TYPES: dict[str, type[StoredNode]] = {}
 
 
-def loaders(info: GraphQLInfo):
+def loaders(info: GraphQLInfo) -> Loaders:
     return info.context.loaders
 
 
-def type_for(kind: str) -> Any:
-    """The GraphQL type for a stored kind (imported lazily: the modules import each other)."""
-    module, name, _collection = KIND_TYPES[kind]
-    return getattr(importlib.import_module(module), name)
+def type_for(kind: str) -> type[StoredNode]:
+    """The GraphQL type that shows a stored kind (KeyError for a kind with none)."""
+    return NODE_TYPES[BY_NAME[kind].node_type or ""]
 
 
-def collection_for(kind: str) -> str:
-    return KIND_TYPES[kind][2]
+def from_documents(kind: str, documents: Iterable[Document]) -> list[Any]:
+    """Objects of the type that shows `kind`, one per document."""
+    node_type = type_for(kind)
+    return [node_type.from_doc(document) for document in documents]
 
 
 async def load_entity(info: GraphQLInfo, kind: str, identifier: str | None) -> Any:
     """The object a {kind, id} reference points at, through the request's DataLoader."""
     if identifier is None:
         return None
-    document = await loaders(info).by_id(collection_for(kind)).load(identifier)
+    document = await loaders(info).by_id(collection_of(kind)).load(identifier)
     return type_for(kind).from_doc(document) if document else None
 
 
@@ -74,17 +71,29 @@ async def load_entities(info: GraphQLInfo, refs: Iterable[Document]) -> list[Any
         by_kind.setdefault(ref["kind"], []).append(ref["id"])
     found: dict[tuple[str, str], Any] = {}
     for kind, identifiers in by_kind.items():
-        documents = await loaders(info).by_id(collection_for(kind)).load_many(identifiers)
+        documents = await loaders(info).by_id(collection_of(kind)).load_many(identifiers)
         for identifier, document in zip(identifiers, documents, strict=True):
             if document:
                 found[(kind, identifier)] = type_for(kind).from_doc(document)
     return [found[(ref["kind"], ref["id"])] for ref in refs if (ref["kind"], ref["id"]) in found]
 
 
-class DocumentNode:
-    """Relay node resolution for types stored as one document each (not a GraphQL type itself)."""
+class StoredNode:
+    """Relay node resolution for types stored as one document each (not a GraphQL type itself).
 
+    A subclass is named as the entity registry names the kind's GraphQL type; it learns its kind
+    and collection from the registry, and registers itself in `NODE_TYPES`.
+    """
+
+    node_kind: ClassVar[str]
     collection: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        registered = BY_NODE_TYPE[cls.__name__]
+        cls.node_kind = registered.name
+        cls.collection = registered.collection
+        NODE_TYPES[cls.__name__] = cls
 
     @classmethod
     def resolve_id(cls, root: Any, *, info: GraphQLInfo) -> str:
@@ -194,7 +203,9 @@ AsOf = Annotated[
     dt.date | None,
     strawberry.argument(description="Only what was in force on this day (YYYY-MM-DD)."),
 ]
-Slug = Annotated[str, strawberry.argument(description="The readable id (slug), e.g. kim-gunn.")]
+Slug = Annotated[
+    str, strawberry.argument(name="id", description="The readable id (slug), e.g. kim-gunn.")
+]
 
 
 @strawberry.type(description="An item of a list, with the cursor that points at it.")
@@ -291,8 +302,9 @@ class DateValue:
         )
 
 
-def as_of_key(as_of: dt.date | None) -> str | None:
-    return as_of.isoformat() if as_of else None
+def iso_day(day: dt.date | None) -> str | None:
+    """A day as stored dates compare it (YYYY-MM-DD), or None."""
+    return day.isoformat() if day else None
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -326,9 +338,7 @@ class Source:
         )
 
     @strawberry.field(description="The article the quote is from (null for reference sources).")
-    async def article(
-        self, info: GraphQLInfo
-    ) -> Annotated[Article, strawberry.lazy("schema.article")] | None:
+    async def article(self, info: GraphQLInfo) -> ArticleType | None:
         return await load_entity(info, "article", self.article_id)
 
     @strawberry.field(description="The whole sentence of the article that contains the quote.")
@@ -377,7 +387,5 @@ class Location:
         )
 
     @strawberry.field(description="The country.")
-    async def country(
-        self, info: GraphQLInfo
-    ) -> Annotated[Country, strawberry.lazy("schema.country")] | None:
+    async def country(self, info: GraphQLInfo) -> CountryType | None:
         return await load_entity(info, "country", self.country_code)

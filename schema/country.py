@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
 from schema.common import (
     AsOf,
-    Document,
-    DocumentNode,
     Entity,
     GraphQLInfo,
     Source,
-    as_of_key,
+    StoredNode,
+    from_documents,
+    iso_day,
     loaders,
     sources,
 )
+from schema.lazy import OrganisationType
 from schema.meeting import by_meeting_date, group_of, participation_of
 from schema.official import Official, posts_in_force
 from schema.relations import Decision, Membership, MembershipRole, Participation, PostHeld
+from store import Document
 from store.timeline import in_force
-
-if TYPE_CHECKING:
-    from schema.organisation import Organisation
 
 
 def memberships_in_force(
@@ -33,7 +32,7 @@ def memberships_in_force(
     role: MembershipRole | None,
 ) -> list[Membership]:
     """Memberships with `role`, optionally only those in force on `as_of`; oldest first."""
-    day = as_of_key(as_of)
+    day = iso_day(as_of)
     chosen = [
         d
         for d in documents
@@ -96,8 +95,7 @@ RoleFilter = Annotated[
     description="A country (ISO 3166-1), with the names news uses for it: aliases, demonyms, and "
     'its capital as a metonym ("Seoul" for the South Korean government).'
 )
-class Country(DocumentNode, Entity):
-    collection = "countries"
+class Country(StoredNode, Entity):
     code: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. KR.")
     name: str = strawberry.field(description="Common English name, e.g. South Korea.")
     alpha3: str = strawberry.field(description="ISO 3166-1 alpha-3 code, e.g. KOR.")
@@ -183,13 +181,9 @@ class Country(DocumentNode, Entity):
         return await by_meeting_date(info, result)
 
     @strawberry.field(description="The country's bodies: ministries, offices, embassies, missions.")
-    async def bodies(
-        self, info: GraphQLInfo
-    ) -> list[Annotated[Organisation, strawberry.lazy("schema.organisation")]]:
-        from schema.organisation import Organisation
-
+    async def bodies(self, info: GraphQLInfo) -> list[OrganisationType]:
         documents = await loaders(info).by_field("organisations", "country_id").load(self.code)
-        return [Organisation.from_doc(document) for document in documents]
+        return from_documents("organisation", documents)
 
     @strawberry.field(description="Decisions about this country.")
     async def decisions(self, info: GraphQLInfo) -> list[Decision]:

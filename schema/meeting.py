@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
@@ -12,30 +12,27 @@ from schema.common import (
     Before,
     Connection,
     DateValue,
-    Document,
-    DocumentNode,
     Entity,
     First,
     GraphQLInfo,
     Last,
     Location,
     Source,
+    StoredNode,
     load_entities,
     load_entity,
     loaders,
     sources,
 )
+from schema.lazy import ArticleType, OrganisationType
 from schema.relations import (
     GroupParticipant,
     MembershipRole,
     Participation,
     prefetch_participants,
 )
+from store import Document
 from store.timeline import in_force
-
-if TYPE_CHECKING:
-    from schema.article import Article
-    from schema.organisation import Organisation
 
 KIND_ORDER = {"official": 0, "organisation": 1, "country": 2}
 
@@ -151,8 +148,7 @@ async def by_meeting_date(info: GraphQLInfo, items: list[Participation]) -> list
     description="A meeting: a summit, a council meeting, a bilateral on the sidelines of a summit. "
     'Its participants include groups ("30 NATO members") resolved as of the meeting\'s date.'
 )
-class Meeting(DocumentNode, Entity):
-    collection = "meetings"
+class Meeting(StoredNode, Entity):
     slug: str = strawberry.field(description="Readable, stable id, e.g. nac-plus-4-2022-09-27.")
     name: str = strawberry.field(description="The meeting's name.")
     aliases: list[str] = strawberry.field(description="Other names, e.g. NAC+4.")
@@ -215,9 +211,7 @@ class Meeting(DocumentNode, Entity):
         ]
 
     @strawberry.field(description="The organisation that convened the meeting.")
-    async def organiser(
-        self, info: GraphQLInfo
-    ) -> Annotated[Organisation, strawberry.lazy("schema.organisation")] | None:
+    async def organiser(self, info: GraphQLInfo) -> OrganisationType | None:
         return await load_entity(info, "organisation", self.document.get("organiser_id"))
 
     @strawberry.field(description="The meeting this one was held on the sidelines of.")
@@ -230,9 +224,7 @@ class Meeting(DocumentNode, Entity):
         return [Meeting.from_doc(document) for document in documents]
 
     @strawberry.field(description="Articles that report the meeting or any of its participants.")
-    async def articles(
-        self, info: GraphQLInfo
-    ) -> list[Annotated[Article, strawberry.lazy("schema.article")]]:
+    async def articles(self, info: GraphQLInfo) -> list[ArticleType]:
         named = await loaders(info).by_field("participations", "meeting_id").load(self.slug)
         evidence = [*self.document.get("sources", [])]
         for document in named:

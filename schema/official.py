@@ -3,33 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
 from schema.common import (
     AsOf,
-    Document,
-    DocumentNode,
     Entity,
     GraphQLInfo,
     Source,
-    as_of_key,
+    StoredNode,
+    iso_day,
     load_entity,
     loaders,
     sources,
 )
+from schema.lazy import CountryType
 from schema.meeting import Meeting, by_meeting_date, participation_of
 from schema.relations import Encounter, Participation, PostHeld, PostStatus
+from store import Document
 from store.timeline import in_force
-
-if TYPE_CHECKING:
-    from schema.country import Country
 
 
 def posts_in_force(documents: list[Document], as_of: dt.date | None) -> list[PostHeld]:
     """Posts, optionally only those held on `as_of`; ordered by start date, undated last."""
-    day = as_of_key(as_of)
+    day = iso_day(as_of)
     chosen = [d for d in documents if day is None or (d["status"] == "held" and in_force(d, day))]
     chosen.sort(key=lambda d: ((d.get("start") or {}).get("earliest") or "9999", d["_id"]))
     return [PostHeld.from_doc(document) for document in chosen]
@@ -41,8 +39,7 @@ StatusFilter = Annotated[
 
 
 @strawberry.type(description="A person who holds or held a public post.")
-class Official(DocumentNode, Entity):
-    collection = "officials"
+class Official(StoredNode, Entity):
     slug: str = strawberry.field(description="Readable, stable id, e.g. kim-gunn.")
     name: str = strawberry.field(description="The official's name, as the sources spell it.")
     aliases: list[str] = strawberry.field(description="Other spellings of the name.")
@@ -64,9 +61,7 @@ class Official(DocumentNode, Entity):
         )
 
     @strawberry.field(description="The official's country.")
-    async def country(
-        self, info: GraphQLInfo
-    ) -> Annotated[Country, strawberry.lazy("schema.country")] | None:
+    async def country(self, info: GraphQLInfo) -> CountryType | None:
         return await load_entity(info, "country", self.document.get("country_id"))
 
     @strawberry.field(

@@ -13,14 +13,13 @@ from schema.common import (
     Before,
     Connection,
     DateValue,
-    Document,
-    DocumentNode,
     Entity,
     First,
     GraphQLInfo,
     Last,
     Location,
     Source,
+    StoredNode,
     load_entity,
     loaders,
     sources,
@@ -36,6 +35,7 @@ from schema.relations import (
     Participation,
     PostHeld,
 )
+from store import Document
 
 MemberRoleFilter = Annotated[
     MembershipRole | None, strawberry.argument(description="Only members with this role.")
@@ -63,8 +63,7 @@ class OrganisationKind(Enum):
     description="An organisation: an alliance (NATO), a body inside one (the North Atlantic "
     "Council), a partnership, or a body of a country (a ministry, an embassy, a mission)."
 )
-class Organisation(DocumentNode, Entity):
-    collection = "organisations"
+class Organisation(StoredNode, Entity):
     slug: str = strawberry.field(description="Readable, stable id, e.g. nato-nac.")
     name: str = strawberry.field(description="Full name.")
     acronym: str | None = strawberry.field(description="Acronym, e.g. NAC.")

@@ -13,7 +13,8 @@ from enum import Enum
 
 import strawberry
 
-from schema.common import Document, Entity, GraphQLInfo, Source, load_entities, sources
+from schema.common import Entity, GraphQLInfo, Source, load_entities, sources
+from store import Document
 from store.errors import BadInput
 from store.repository import graph
 

@@ -13,17 +13,16 @@ from strawberry import relay
 
 from schema.article import Article
 from schema.common import (
-    KIND_TYPES,
     MAX_PAGE_SIZE,
     After,
     Before,
     Connection,
-    DocumentNode,
     First,
     GraphQLInfo,
     Last,
     Slug,
-    as_of_key,
+    StoredNode,
+    iso_day,
     loaders,
     window,
 )
@@ -34,6 +33,7 @@ from schema.organisation import Organisation, OrganisationKind
 from schema.paths import MAX_HOPS, Path, shortest_paths
 from schema.relations import Decision, MembershipRole
 from schema.search import MAX_QUERY_LENGTH, EntityType, SearchResult, search_entities
+from store.entities import BY_NODE_TYPE, collection_of
 from store.errors import BadInput, NotFound
 from store.names import name_key
 from store.repository import graph
@@ -150,13 +150,9 @@ def _name_prefix(criteria: Criteria, prefix: str | None) -> None:
         criteria.name_starts_with(key)
 
 
-def _day(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 async def _connection(
     info: GraphQLInfo,
-    node_type: type[DocumentNode],
+    node_type: type[StoredNode],
     criteria: Criteria,
     order: Enum,
     first: int | None,
@@ -179,7 +175,7 @@ async def _connection(
 
 
 async def _node_or_none(info: GraphQLInfo, global_id: relay.GlobalID) -> relay.Node | None:
-    if not any(type_name == global_id.type_name for _m, type_name, _c in KIND_TYPES.values()):
+    if global_id.type_name not in BY_NODE_TYPE:
         return None
     return await global_id.resolve_node(info, required=False)
 
@@ -191,9 +187,9 @@ def _parse_node_ref(value: str) -> tuple[str, str]:
     except Exception:
         global_id = None
     if global_id is not None:
-        for kind, (_module, type_name, _collection) in KIND_TYPES.items():
-            if type_name == global_id.type_name:
-                return kind, global_id.node_id
+        node_kind = BY_NODE_TYPE.get(global_id.type_name)
+        if node_kind is not None:
+            return node_kind.name, global_id.node_id
         raise BadInput(f"{value!r} is the id of a {global_id.type_name}, which paths do not visit.")
     return ("country", value.upper()) if re.fullmatch(r"[A-Za-z]{2}", value) else ("", value)
 
@@ -202,8 +198,7 @@ async def _resolve_endpoint(info: GraphQLInfo, value: str, argument: str) -> tup
     kind, identifier = _parse_node_ref(value)
     candidates = [kind] if kind else ["official", "organisation", "meeting", "country"]
     for candidate in candidates:
-        collection = KIND_TYPES[candidate][2]
-        if await loaders(info).by_id(collection).load(identifier):
+        if await loaders(info).by_id(collection_of(candidate)).load(identifier):
             return candidate, identifier
     raise NotFound(f"`{argument}`: nothing in the graph has the id {value!r}.")
 
@@ -214,9 +209,11 @@ class Query:
     async def node(
         self,
         info: GraphQLInfo,
-        id: Annotated[relay.GlobalID, strawberry.argument(description="A global id.")],
+        global_id: Annotated[
+            relay.GlobalID, strawberry.argument(name="id", description="A global id.")
+        ],
     ) -> relay.Node | None:
-        return await _node_or_none(info, id)
+        return await _node_or_none(info, global_id)
 
     @strawberry.field(description="Objects by their global ids, in order (null where unknown).")
     async def nodes(
@@ -290,7 +287,7 @@ class Query:
             if where.member_of is not None:
                 roles = [where.role.value] if where.role else None
                 memberships = await graph.memberships_of(info.context.store, where.member_of, roles)
-                day = as_of_key(where.as_of)
+                day = iso_day(where.as_of)
                 members = {
                     m["member"]["id"]
                     for m in memberships
@@ -304,8 +301,8 @@ class Query:
         return await _connection(info, Country, criteria, order_by, first, after, last, before)
 
     @strawberry.field(description="An official by slug, e.g. kim-gunn.")
-    async def official(self, info: GraphQLInfo, id: Slug) -> Official | None:
-        return (await Official.resolve_nodes(info=info, node_ids=[id], required=True))[0]
+    async def official(self, info: GraphQLInfo, slug: Slug) -> Official | None:
+        return (await Official.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
 
     @strawberry.field(description="Officials, filtered and ordered.")
     async def officials(
@@ -326,8 +323,8 @@ class Query:
         return await _connection(info, Official, criteria, order_by, first, after, last, before)
 
     @strawberry.field(description="An organisation by slug, e.g. nato or nato-nac.")
-    async def organisation(self, info: GraphQLInfo, id: Slug) -> Organisation | None:
-        return (await Organisation.resolve_nodes(info=info, node_ids=[id], required=True))[0]
+    async def organisation(self, info: GraphQLInfo, slug: Slug) -> Organisation | None:
+        return (await Organisation.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
 
     @strawberry.field(description="Organisations, filtered and ordered.")
     async def organisations(
@@ -352,8 +349,8 @@ class Query:
         return await _connection(info, Organisation, criteria, order_by, first, after, last, before)
 
     @strawberry.field(description="A meeting by slug, e.g. nac-plus-4-2022-09-27.")
-    async def meeting(self, info: GraphQLInfo, id: Slug) -> Meeting | None:
-        return (await Meeting.resolve_nodes(info=info, node_ids=[id], required=True))[0]
+    async def meeting(self, info: GraphQLInfo, slug: Slug) -> Meeting | None:
+        return (await Meeting.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
 
     @strawberry.field(description="Meetings, filtered and ordered (by date by default).")
     async def meetings(
@@ -372,13 +369,13 @@ class Query:
                 criteria.equal("kind", where.kind.value)
             if where.organiser is not None:
                 criteria.equal("organiser_id", where.organiser)
-            criteria.between("date.earliest", _day(where.from_date), _day(where.to_date))
+            criteria.between("date.earliest", iso_day(where.from_date), iso_day(where.to_date))
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Meeting, criteria, order_by, first, after, last, before)
 
     @strawberry.field(description="An article by slug.")
-    async def article(self, info: GraphQLInfo, id: Slug) -> Article | None:
-        return (await Article.resolve_nodes(info=info, node_ids=[id], required=True))[0]
+    async def article(self, info: GraphQLInfo, slug: Slug) -> Article | None:
+        return (await Article.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
 
     @strawberry.field(description="Articles, filtered and ordered (newest first by default).")
     async def articles(
@@ -396,13 +393,13 @@ class Query:
             if where.publisher is not None:
                 criteria.equal("publisher", where.publisher)
             criteria.between(
-                "published.earliest", _day(where.published_from), _day(where.published_to)
+                "published.earliest", iso_day(where.published_from), iso_day(where.published_to)
             )
         return await _connection(info, Article, criteria, order_by, first, after, last, before)
 
     @strawberry.field(description="A decision by slug, e.g. nac-2022-09-26-kr-mission.")
-    async def decision(self, info: GraphQLInfo, id: Slug) -> Decision | None:
-        return (await Decision.resolve_nodes(info=info, node_ids=[id], required=True))[0]
+    async def decision(self, info: GraphQLInfo, slug: Slug) -> Decision | None:
+        return (await Decision.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
 
     @strawberry.field(
         description="How two entities are connected: the shortest chains of relations (posts, "

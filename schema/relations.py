@@ -5,33 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry import relay
 
 from schema.common import (
     DateValue,
-    Document,
-    DocumentNode,
     Entity,
     GraphQLInfo,
     Source,
+    StoredNode,
     load_entities,
     load_entity,
     sources,
 )
-
-if TYPE_CHECKING:
-    from schema.country import Country
-    from schema.meeting import Meeting
-    from schema.official import Official
-    from schema.organisation import Organisation
-
-OrganisationType = Annotated["Organisation", strawberry.lazy("schema.organisation")]
-OfficialType = Annotated["Official", strawberry.lazy("schema.official")]
-MeetingType = Annotated["Meeting", strawberry.lazy("schema.meeting")]
-CountryType = Annotated["Country", strawberry.lazy("schema.country")]
+from schema.lazy import CountryType, MeetingType, OfficialType, OrganisationType
+from store import Document
 
 
 @strawberry.enum(description="The standing of a member in an organisation.")
@@ -203,7 +193,7 @@ async def prefetch_participants(info: GraphQLInfo, items: Iterable[Participation
     """Load the participants of a page of participations in one batch per kind."""
     items = list(items)
     found = await load_entities(info, [item.participant_ref for item in items])
-    by_ref = {(type(entity).__name__.lower(), entity.document["_id"]): entity for entity in found}
+    by_ref = {(entity.node_kind, entity.document["_id"]): entity for entity in found}
     for item in items:
         ref = item.participant_ref
         item.participant_object = by_ref.get((ref["kind"], ref["id"]))
@@ -225,8 +215,7 @@ class AttestedText:
     description="A decision taken by a body on a date, e.g. the North Atlantic Council accepting "
     "South Korea's mission to NATO."
 )
-class Decision(DocumentNode, relay.Node):
-    collection = "decisions"
+class Decision(StoredNode, relay.Node):
     slug: str = strawberry.field(description="Readable, stable id.")
     summary: str = strawberry.field(description="What was decided.")
     date: DateValue | None = strawberry.field(description="When it was decided.")

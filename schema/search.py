@@ -6,7 +6,9 @@ from enum import Enum
 
 import strawberry
 
-from schema.common import Document, Entity, GraphQLInfo, collection_for, load_entities
+from schema.common import Entity, GraphQLInfo, load_entities
+from store import Document
+from store.entities import collection_of
 from store.errors import BadInput
 from store.names import name_key
 from store.repository import graph
@@ -77,11 +79,11 @@ async def search_entities(
         raise BadInput("`query` must contain at least one letter or digit.")
     kinds = [t.value for t in types] if types else [t.value for t in EntityType]
     found = await graph.search_by_key_prefix(
-        info.context.store, [collection_for(kind) for kind in kinds], key, CANDIDATES_PER_TYPE
+        info.context.store, [collection_of(kind) for kind in kinds], key, CANDIDATES_PER_TYPE
     )
     ranked = []
     for kind in kinds:
-        for document in found[collection_for(kind)]:
+        for document in found[collection_of(kind)]:
             value, matched = score(document, key)
             if value > 0:
                 ranked.append(

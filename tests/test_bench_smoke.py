@@ -11,12 +11,12 @@ import httpx
 import pytest
 from graphql import GraphQLEnumType, GraphQLInterfaceType, GraphQLObjectType
 
+from api.graphql_schema import build_schema
 from bench.limit_app import create_limit_app
 from bench.load import percentile
 from bench.naive_app import create_naive_app
 from bench.naive_schema import naive_schema
 from bench.targets import answer_data, canonical, golden_queries, request_for
-from schema import build_schema
 
 QUERIES = golden_queries()
 

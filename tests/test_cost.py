@@ -9,7 +9,7 @@ from graphql import parse
 
 from api.app import QUERIES_DIR
 from api.cost import Budgets, requested_cost
-from schema import build_schema
+from api.graphql_schema import build_schema
 from tests.conftest import ROOT, make_settings, running_app
 
 SCHEMA = build_schema(make_settings())._schema

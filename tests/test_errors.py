@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from api.auth import WriteAccess, bearer_token
-from api.context import Context
+from api.context import RequestContext
 from api.graphql_errors import MASKED_MESSAGE, ErrorPolicy
 from api.http import GraphQLHTTP
 from api.logs import JsonFormatter
@@ -109,8 +109,8 @@ class _View(GraphQLHTTP):
         super().__init__(schema, deadline_seconds=5, graphql_ide=None)
         self.settings = make_settings(write_token=write_token)
 
-    async def get_context(self, request, response) -> Context:
-        return Context(store=None, settings=self.settings, request=request, response=response)
+    async def get_context(self, request, response) -> RequestContext:
+        return self.request_context(request, response, store=None)
 
 
 async def write(token_setting: str | None, header: str | None) -> dict:

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema
 from strawberry.relay.utils import to_base64
 
-from schema import build_schema
+from api.graphql_schema import build_schema
 from schema.common import CURSOR_PREFIX
 from tests.conftest import ROOT, make_settings, running_app
 

@@ -14,7 +14,7 @@ from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schema import build_schema
+from api.graphql_schema import build_schema
 from store.embedded import EmbeddedCollection
 from store.names import name_key, prefix_pattern
 from tests.conftest import MONGODB_URI, make_settings

@@ -8,7 +8,7 @@ import pytest
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
 
 from api.cli import SCHEMA_FILE
-from schema import build_schema
+from api.graphql_schema import build_schema
 from tests.conftest import graphql
 
 
