@@ -5,8 +5,8 @@ ENV UV_PROJECT_ENVIRONMENT=/app/.venv \
     UV_PYTHON_DOWNLOADS=never \
     UV_LINK_MODE=copy \
     PATH="/app/.venv/bin:${PATH}" \
-    HOST=0.0.0.0 \
-    PORT=8000
+    DIPLOGRAPH_HOST=0.0.0.0 \
+    DIPLOGRAPH_PORT=8000
 
 WORKDIR /app
 RUN pip install --no-cache-dir uv==0.13.8

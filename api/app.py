@@ -134,8 +134,8 @@ def create_app(
 ) -> Starlette:
     """Build the app from settings; the store is created in the lifespan and kept on app.state.
 
-    `span_exporter` replaces TRACING_EXPORTER's exporter when TRACING is on (tests pass the
-    SDK's in-memory one).
+    `span_exporter` replaces DIPLOGRAPH_TRACING_EXPORTER's exporter when DIPLOGRAPH_TRACING is on
+    (tests pass the SDK's in-memory one).
     """
     settings = settings or Settings()
     configure_logging(settings.log_level)

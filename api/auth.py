@@ -1,9 +1,9 @@
 """Who is calling: bearer tokens, the client a cost budget belongs to, and the write policy.
 
-Reads need no token. A bearer token the server knows (`API_TOKENS`, or the write token) names a
-client with a budget of its own; any other caller, including one with a token the server does not
-know, is known by its IP address, so inventing tokens buys no fresh budgets. Writes need the write
-token; with `WRITE_TOKEN` unset, every write is refused.
+Reads need no token. A bearer token the server knows (`DIPLOGRAPH_API_TOKENS`, or the write token)
+names a client with a budget of its own; any other caller, including one with a token the server
+does not know, is known by its IP address, so inventing tokens buys no fresh budgets. Writes need
+the write token; with `DIPLOGRAPH_WRITE_TOKEN` unset, every write is refused.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def client_key(request: HTTPConnection, settings: Settings) -> str:
 class WriteAccess(BasePermission):
     """The permission every mutation must carry: the caller presents the write token."""
 
-    message = "Writes need the write token: send `Authorization: Bearer <WRITE_TOKEN>`."
+    message = "Writes need the write token: send `Authorization: Bearer <DIPLOGRAPH_WRITE_TOKEN>`."
 
     def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
         context = info.context

@@ -32,9 +32,11 @@ console = Console(stderr=True)
 @app.command()
 def serve(
     host: Annotated[
-        str | None, typer.Option(help="Address to bind (default: HOST or 127.0.0.1).")
+        str | None, typer.Option(help="Address to bind (default: DIPLOGRAPH_HOST or 127.0.0.1).")
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port to bind (default: PORT or 8000).")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to bind (default: DIPLOGRAPH_PORT or 8000).")
+    ] = None,
     reload: Annotated[bool, typer.Option(help="Restart when code changes (development).")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:

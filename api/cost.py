@@ -13,9 +13,9 @@ hold (docs/security.md works it through for each golden query):
 - fragments are added up, duplicates included: the price is an upper bound, not a forecast.
 
 The requested cost is computed after validation, before anything runs. A query over
-`MAX_QUERY_COST` is refused; otherwise the requested cost is taken from the client's budget (429
-when the budget cannot pay), and once the query has run the charge is settled to the actual cost:
-the objects the response did hold.
+`DIPLOGRAPH_MAX_QUERY_COST` is refused; otherwise the requested cost is taken from the client's
+budget (429 when the budget cannot pay), and once the query has run the charge is settled to the
+actual cost: the objects the response did hold.
 
 graphql-complexity, the maintained Python library for this, prices a field by constants and depth
 multipliers, not by page-size arguments, which is what drives cost here; so the model is this

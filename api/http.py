@@ -416,10 +416,10 @@ class GraphQLHTTP(GraphQL):
         """One operation: from the response cache, or run by Strawberry within the deadline.
 
         Its MongoDB calls share one deadline: the response cache's data-version read, then the
-        resolvers' reads level by level, would each wait MONGODB_TIMEOUT_MS while the database is
-        down; inside `pymongo.timeout` (PyMongo's client-side operation timeout, provisional in
-        PyMongo 4) a call made after the deadline fails at once. Answers given without Strawberry
-        are counted in the metrics here.
+        resolvers' reads level by level, would each wait DIPLOGRAPH_MONGODB_TIMEOUT_MS while the
+        database is down; inside `pymongo.timeout` (PyMongo's client-side operation timeout,
+        provisional in PyMongo 4) a call made after the deadline fails at once. Answers given
+        without Strawberry are counted in the metrics here.
         """
         started = time.perf_counter()
         state = sub_response.state if isinstance(sub_response, SubResponse) else RequestState()

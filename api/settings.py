@@ -1,22 +1,50 @@
-"""Settings, read from the environment (and a `.env` file). The only module that reads them."""
+"""Settings, read from the environment (and a `.env` file). The only module that reads them.
+
+Every variable is `DIPLOGRAPH_` and the setting's name (`DIPLOGRAPH_PORT`), except the
+conventional `MONGODB_URI` (`DIPLOGRAPH_MONGODB_URI` works too). The bare names of the previous
+release (`PORT`, `HOST`...) are still read, with a warning naming the new variable, until the next
+release; a bare `DEBUG` is not: one left in a shell, or set for another tool, would unmask errors.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+import logging
+from typing import Any, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from store.connection import StoreConfig
+
+logger = logging.getLogger("diplograph.settings")
+
+ENV_PREFIX = "DIPLOGRAPH_"
+# Read from the bare name only if its owner says so: DEBUG is the name other tools use too.
+NEVER_BARE = frozenset({"debug"})
+
+
+def environment_name(field: str) -> str:
+    """The environment variable that sets `field`."""
+    return "MONGODB_URI" if field == "mongodb_uri" else ENV_PREFIX + field.upper()
 
 
 class Settings(BaseSettings):
     """Every knob diplograph has. Each field is documented in the README's settings table."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_prefix="", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_prefix=ENV_PREFIX, extra="ignore", populate_by_name=True
+    )
 
     mongodb_uri: str | None = Field(
         default=None,
+        validation_alias=AliasChoices(ENV_PREFIX + "MONGODB_URI", "MONGODB_URI", "mongodb_uri"),
         description="MongoDB connection string. Unset: the embedded in-process store.",
     )
     mongodb_database: str = Field(default="diplograph", description="Database name.")
@@ -43,7 +71,7 @@ class Settings(BaseSettings):
     introspection: bool = Field(default=True, description="Answer introspection queries.")
     debug: bool = Field(default=False, description="Field suggestions and unmasked errors.")
 
-    # --- limits (issue 6) ---
+    # --- limits ---
     # What one request may ask of the server. docs/security.md explains each default.
     max_depth: int = Field(default=10, ge=1, description="Deepest nesting of fields in a query.")
     max_aliases: int = Field(default=30, ge=0, description="Aliases in one query document.")
@@ -76,7 +104,7 @@ class Settings(BaseSettings):
         description="Origins browsers may call the API from (JSON list). Empty: same origin only.",
     )
 
-    # --- performance (issue 8) ---
+    # --- performance ---
     response_cache_bytes: int = Field(
         default=32 * 1024 * 1024,
         ge=0,
@@ -86,7 +114,7 @@ class Settings(BaseSettings):
         default=1000, ge=0, description="Automatic persisted queries kept; 0 turns APQ off."
     )
 
-    # --- observability (issue 7) ---
+    # --- observability ---
     metrics: bool = Field(default=True, description="Serve Prometheus metrics on GET /metrics.")
     tracing: bool = Field(
         default=False,
@@ -94,7 +122,7 @@ class Settings(BaseSettings):
     )
     tracing_exporter: Literal["console", "otlp"] = Field(
         default="console",
-        description="Where spans go when TRACING is on: stdout, or an OTLP/HTTP collector "
+        description="Where spans go when tracing is on: stdout, or an OTLP/HTTP collector "
         "(OTEL_EXPORTER_OTLP_ENDPOINT; needs the opentelemetry-exporter-otlp-proto-http package).",
     )
     tracing_service_name: str = Field(
@@ -105,6 +133,22 @@ class Settings(BaseSettings):
     keep_alive_seconds: int = Field(
         default=75, ge=1, description="How long `diplograph serve` keeps an idle connection open."
     )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The prefixed variables first, then the bare names of the previous release."""
+        env_file = (
+            dotenv_settings.env_file if isinstance(dotenv_settings, DotEnvSettingsSource) else None
+        )
+        bare = BareNames(settings_cls, env_file)
+        return init_settings, env_settings, dotenv_settings, bare, file_secret_settings
 
     @property
     def store_config(self) -> StoreConfig:
@@ -120,3 +164,47 @@ class Settings(BaseSettings):
     def should_seed(self) -> bool:
         """Seed at start-up when asked to, or by default on the embedded store (it starts empty)."""
         return self.embedded if self.seed_on_startup is None else self.seed_on_startup
+
+
+class BareNames(PydanticBaseSettingsSource):
+    """The unprefixed variables of the previous release (`PORT`...), for one more release.
+
+    Each one that is used logs a warning naming its new variable; one that a prefixed variable or
+    an argument overrides is ignored silently. A bare `DEBUG` is never used, and says so.
+    """
+
+    def __init__(self, settings_cls: type[BaseSettings], env_file: Any) -> None:
+        super().__init__(settings_cls)
+        self._sources = (
+            DotEnvSettingsSource(settings_cls, env_file=env_file, env_prefix=""),
+            EnvSettingsSource(settings_cls, env_prefix=""),  # the environment wins over .env
+        )
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        # Unused: `__call__` reads every field through the two sources at once.
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for source in self._sources:
+            found.update(source())
+        values: dict[str, Any] = {}
+        for name, value in found.items():
+            if name not in self.settings_cls.model_fields or name == "mongodb_uri":
+                continue
+            if name in self.current_state:
+                continue
+            if name in NEVER_BARE:
+                logger.warning(
+                    "%s is ignored: set %s to turn it on for diplograph.",
+                    name.upper(),
+                    environment_name(name),
+                )
+                continue
+            logger.warning(
+                "%s is deprecated and will be ignored in the next release: rename it %s.",
+                name.upper(),
+                environment_name(name),
+            )
+            values[name] = value
+        return values

@@ -1,7 +1,7 @@
 """OpenTelemetry tracing of GraphQL operations, through Strawberry's own extension.
 
-Off unless TRACING is on. Then the app builds its own tracer provider (it does not touch the
-process-wide one) and hands it to `OpenTelemetryExtension`, which makes a span per operation,
+Off unless DIPLOGRAPH_TRACING is on. Then the app builds its own tracer provider (it does not touch
+the process-wide one) and hands it to `OpenTelemetryExtension`, which makes a span per operation,
 with child spans for parsing, validation and each resolver. The SDK comes with the `tracing` extra.
 """
 
@@ -17,14 +17,14 @@ if TYPE_CHECKING:
 
 
 class TracingUnavailable(RuntimeError):
-    """TRACING is on but a package it needs is not installed."""
+    """DIPLOGRAPH_TRACING is on but a package it needs is not installed."""
 
 
 def create_tracer_provider(
     settings: Settings, exporter: SpanExporter | None = None
 ) -> TracerProvider | None:
-    """A provider that batches spans to `exporter` (default: TRACING_EXPORTER's), or None when
-    tracing is off."""
+    """A provider that batches spans to `exporter` (default: DIPLOGRAPH_TRACING_EXPORTER's), or
+    None when tracing is off."""
     if not settings.tracing:
         return None
     try:
@@ -33,7 +33,7 @@ def create_tracer_provider(
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
     except ImportError as error:
         raise TracingUnavailable(
-            "TRACING is on but the OpenTelemetry SDK is not installed: "
+            "DIPLOGRAPH_TRACING is on but the OpenTelemetry SDK is not installed: "
             "install diplograph with its `tracing` extra (uv sync --extra tracing)."
         ) from error
     provider = TracerProvider(
@@ -52,8 +52,8 @@ def _exporter(settings: Settings) -> SpanExporter:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     except ImportError as error:
         raise TracingUnavailable(
-            "TRACING_EXPORTER=otlp needs the opentelemetry-exporter-otlp-proto-http package; "
-            "install it next to diplograph, or use TRACING_EXPORTER=console."
+            "DIPLOGRAPH_TRACING_EXPORTER=otlp needs the opentelemetry-exporter-otlp-proto-http "
+            "package; install it next to diplograph, or use DIPLOGRAPH_TRACING_EXPORTER=console."
         ) from error
     # The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT (and _HEADERS...) itself, as OTel documents.
     return OTLPSpanExporter()

@@ -1,9 +1,10 @@
 """How long database faults take to reach a client, and how long recovery takes.
 
 Runs `diplograph serve` in its own process with the real PyMongo client and the default timeouts
-(MONGODB_TIMEOUT_MS=2000 unless set), pointed at the fake MongoDB of tests/fake_mongod.py, which
-this script starts late, stops, and makes hang up or stall; then times the embedded store's outage
-switch in-process. Prints what the client saw and how long it took, for the operations docs.
+(DIPLOGRAPH_MONGODB_TIMEOUT_MS=2000 unless set), pointed at the fake MongoDB of
+tests/support/fake_mongod.py, which this script starts late, stops, and makes hang up or stall;
+then times the embedded store's outage switch in-process. Prints what the client saw and how long
+it took, for the operations docs.
 
     .venv/bin/python -m bench.faults [--json bench/results/tmp/faults.json]
 """
@@ -86,10 +87,10 @@ async def real_client_faults(timeout_ms: int) -> Rows:
     env = {
         **os.environ,
         "MONGODB_URI": mongod.uri,
-        "MONGODB_TIMEOUT_MS": str(timeout_ms),
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "LOG_LEVEL": "warning",
+        "DIPLOGRAPH_MONGODB_TIMEOUT_MS": str(timeout_ms),
+        "DIPLOGRAPH_HOST": "127.0.0.1",
+        "DIPLOGRAPH_PORT": str(port),
+        "DIPLOGRAPH_LOG_LEVEL": "warning",
     }
     log = Path(tempfile.mkdtemp(prefix="diplograph-faults-")) / "server.log"
     executable = Path(sys.executable).with_name("diplograph")
@@ -163,13 +164,15 @@ async def embedded_faults() -> Rows:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--timeout-ms", type=int, default=2000, help="MONGODB_TIMEOUT_MS (2000).")
+    parser.add_argument(
+        "--timeout-ms", type=int, default=2000, help="DIPLOGRAPH_MONGODB_TIMEOUT_MS (2000)."
+    )
     parser.add_argument("--json", type=Path, help="Also write the rows to this file.")
     args = parser.parse_args(argv)
 
     rows = asyncio.run(real_client_faults(args.timeout_ms)) + asyncio.run(embedded_faults())
     width = max(len(row["case"]) for row in rows)
-    print(f"MONGODB_TIMEOUT_MS={args.timeout_ms}")
+    print(f"DIPLOGRAPH_MONGODB_TIMEOUT_MS={args.timeout_ms}")
     for row in rows:
         print(f"{row['case']:<{width}}  {row['client_saw']:<28} {row['seconds']:>6} s")
     if args.json:

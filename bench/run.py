@@ -89,7 +89,8 @@ class Server(AbstractContextManager):
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
-        env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URI", "SEED_ON_STARTUP")}
+        unset = ("MONGODB_URI", "DIPLOGRAPH_MONGODB_URI", "DIPLOGRAPH_SEED_ON_STARTUP")
+        env = {k: v for k, v in os.environ.items() if k not in unset}
         env["BENCH_TARGET"] = self.target
         if self.corpus:
             env["BENCH_CORPUS"] = str(self.corpus)

@@ -78,15 +78,15 @@ def start_server(port: int, log_path: Path, response_cache: bool) -> subprocess.
     executable = Path(sys.executable).with_name("diplograph")
     command = [str(executable)] if executable.exists() else [shutil.which("diplograph") or ""]
     env = {
-        "RATE_LIMIT_BUDGET": str(10**12),
-        "RATE_LIMIT_REFILL_PER_SECOND": str(10**12),
+        "DIPLOGRAPH_RATE_LIMIT_BUDGET": str(10**12),
+        "DIPLOGRAPH_RATE_LIMIT_REFILL_PER_SECOND": str(10**12),
         **os.environ,
-        "HOST": "127.0.0.1",
-        "PORT": str(port),
-        "LOG_LEVEL": "warning",
+        "DIPLOGRAPH_HOST": "127.0.0.1",
+        "DIPLOGRAPH_PORT": str(port),
+        "DIPLOGRAPH_LOG_LEVEL": "warning",
     }
     if not response_cache:
-        env["RESPONSE_CACHE_BYTES"] = "0"
+        env["DIPLOGRAPH_RESPONSE_CACHE_BYTES"] = "0"
     log = log_path.open("wb")
     return subprocess.Popen([*command, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
 

@@ -82,15 +82,6 @@ async def attendance_via_groups(
     return attended
 
 
-OrganisationFilter = Annotated[
-    str | None,
-    strawberry.argument(description="Only memberships of this organisation (its slug, e.g. nato)."),
-]
-RoleFilter = Annotated[
-    MembershipRole | None, strawberry.argument(description="Only memberships with this role.")
-]
-
-
 @strawberry.type(
     description="A country (ISO 3166-1), with the names news uses for it: aliases, demonyms, and "
     'its capital as a metonym ("Seoul" for the South Korean government).'

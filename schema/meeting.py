@@ -55,14 +55,6 @@ class ParticipantKind(Enum):
     ORGANISATION = "organisation"
 
 
-KindFilter = Annotated[
-    ParticipantKind | None, strawberry.argument(description="Only participants of this kind.")
-]
-RoleFilter = Annotated[
-    str | None, strawberry.argument(description="Only participants in this role, e.g. invitee.")
-]
-
-
 def group_of(group: Document, meeting: Document) -> GroupParticipant:
     as_of = group.get("as_of") or meeting.get("date")
     return GroupParticipant(

@@ -33,11 +33,6 @@ def posts_in_force(documents: list[Document], as_of: dt.date | None) -> list[Pos
     return [PostHeld.from_doc(document) for document in chosen]
 
 
-StatusFilter = Annotated[
-    PostStatus | None, strawberry.argument(description="Only posts with this status.")
-]
-
-
 @strawberry.type(description="A person who holds or held a public post.")
 class Official(StoredNode, Entity):
     slug: str = strawberry.field(description="Readable, stable id, e.g. kim-gunn.")

@@ -37,13 +37,6 @@ from schema.relations import (
 )
 from store import Document
 
-MemberRoleFilter = Annotated[
-    MembershipRole | None, strawberry.argument(description="Only members with this role.")
-]
-RoleFilter = Annotated[
-    MembershipRole | None, strawberry.argument(description="Only memberships with this role.")
-]
-
 
 @strawberry.enum(description="What kind of organisation it is.")
 class OrganisationKind(Enum):

@@ -40,16 +40,7 @@ from store.repository import graph
 from store.repository.criteria import Criteria
 from store.timeline import in_force
 
-SearchText = Annotated[
-    str,
-    strawberry.argument(description="Words to find: a name, alias, acronym, demonym or capital."),
-]
-SearchTypes = Annotated[
-    list[EntityType] | None,
-    strawberry.argument(description="Only these kinds of entity (default: all)."),
-]
 SearchFirst = Annotated[int, strawberry.argument(description="How many results (1 to 50).")]
-CountryCode = Annotated[str, strawberry.argument(description="ISO 3166-1 alpha-2 or alpha-3 code.")]
 FILTERS = strawberry.argument(description="Filters; all given must match.")
 ORDER = strawberry.argument(description="The order of the list.")
 

@@ -42,7 +42,7 @@ def test_a_write_through_one_process_is_never_answered_stale_by_another(tmp_path
     environment = {
         **os.environ,
         "MONGODB_URI": MONGODB_URI or "",
-        "MONGODB_DATABASE": f"diplograph_test_{uuid.uuid4().hex[:10]}",
+        "DIPLOGRAPH_MONGODB_DATABASE": f"diplograph_test_{uuid.uuid4().hex[:10]}",
     }
     diplograph = [sys.executable, "-m", "api.cli"]
     subprocess.run([*diplograph, "seed"], env=environment, cwd=ROOT, check=True)
@@ -74,4 +74,4 @@ def test_a_write_through_one_process_is_never_answered_stale_by_another(tmp_path
             server.wait(timeout=10)
         import pymongo
 
-        pymongo.MongoClient(MONGODB_URI).drop_database(environment["MONGODB_DATABASE"])
+        pymongo.MongoClient(MONGODB_URI).drop_database(environment["DIPLOGRAPH_MONGODB_DATABASE"])

@@ -30,7 +30,7 @@ class CliStore:
         self.settings = Settings(
             _env_file=None, mongodb_uri=MONGODB_URI, mongodb_database=self.database
         )
-        self.env = {"MONGODB_URI": MONGODB_URI or "", "MONGODB_DATABASE": self.database}
+        self.env = {"MONGODB_URI": MONGODB_URI or "", "DIPLOGRAPH_MONGODB_DATABASE": self.database}
         self.embedded: Store | None = None
         if self.settings.embedded:
             self.embedded = create_store(self.settings.store_config)
@@ -195,7 +195,7 @@ def test_seed_help_explains_paths_dry_run_and_exit_statuses():
 def test_an_unreachable_database_exits_2_without_printing_the_password():
     settings_env = {
         "MONGODB_URI": "mongodb://editor:s3cret@127.0.0.1:9/?directConnection=true",
-        "MONGODB_TIMEOUT_MS": "300",
+        "DIPLOGRAPH_MONGODB_TIMEOUT_MS": "300",
     }
 
     result = CliRunner().invoke(app, ["seed"], env=settings_env)

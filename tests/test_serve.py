@@ -13,7 +13,7 @@ def test_serve_keeps_idle_connections_open_longer_than_a_proxy_would(monkeypatch
     # balancers' 60 s, so a pooled connection could be closed just as it is reused (a reset).
     given = {}
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: given.update(kwargs))
-    monkeypatch.delenv("KEEP_ALIVE_SECONDS", raising=False)
+    monkeypatch.delenv("DIPLOGRAPH_KEEP_ALIVE_SECONDS", raising=False)
 
     result = CliRunner().invoke(cli.app, ["serve"])
 

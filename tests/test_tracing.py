@@ -1,4 +1,5 @@
-"""OpenTelemetry tracing through Strawberry's extension: spans when TRACING is on, none when off."""
+"""OpenTelemetry tracing through Strawberry's extension: spans when DIPLOGRAPH_TRACING is on, none
+when off."""
 
 from __future__ import annotations
 
