@@ -15,10 +15,10 @@ RUN pip install --no-cache-dir uv==0.13.8
 COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --locked --no-dev --no-install-project
 
-COPY api ./api
+COPY store ./store
 COPY schema ./schema
 COPY seeds ./seeds
-COPY docs/queries ./docs/queries
+COPY api ./api
 RUN uv sync --locked --no-dev
 
 EXPOSE 8000

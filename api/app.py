@@ -8,7 +8,6 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
@@ -24,6 +23,7 @@ from strawberry.extensions import SchemaExtension
 
 from api.context import RequestContext
 from api.cost import Budgets
+from api.examples import default_query, golden_queries
 from api.graphiql import STATIC_DIR, render_graphiql_page
 from api.graphql_schema import build_schema
 from api.http import GraphQLHTTP, RawRequestGuard, cors_options
@@ -41,27 +41,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("diplograph")
 
-QUERIES_DIR = Path(__file__).resolve().parents[1] / "docs" / "queries"
-DEFAULT_QUERY_FILE = "01-nac-plus-4-attendees.graphql"
 STATIC_URL = "/graphiql-static"
 RETRY_SECONDS = 2.0
-
-
-def golden_queries(directory: Path = QUERIES_DIR) -> list[tuple[str, str]]:
-    """(title, text) of each golden query file: the first comment line is the title."""
-    queries = []
-    for path in sorted(directory.glob("*.graphql")):
-        text = path.read_text(encoding="utf-8")
-        first = text.splitlines()[0] if text else ""
-        title = first.lstrip("# ").strip() if first.startswith("#") else path.stem
-        queries.append((title, text))
-    return queries
-
-
-def default_query(directory: Path = QUERIES_DIR) -> str:
-    """GraphiQL's opening query: the NAC+4 golden question, whatever the files sort as."""
-    path = directory / DEFAULT_QUERY_FILE
-    return path.read_text(encoding="utf-8") if path.is_file() else "{ __typename }"
 
 
 class GraphQLView(GraphQLHTTP):

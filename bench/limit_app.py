@@ -6,7 +6,7 @@ query per collection, and builds exactly the JSON diplograph returns for the gol
 (`{"data": ...}`, fields in the query's order), encoded with orjson. What is left is what the
 database and JSON encoding cost alone; the bench checks that the `data` is equal to diplograph's.
 
-    GET /limit/01-nac-plus-4-attendees  ->  the data of docs/queries/01-nac-plus-4-attendees.graphql
+    GET /limit/01-nac-plus-4-attendees  ->  the data of api/examples/01-nac-plus-4-attendees.graphql
 """
 
 from __future__ import annotations

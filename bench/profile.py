@@ -30,15 +30,16 @@ from bench.targets import golden_queries, request_for, settings_for
 # count towards the area of their caller, so mongomock's deep copies count as database time.
 AREAS = (
     ("site-packages/mongomock/", "database: mongomock"),
-    ("api/embedded.py", "database: mongomock"),
+    ("store/embedded.py", "database: mongomock"),
     ("site-packages/sentinels", "database: mongomock"),
     ("/json/", "JSON encoding and decoding"),
     ("site-packages/orjson", "JSON encoding and decoding"),
     ("site-packages/graphql/", "graphql-core (execution, validation)"),
     ("site-packages/strawberry/", "Strawberry"),
     ("/schema/", "diplograph: schema/ resolvers and types"),
-    ("/api/repository/", "diplograph: api/repository"),
-    ("/api/", "diplograph: api/ (loaders, context, errors, middleware)"),
+    ("/store/repository/", "diplograph: store/repository"),
+    ("/store/", "diplograph: store/ (loaders, handle, errors)"),
+    ("/api/", "diplograph: api/ (view, context, errors, middleware)"),
     ("site-packages/starlette/", "Starlette"),
     ("/asyncio/", "asyncio event loop"),
 )

@@ -34,7 +34,7 @@ from typing import Any
 import httpx
 import psutil
 
-from api.app import golden_queries
+from api.examples import golden_queries
 
 MIB = 1024 * 1024
 _OPERATION = re.compile(r"^\s*query\s+(\w+)", re.MULTILINE)

@@ -15,9 +15,10 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 
+from api.examples import EXAMPLES_DIR
 from api.settings import Settings
 
-QUERIES_DIR = Path(__file__).resolve().parents[1] / "docs" / "queries"
+QUERIES_DIR = EXAMPLES_DIR
 TARGETS = ("graphql", "limit", "naive", "cached")
 LABELS = {
     "graphql": "a: diplograph",

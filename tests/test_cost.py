@@ -7,8 +7,8 @@ import re
 import pytest
 from graphql import parse
 
-from api.app import QUERIES_DIR
 from api.cost import Budgets, requested_cost
+from api.examples import EXAMPLES_DIR
 from api.graphql_schema import build_schema
 from tests.conftest import ROOT, make_settings, running_app
 
@@ -60,7 +60,7 @@ def documented_costs() -> dict[str, tuple[int, int]]:
 
 def test_the_documented_cost_of_each_golden_query_is_the_computed_one():
     documented = documented_costs()
-    files = sorted(QUERIES_DIR.glob("*.graphql"))
+    files = sorted(EXAMPLES_DIR.glob("*.graphql"))
     assert sorted(documented) == [path.stem for path in files]
     for path in files:
         assert price(path.read_text()) == documented[path.stem][0], path.stem
@@ -68,7 +68,7 @@ def test_the_documented_cost_of_each_golden_query_is_the_computed_one():
 
 async def test_each_golden_query_costs_what_is_documented_and_no_more_than_requested(client):
     documented = documented_costs()
-    for path in sorted(QUERIES_DIR.glob("*.graphql")):
+    for path in sorted(EXAMPLES_DIR.glob("*.graphql")):
         response = await client.post("/graphql", json={"query": path.read_text()})
         cost = response.json()["extensions"]["cost"]
         assert (cost["requested"], cost["actual"]) == documented[path.stem], path.stem

@@ -1,4 +1,4 @@
-"""The golden questions of the brief, each asked with its query file from docs/queries, exactly as
+"""The golden questions of the brief, each asked with its query file from api/examples, exactly as
 GraphiQL and curl would send it. The expected answers are written out here from the brief's
 researched facts, independently of the seed files."""
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from api.examples import EXAMPLES_DIR
 from tests.conftest import ROOT, graphql
 
-QUERIES = ROOT / "docs" / "queries"
+QUERIES = EXAMPLES_DIR
 
 # NATO's members on 2022-09-27 (the brief's accession list, before Finland and Sweden).
 NATO_2022 = {

@@ -34,7 +34,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http.ides import get_graphql_ide_html
 
 import api.graphiql
-from api.app import DEFAULT_QUERY_FILE, QUERIES_DIR
+from api.examples import DEFAULT_QUERY_FILE, EXAMPLES_DIR
 from api.graphiql import STATIC_DIR, render_graphiql_page
 from tests.chromium import LAUNCH_ARGS, chromium_path
 from tests.conftest import make_settings, running_app
@@ -278,9 +278,9 @@ async def test_app_offers_the_golden_query_files_themselves(client) -> None:
     response = await client.get("/graphql", headers={"accept": "text/html"})
     assert response.status_code == 200
     config = config_from_page(response.text)
-    files = sorted(QUERIES_DIR.glob("*.graphql"))
+    files = sorted(EXAMPLES_DIR.glob("*.graphql"))
     assert len(files) >= 10
-    assert config["defaultQuery"] == (QUERIES_DIR / DEFAULT_QUERY_FILE).read_text("utf-8")
+    assert config["defaultQuery"] == (EXAMPLES_DIR / DEFAULT_QUERY_FILE).read_text("utf-8")
     assert [e["query"] for e in config["examples"]] == [f.read_text("utf-8") for f in files]
     assert config["examples"][0]["title"] == "Golden question 1: Who attended the NAC+4 meeting?"
 

@@ -28,7 +28,8 @@ from PIL import Image, ImageChops
 from playwright.sync_api import Page, Request, Route, expect, sync_playwright
 
 import tests.chromium
-from api.app import create_app, default_query, golden_queries
+from api.app import create_app
+from api.examples import default_query, golden_queries
 from api.graphiql import MANIFEST_PATH
 from tests.chromium import LAUNCH_ARGS, chromium_path
 from tests.conftest import ROOT, make_settings

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from api.examples import EXAMPLES_DIR
 from bench.corpus import write_corpus
 from seeds.loader import collect_articles, load
 from tests.conftest import ROOT, graphql, make_settings, running_app
 
-QUERIES = sorted((ROOT / "docs" / "queries").glob("*.graphql"))
+QUERIES = sorted(EXAMPLES_DIR.glob("*.graphql"))
 SYNTHETIC_ARTICLES = 60
 GRAPH_COLLECTIONS = (
     "organisations", "officials", "meetings", "articles",

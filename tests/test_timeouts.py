@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from api.app import golden_queries
+from api.examples import golden_queries
 from store.embedded import EmbeddedCollection
 from store.repository import graph
 from tests.conftest import MONGODB_URI, graphql, make_settings, running_app

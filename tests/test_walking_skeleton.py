@@ -92,6 +92,7 @@ def test_dockerfile_runs_the_commands_the_readme_documents():
     readme = (ROOT / "README.md").read_text()
     assert "uv sync --locked --no-dev" in dockerfile
     assert '"diplograph", "serve"' in dockerfile
+    assert "COPY docs" not in dockerfile  # the app's files (example queries included) are packaged
     assert "docker compose up" in readme
     assert "make run" in readme and "make test" in readme
 
