@@ -28,7 +28,7 @@ import httpx
 from api.app import create_app, prepare_store
 from api.settings import Settings
 from store.connection import create_store
-from tests.fake_mongod import FakeMongod, free_port
+from tests.support.fake_mongod import FakeMongod, free_port
 
 KOREA = {"query": '{ country(code: "KR") { name } }'}
 

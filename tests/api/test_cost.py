@@ -1,0 +1,189 @@
+"""Query cost: the model's prices, the budgets that refill, and how a client hears about both."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from graphql import parse
+
+from api.cost import Budgets, requested_cost
+from api.examples import EXAMPLES_DIR
+from api.graphql_schema import build_schema
+from tests.support.app import ROOT, make_settings, running_app
+
+SCHEMA = build_schema(make_settings())._schema
+GQL = {"accept": "application/graphql-response+json"}
+
+
+def price(query: str, variables: dict | None = None) -> int:
+    return requested_cost(SCHEMA, parse(query), None, variables)
+
+
+@pytest.mark.parametrize(
+    ("query", "cost"),
+    [
+        ("{ __typename }", 0),
+        ('{ country(code: "KR") { name code } }', 1),
+        ('{ country(code: "KR") { officials { name } } }', 1 + 5),
+        ("{ countries(first: 3) { totalCount nodes { code } } }", 1 + 3),
+        ("{ countries(last: 3) { edges { cursor node { code } } } }", 1 + 3 * 2),
+        ("{ countries { pageInfo { hasNextPage } nodes { code } } }", 1 + 1 + 50),
+        ("{ countries(first: 500) { nodes { code } } }", 1 + 100),
+        ('{ search(query: "nato") { node { name } } }', 10 * 2),
+        ('{ search(query: "nato", first: 2) { node { name } } }', 2 * 2),
+        ('{ nodes(ids: ["a", "b", "c"]) { id } }', 3),
+        ("{ __schema { types { name fields { name } } } }", 1),
+        ('{ a: country(code: "KR") { name } b: country(code: "JP") { name } }', 2),
+        (
+            '{ country(code: "KR") { ...C } } fragment C on Country { officials { name } }',
+            1 + 5,
+        ),
+    ],
+)
+def test_the_model_prices_objects_a_response_can_hold(query, cost):
+    assert price(query) == cost
+
+
+def test_page_sizes_in_variables_are_priced():
+    query = "query ($n: Int) { countries(first: $n) { nodes { code } } }"
+    assert price(query, {"n": 7}) == 1 + 7
+    assert price(query, {}) == 1 + 50
+
+
+def documented_costs() -> dict[str, tuple[int, int]]:
+    """The golden-query table of docs/security.md: file stem -> (requested, actual)."""
+    text = (ROOT / "docs" / "security.md").read_text()
+    rows = re.findall(r"^\| \[`(\d\d-[\w-]+)`\][^|]*\|[^|]*\| (\d+) \| (\d+) \|$", text, re.M)
+    return {stem: (int(requested), int(actual)) for stem, requested, actual in rows}
+
+
+def test_the_documented_cost_of_each_golden_query_is_the_computed_one():
+    documented = documented_costs()
+    files = sorted(EXAMPLES_DIR.glob("*.graphql"))
+    assert sorted(documented) == [path.stem for path in files]
+    for path in files:
+        assert price(path.read_text()) == documented[path.stem][0], path.stem
+
+
+async def test_each_golden_query_costs_what_is_documented_and_no_more_than_requested(client):
+    documented = documented_costs()
+    for path in sorted(EXAMPLES_DIR.glob("*.graphql")):
+        response = await client.post("/graphql", json={"query": path.read_text()})
+        cost = response.json()["extensions"]["cost"]
+        assert (cost["requested"], cost["actual"]) == documented[path.stem], path.stem
+        assert cost["actual"] <= cost["requested"]
+
+
+async def test_every_response_reports_its_cost_and_the_budget(client):
+    response = await client.post(
+        "/graphql", json={"query": "{ countries(first: 2) { nodes { code } } }"}
+    )
+    cost = response.json()["extensions"]["cost"]
+    assert cost["requested"] == 3
+    assert cost["actual"] == 3
+    assert cost["maximum"] == 2000
+    assert cost["capacity"] == 10_000
+    assert 0 <= cost["remaining"] <= 10_000
+    assert response.headers["ratelimit-policy"] == '"cost";q=10000;w=100'
+    assert re.fullmatch(r'"cost";r=\d+;t=\d+', response.headers["ratelimit"])
+
+
+async def test_a_query_over_the_maximum_cost_is_refused_before_it_runs():
+    async for app, client in running_app(make_settings(max_query_cost=10)):
+        app.state.store.commands.reset()
+        response = await client.post(
+            "/graphql", json={"query": "{ countries(first: 20) { nodes { code } } }"}, headers=GQL
+        )
+        assert response.status_code == 400
+        body = response.json()
+        assert "data" not in body
+        (error,) = body["errors"]
+        assert error["extensions"] == {"code": "QUERY_TOO_EXPENSIVE", "cost": 21, "maximum": 10}
+        assert "may cost 21 points; the maximum is 10" in error["message"]
+        assert body["extensions"]["cost"]["requested"] == 21
+        # Nothing ran: the only command is the response cache's read of the data version.
+        assert dict(app.state.store.commands.counts) == {("find", "meta"): 1}
+
+
+async def test_a_client_over_its_budget_gets_429_with_a_retry_hint():
+    settings = make_settings(rate_limit_budget=100, rate_limit_refill_per_second=0.01)
+    query = {"query": "{ countries { nodes { code } } }"}  # 51 points, and 51 objects returned
+    async for _app, client in running_app(settings):
+        first = await client.post("/graphql", json=query)
+        assert first.status_code == 200
+        assert first.json()["extensions"]["cost"]["remaining"] == 49
+        second = await client.post("/graphql", json=query, headers=GQL)
+        assert second.status_code == 429
+        body = second.json()
+        assert "data" not in body
+        (error,) = body["errors"]
+        assert error["extensions"]["code"] == "RATE_LIMITED"
+        assert error["extensions"]["remaining"] == 49
+        assert int(second.headers["retry-after"]) == error["extensions"]["retryAfter"] >= 200
+        assert second.headers["ratelimit"].startswith('"cost";r=49;')
+
+
+async def test_a_cheap_query_still_runs_when_an_expensive_one_would_not():
+    settings = make_settings(rate_limit_budget=60, rate_limit_refill_per_second=0.01)
+    async for _app, client in running_app(settings):
+        await client.post("/graphql", json={"query": "{ countries { nodes { code } } }"})
+        cheap = await client.post("/graphql", json={"query": '{ country(code: "KR") { name } }'})
+        assert cheap.json()["data"] == {"country": {"name": "South Korea"}}
+
+
+async def test_a_known_token_has_a_budget_of_its_own_and_an_unknown_one_does_not():
+    settings = make_settings(
+        rate_limit_budget=60, rate_limit_refill_per_second=0.01, api_tokens=["team-a-token"]
+    )
+    query = {"query": "{ countries { nodes { code } } }"}
+    async for _app, client in running_app(settings):
+        await client.post("/graphql", json=query)
+        assert (await client.post("/graphql", json=query)).status_code == 429
+        invented = {"authorization": "Bearer made-up-token"}
+        assert (await client.post("/graphql", json=query, headers=invented)).status_code == 429
+        known = {"authorization": "Bearer team-a-token"}
+        assert (await client.post("/graphql", json=query, headers=known)).status_code == 200
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_budget_refills_at_its_rate_up_to_its_capacity():
+    clock = FakeClock()
+    budgets = Budgets(capacity=100, refill_per_second=10, clock=clock)
+    assert budgets.take("a", 80).remaining == 20
+    refused = budgets.take("a", 50)
+    assert (refused.allowed, refused.remaining, refused.retry_after) == (False, 20, 3)
+    clock.now += 3
+    assert budgets.take("a", 50).remaining == 0
+    clock.now += 3600
+    assert budgets.take("a", 0).remaining == 100
+
+
+def test_settling_refunds_what_a_query_did_not_use():
+    budgets = Budgets(capacity=100, refill_per_second=1, clock=FakeClock())
+    budgets.take("a", 60)
+    assert budgets.settle("a", taken=60, actual=5) == 95
+    assert budgets.settle("a", taken=0, actual=500) == 0
+
+
+def test_clients_have_separate_budgets_and_forgotten_ones_start_full():
+    budgets = Budgets(capacity=10, refill_per_second=1, clock=FakeClock(), max_clients=2)
+    budgets.take("a", 10)
+    assert budgets.take("b", 10).allowed
+    budgets.take("c", 1)  # "a" is now the least recently seen of three: forgotten
+    assert budgets.take("a", 10).allowed
+
+
+def test_the_ratelimit_headers_follow_the_ietf_draft():
+    budgets = Budgets(capacity=1000, refill_per_second=50, clock=FakeClock())
+    assert budgets.headers(400) == {
+        "RateLimit-Policy": '"cost";q=1000;w=20',
+        "RateLimit": '"cost";r=400;t=12',
+    }

@@ -1,0 +1,373 @@
+"""The hostile corpus: documents and bodies built to hurt a GraphQL server. Each gets its intended
+4xx or GraphQL error with a stable code, never a 5xx, and the server is healthy afterwards.
+
+`python -m tests.test_hostile_corpus` prints the table docs/security.md shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from tests.support.app import make_settings, running_app
+
+GQL = "application/graphql-response+json"
+Send = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
+
+
+def post(query: str, variables: dict | None = None, **extra: object) -> Send:
+    body = {"query": query, **({"variables": variables} if variables else {}), **extra}
+    return post_raw(json.dumps(body).encode())
+
+
+def post_raw(body: bytes, content_type: str = "application/json", accept: str = GQL) -> Send:
+    async def send(client: httpx.AsyncClient) -> httpx.Response:
+        headers = {"content-type": content_type, "accept": accept}
+        return await client.post("/graphql", content=body, headers=headers)
+
+    return send
+
+
+def get(query_string: str) -> Send:
+    async def send(client: httpx.AsyncClient) -> httpx.Response:
+        return await client.get(f"/graphql?{query_string}", headers={"accept": GQL})
+
+    return send
+
+
+def streamed(total_bytes: int) -> Send:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(total_bytes // 65536):
+            yield b" " * 65536
+
+    async def send(client: httpx.AsyncClient) -> httpx.Response:
+        return await client.post(
+            "/graphql", content=chunks(), headers={"content-type": "application/json"}
+        )
+
+    return send
+
+
+def method(name: str) -> Send:
+    async def send(client: httpx.AsyncClient) -> httpx.Response:
+        return await client.request(name, "/graphql", json={"query": "{ __typename }"})
+
+    return send
+
+
+def cursor(offset: int) -> str:
+    return base64.b64encode(f"arrayconnection:{offset}".encode()).decode()
+
+
+def nested_fragments(levels: int) -> str:
+    fragments = ["fragment F0 on Organisation { name }"] + [
+        f"fragment F{i} on Organisation {{ parent {{ ...F{i - 1} }} children {{ ...F{i - 1} }} }}"
+        for i in range(1, levels)
+    ]
+    return f'{{ organisation(id: "nato") {{ ...F{levels - 1} }} }} ' + " ".join(fragments)
+
+
+def wide_fragments(levels: int) -> str:
+    fragments = ["fragment F0 on Query { __typename }"] + [
+        f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels)
+    ]
+    return f"{{ ...F{levels - 1} }} " + " ".join(fragments)
+
+
+@dataclass(frozen=True)
+class Hostile:
+    name: str
+    send: Send
+    status: int
+    code: str | None  # None: an ordinary answer, with no error at all
+
+
+EXPENSIVE = (
+    "{ countries(first: 100) { nodes { officials { posts { official "
+    "{ meetings { meeting { name } } } } } } } }"
+)
+
+CORPUS = [
+    Hostile(
+        "deep nesting: a field 11 levels down",
+        post('{ organisation(id: "nato") ' + "{ parent " * 11 + "{ name }" + " }" * 12),
+        400,
+        "QUERY_TOO_DEEP",
+    ),
+    Hostile(
+        "deep nesting: 300 levels of braces",
+        post("{ " + "a { " * 300 + "b" + " }" * 301),
+        400,
+        "GRAPHQL_PARSE_FAILED",
+    ),
+    Hostile(
+        "alias bomb: 31 aliases",
+        post(
+            "{ "
+            + " ".join(f"a{i}: countries(first: 100) {{ totalCount }}" for i in range(31))
+            + " }"
+        ),
+        400,
+        "TOO_MANY_ALIASES",
+    ),
+    Hostile(
+        "fragment bomb: 2^40 fields, nested", post(nested_fragments(40)), 400, "TOO_MANY_FIELDS"
+    ),
+    Hostile(
+        "fragment bomb: 2^40 fields, side by side", post(wide_fragments(40)), 400, "TOO_MANY_FIELDS"
+    ),
+    Hostile(
+        "circular fragments",
+        post("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }"),
+        400,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    Hostile(
+        "self-spreading fragment",
+        post("{ ...A } fragment A on Query { __typename ...A }"),
+        400,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    Hostile(
+        "token flood: 5000 tokens", post("{ " + "__typename " * 5000 + "}"), 400, "TOO_MANY_TOKENS"
+    ),
+    Hostile(
+        "repeated field flood: 100 x countries (quadratic validation)",
+        post("{ " + "countries { totalCount } " * 100 + "}"),
+        400,
+        "TOO_MANY_FIELDS",
+    ),
+    Hostile(
+        "directive flood: @skip 100 times",
+        post("{ __typename " + "@skip(if: false) " * 100 + "}"),
+        400,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    Hostile(
+        "introspection recursion: fields > type > fields",
+        post('{ __type(name: "Country") { fields { type { fields { type { name } } } } } }'),
+        400,
+        "INTROSPECTION_TOO_COMPLEX",
+    ),
+    Hostile(
+        "introspection alias bomb: 2 x __schema",
+        post("{ a: __schema { types { name } } b: __schema { types { name } } }"),
+        400,
+        "INTROSPECTION_TOO_COMPLEX",
+    ),
+    Hostile(
+        "expensive: nested lists under 100 countries", post(EXPENSIVE), 400, "QUERY_TOO_EXPENSIVE"
+    ),
+    Hostile(
+        "body of 10 MB with Content-Length",
+        post_raw(b'{"query": "' + b"x" * 10_000_000 + b'"}'),
+        413,
+        "PAYLOAD_TOO_LARGE",
+    ),
+    Hostile(
+        "body of 10 MB streamed, no Content-Length", streamed(10_000_000), 413, "PAYLOAD_TOO_LARGE"
+    ),
+    Hostile(
+        "invalid UTF-8 in the body",
+        post_raw(b'{"query": "{ country(code: \\"\xc3\x28\\") { name } }"}'),
+        400,
+        "BAD_REQUEST",
+    ),
+    Hostile("invalid UTF-8 in the URL", get("query=%7B%C3%28%7D"), 400, "BAD_REQUEST"),
+    Hostile(
+        "lone surrogate in a JSON string",
+        post_raw(b'{"query": "{ __typename }", "variables": {"v": "\\udc80"}}'),
+        400,
+        "BAD_REQUEST",
+    ),
+    Hostile("malformed JSON", post_raw(b'{"query": "{ __typename }"'), 400, "BAD_REQUEST"),
+    Hostile("JSON nested 100 000 deep", post_raw(b"[" * 100_000), 400, "BAD_REQUEST"),
+    Hostile(
+        "number with 5000 digits",
+        post_raw(b'{"query": "{ __typename }", "variables": {"v": 1' + b"0" * 5000 + b"}}"),
+        400,
+        "BAD_REQUEST",
+    ),
+    Hostile("wrong JSON type: body is a string", post_raw(b'"{ __typename }"'), 400, "BAD_REQUEST"),
+    Hostile("wrong JSON type: body is null", post_raw(b"null"), 400, "BAD_REQUEST"),
+    Hostile(
+        "wrong JSON type: body is an array (batching off)",
+        post_raw(b'[{"query": "{ __typename }"}]'),
+        400,
+        "BAD_REQUEST",
+    ),
+    Hostile("wrong JSON type: query is a number", post_raw(b'{"query": 1}'), 400, "BAD_REQUEST"),
+    Hostile(
+        "wrong JSON type: variables is a list",
+        post_raw(b'{"query": "{ __typename }", "variables": []}'),
+        400,
+        "BAD_REQUEST",
+    ),
+    Hostile(
+        "wrong JSON type: operationName is an object",
+        post_raw(b'{"query": "{ __typename }", "operationName": {}}'),
+        400,
+        "BAD_REQUEST",
+    ),
+    Hostile(
+        "wrong variable type: first is a string",
+        post("query($n: Int) { countries(first: $n) { totalCount } }", {"n": "all"}),
+        400,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        "wrong content type",
+        post_raw(b'{"query": "{ __typename }"}', "text/plain"),
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+    ),
+    Hostile(
+        "accepts no JSON",
+        post_raw(b'{"query": "{ __typename }"}', accept="text/csv"),
+        406,
+        "NOT_ACCEPTABLE",
+    ),
+    Hostile("mutation over GET", get("query=mutation%20%7B%20x%20%7D"), 405, "METHOD_NOT_ALLOWED"),
+    Hostile("PUT", method("PUT"), 405, "METHOD_NOT_ALLOWED"),
+    Hostile(
+        "first: 99999999",
+        post("{ countries(first: 99999999) { totalCount } }"),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    Hostile("last: -1", post("{ countries(last: -1) { totalCount } }"), 200, "BAD_USER_INPUT"),
+    Hostile(
+        "first: 2^40 (not a 32-bit Int)",
+        post("{ countries(first: 1099511627776) { totalCount } }"),
+        400,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    Hostile(
+        "search(first: 100000)",
+        post('{ search(query: "nato", first: 100000) { matched } }'),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        "nodes(ids:) with 101 ids",
+        post(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ["Q291bnRyeTpLUg=="] * 101}
+        ),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        "connections(maxHops: 99)",
+        post('{ connections(from: "KR", to: "nato", maxHops: 99) { length } }'),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        "cursor past 2^64",
+        post(f'{{ countries(after: "{cursor(2**70)}") {{ totalCount }} }}'),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        "cursor that is not base64",
+        post('{ countries(after: "%%%") { totalCount } }'),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        "search of 10 000 characters",
+        post("query($q: String!) { search(query: $q) { matched } }", {"q": "a" * 10_000}),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        '$-operator as an id: {"$ne": null}',
+        post("query($v: String!) { official(id: $v) { name } }", {"v": '{"$ne": null}'}),
+        200,
+        "NOT_FOUND",
+    ),
+    Hostile("$where as a code", post('{ country(code: "$where") { name } }'), 200, "NOT_FOUND"),
+    Hostile(
+        "regex as a name prefix: .*",
+        post('{ countries(where: {nameStartsWith: ".*"}) { totalCount } }'),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        "catastrophic regex as a search: (a+)+$",
+        post('{ search(query: "(a+)+$") { matched } }'),
+        200,
+        None,
+    ),
+    Hostile(
+        "90 kB string argument",
+        post("query($v: String!) { official(id: $v) { name } }", {"v": "x" * 90_000}),
+        200,
+        "NOT_FOUND",
+    ),
+    Hostile(
+        "unknown operationName",
+        post("query A { __typename } query B { __typename }", operationName="C"),
+        400,
+        "OPERATION_RESOLUTION_FAILURE",
+    ),
+    Hostile(
+        "two operations, no operationName: Strawberry runs the first",
+        post("query A { __typename } query B { __typename }"),
+        200,
+        None,
+    ),
+    Hostile("global id of garbage", post('{ node(id: "!!!") { id } }'), 200, "BAD_USER_INPUT"),
+]
+
+
+async def run(client: httpx.AsyncClient, hostile: Hostile) -> tuple[int, str | None]:
+    response = await hostile.send(client)
+    body = response.json()
+    codes = [error["extensions"]["code"] for error in body.get("errors", [])]
+    return response.status_code, codes[0] if codes else None
+
+
+@pytest.fixture(scope="module")
+async def corpus_client() -> AsyncIterator[httpx.AsyncClient]:
+    async for _app, client in running_app(make_settings()):
+        yield client
+
+
+@pytest.mark.parametrize("hostile", CORPUS, ids=[hostile.name for hostile in CORPUS])
+async def test_a_hostile_request_gets_its_intended_answer(corpus_client, hostile):
+    assert await run(corpus_client, hostile) == (hostile.status, hostile.code)
+
+
+async def test_the_server_is_healthy_after_the_corpus(corpus_client):
+    for hostile in CORPUS:
+        await hostile.send(corpus_client)
+    assert (await corpus_client.get("/healthz")).status_code == 200
+    assert (await corpus_client.get("/readyz")).json() == {"status": "ready"}
+    response = await corpus_client.post(
+        "/graphql",
+        json={
+            "query": '{ meeting(id: "nac-plus-4-2022-09-27") '
+            "{ participants(kind: COUNTRY, first: 100) { totalCount } } }"
+        },
+    )
+    assert response.json()["data"]["meeting"]["participants"]["totalCount"] == 36
+
+
+async def _table() -> None:
+    async for _app, client in running_app(make_settings()):
+        print("| Hostile input | Status | Code |")
+        print("|---|---|---|")
+        for hostile in CORPUS:
+            status, code = await run(client, hostile)
+            print(f"| {hostile.name} | {status} | {code or '(none: answered normally)'} |")
+
+
+if __name__ == "__main__":
+    asyncio.run(_table())

@@ -1,0 +1,206 @@
+"""`diplograph seed`: exit statuses scripts can trust, the summary table, problems one per line.
+
+The command creates its own store. On the embedded backend the tests hand it a store they keep
+(so that a second run sees the first); with MONGODB_URI set, it writes to a throwaway database
+that the test reads and drops afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+import store.connection
+from api.cli import app
+from api.settings import Settings
+from store.connection import Store, create_store
+from tests.support.app import MONGODB_URI
+from tests.support.seeds import copy_bundle, edit, fail_writes_to, line_of
+
+
+class CliStore:
+    """The database the command writes to, and a way to count its documents."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.database = f"diplograph_test_{uuid.uuid4().hex[:10]}"
+        self.settings = Settings(
+            _env_file=None, mongodb_uri=MONGODB_URI, mongodb_database=self.database
+        )
+        self.env = {"MONGODB_URI": MONGODB_URI or "", "DIPLOGRAPH_MONGODB_DATABASE": self.database}
+        self.embedded: Store | None = None
+        if self.settings.embedded:
+            self.embedded = create_store(self.settings.store_config)
+            self.collection_class = type(self.embedded["articles"])
+
+            async def keep_open() -> None:
+                return None
+
+            monkeypatch.setattr(self.embedded, "close", keep_open)
+            monkeypatch.setattr(store.connection, "create_store", lambda config: self.embedded)
+        else:
+            from pymongo.asynchronous.collection import AsyncCollection
+
+            self.collection_class = AsyncCollection
+
+    def count(self, collection: str) -> int:
+        async def counted() -> int:
+            store = self.embedded or create_store(self.settings.store_config)
+            try:
+                return await store[collection].count_documents({})
+            finally:
+                if self.embedded is None:
+                    await store.close()
+
+        return asyncio.run(counted())
+
+    def drop(self) -> None:
+        if self.embedded is None:
+            store = create_store(self.settings.store_config)
+
+            async def dropped() -> None:
+                await store.drop_database()
+                await store.close()
+
+            asyncio.run(dropped())
+
+
+@pytest.fixture
+def cli_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[CliStore]:
+    target = CliStore(monkeypatch)
+    yield target
+    target.drop()
+
+
+def seed(cli_store: CliStore, *arguments: str):
+    return CliRunner().invoke(app, ["seed", *arguments], env=cli_store.env)
+
+
+def test_seed_loads_the_bundled_article_and_prints_the_summary_table(cli_store):
+    result = seed(cli_store)
+
+    assert result.exit_code == 0, result.output
+    assert "seed load" in result.stdout
+    for row in ("│ countries      │      249 │", "│ participations │       12 │"):
+        assert row in result.stdout
+    assert "338 inserted, 0 updated, 0 deleted, 0 unchanged" in result.stdout
+    assert cli_store.count("officials") == 9
+
+
+def test_a_second_seed_run_reports_no_changes(cli_store):
+    seed(cli_store)
+
+    result = seed(cli_store)
+
+    assert result.exit_code == 0, result.output
+    assert "0 inserted, 0 updated, 0 deleted, 338 unchanged" in result.stdout
+
+
+def test_a_dry_run_lists_what_would_change_and_writes_nothing(cli_store):
+    result = seed(cli_store, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert "dry run: what would change" in result.stdout
+    assert (
+        "would insert officials: anthony-albanese, fumio-kishida, jacinda-ardern," in result.stdout
+    )
+    assert "would insert countries: AD, AE, AF, AG, AI, AL, AM, AO, AQ, AR and 239 more" in (
+        result.stdout
+    )
+    assert "338 would be inserted" in result.stdout
+    assert cli_store.count("officials") == 0
+
+
+def test_bad_input_exits_1_with_one_line_per_problem_and_writes_nothing(cli_store, tmp_path):
+    bundle = copy_bundle(tmp_path)
+    facts = bundle / "facts.yaml"
+    edit(facts, "date: {phrase: June 30}", "date: 2022-02-30")
+    edit(
+        facts,
+        "  - meeting: NAC+4 meeting\n    participant: Kim Gunn\n",
+        "  - meeting: NAC+4 meeting\n    participant: Kim Gun\n",
+    )
+
+    result = seed(cli_store, str(bundle))
+
+    assert result.exit_code == 1
+    assert "Nothing was written. 2 problem(s) in the seed input:" in result.stderr
+    assert (
+        f"{facts}:{line_of(facts, '2022-02-30')}: meetings.0.date: '2022-02-30' is not a real "
+        "date (day is out of range for month)\n"
+    ) in result.stderr
+    assert (
+        f"{facts}:{line_of(facts, 'participant: Kim Gun', exact=True)}: "
+        "participations.6.participant: no country or official or organisation is known as "
+        "'Kim Gun'. Did you mean 'Kim Gunn'?\n"
+    ) in result.stderr
+    assert cli_store.count("articles") == 0
+
+
+def test_problems_quoting_brackets_print_verbatim(cli_store, tmp_path):
+    bundle = copy_bundle(tmp_path)
+    edit(
+        bundle / "facts.yaml",
+        "quote: NAC+4 refers to 30 NATO members",
+        "quote: NAC+4 refers to [sic] 30 NATO members [/b]",
+    )
+
+    result = seed(cli_store, str(bundle))
+
+    assert result.exit_code == 1
+    assert "the quote 'NAC+4 refers to [sic] 30 NATO members [/b]' is not in article.txt" in (
+        result.stderr
+    )
+
+
+def test_a_path_that_is_not_a_bundle_exits_1(cli_store, tmp_path):
+    result = seed(cli_store, str(tmp_path / "missing"))
+
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'missing'}: no such file or folder" in result.stderr
+
+
+def test_a_failed_write_exits_3_and_says_it_was_rolled_back(cli_store, monkeypatch):
+    fail_writes_to(monkeypatch, cli_store.collection_class, "officials")
+
+    result = seed(cli_store)
+
+    assert result.exit_code == 3
+    assert "Writing failed (AutoReconnect: connection lost while writing officials)" in (
+        result.stderr
+    )
+    assert "rolled back: the store is as it was" in result.stderr
+    assert cli_store.count("countries") == 0
+
+
+def test_seed_help_explains_paths_dry_run_and_exit_statuses():
+    result = CliRunner().invoke(app, ["seed", "--help"], env={"COLUMNS": "200"})
+
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    for expected in (
+        "Article bundle folders (or folders of them). Default: every bundled article.",
+        "--dry-run",
+        "Validate and show what would change; write nothing.",
+        "Exit status: 0 loaded (or nothing to change), 1 invalid input (nothing written), "
+        "2 database unavailable, 3 writing failed (rolled back).",
+        "docs/seeding.md",
+    ):
+        assert expected in text
+
+
+def test_an_unreachable_database_exits_2_without_printing_the_password():
+    settings_env = {
+        "MONGODB_URI": "mongodb://editor:s3cret@127.0.0.1:9/?directConnection=true",
+        "DIPLOGRAPH_MONGODB_TIMEOUT_MS": "300",
+    }
+
+    result = CliRunner().invoke(app, ["seed"], env=settings_env)
+
+    assert result.exit_code == 2
+    assert "The database did not answer" in result.stderr
+    assert "MONGODB_URI=mongodb://editor:***@127.0.0.1:9/" in result.stderr
+    assert "s3cret" not in result.output

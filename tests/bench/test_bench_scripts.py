@@ -1,0 +1,56 @@
+"""The load and fault scripts keep working: each runs here in a tiny configuration.
+
+Their real runs (50 clients for 60 s; the default 2 s timeouts) take minutes and measure time,
+so they are run by hand (`make soak`, `python -m bench.faults`) and their numbers go in the docs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.support.app import ROOT
+
+
+def run_module(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a bench script on the embedded store, even when the suite runs against MongoDB."""
+    env = {key: value for key, value in os.environ.items() if key != "MONGODB_URI"}
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_soak_script_serves_golden_queries_without_errors(tmp_path):
+    output = tmp_path / "soak.json"
+
+    finished = run_module(
+        "bench.soak", "--clients", "2", "--duration", "1", "--warmup", "0.2", "--json", str(output)
+    )
+
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    summary = json.loads(output.read_text())
+    assert summary["errors"] == 0
+    assert summary["requests"] > 0
+    assert len(summary["per_query"]) == 10
+    assert summary["server_operations_counted"] >= summary["requests"]
+
+
+def test_fault_script_reports_every_case(tmp_path):
+    output = tmp_path / "faults.json"
+
+    finished = run_module("bench.faults", "--timeout-ms", "300", "--json", str(output))
+
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    rows = {row["case"]: row["client_saw"] for row in json.loads(output.read_text())}
+    assert rows["down at start-up: GraphQL query"] == "503 DATABASE_UNAVAILABLE"
+    assert rows["comes up: GraphQL query"] == "200 data"
+    assert rows["stalled server: GraphQL query"] == "503 DATABASE_UNAVAILABLE"
+    assert rows["embedded outage over: GraphQL query"] == "200 data"

@@ -1,0 +1,80 @@
+"""The graph's reads, on a store holding a few documents made by the factories."""
+
+from __future__ import annotations
+
+from store.repository import graph
+from store.repository.criteria import Criteria
+from tests.support.factories import country, membership, official, participation
+
+
+async def insert(store, collection: str, *documents) -> None:
+    await store[collection].insert_many(list(documents))
+
+
+async def test_documents_are_grouped_by_each_value_an_array_path_holds(store):
+    await insert(
+        store,
+        "participations",
+        participation("nac", "kim-gunn"),
+        participation("nac", "geoana"),
+        participation("summit", "kim-gunn"),
+    )
+
+    grouped = await graph.documents_where_in(
+        store, "participations", "participant.id", ["kim-gunn"]
+    )
+
+    assert [d["meeting_id"] for d in grouped["kim-gunn"]] == ["nac", "summit"]
+
+
+async def test_memberships_of_an_organisation_can_be_narrowed_to_roles(store):
+    await insert(
+        store,
+        "memberships",
+        membership("FI", role="invitee"),
+        membership("KR", role="partner"),
+        membership("US"),
+    )
+
+    partners = await graph.memberships_of(store, "nato", ["partner", "invitee"])
+    everyone = await graph.memberships_of(store, "nato", None)
+
+    assert sorted(m["member"]["id"] for m in partners) == ["FI", "KR"]
+    assert len(everyone) == 3
+
+
+async def test_a_page_holds_what_the_criteria_select_and_counts_all_of_it(store):
+    await insert(
+        store,
+        "countries",
+        country("FI", "Finland"),
+        country("FR", "France"),
+        country("SE", "Sweden"),
+        country("KR", "South Korea", aliases=["Republic of Korea"]),
+    )
+
+    criteria = Criteria().name_starts_with("f").id_in(["FI", "FR", "SE"])
+    found = await graph.page(store, "countries", criteria, [("name", -1)], 0, 1)
+
+    assert ([d["_id"] for d in found.documents], found.total) == (["FR"], 2)
+
+
+async def test_a_name_prefix_matches_any_word_of_any_name_but_is_never_a_pattern(store):
+    await insert(store, "officials", official("kim-gunn", "Kim Gunn"), official("x", "K.m"))
+
+    by_word = await graph.search_by_key_prefix(store, ["officials"], "gunn", 10)
+    by_pattern = await graph.search_by_key_prefix(store, ["officials"], "k.m", 10)
+
+    assert [d["_id"] for d in by_word["officials"]] == ["kim-gunn"]
+    assert by_pattern["officials"] == []
+
+
+async def test_linking_documents_are_read_for_every_kind_that_links(store):
+    await insert(store, "memberships", membership("KR", role="partner"))
+    await insert(store, "participations", participation("nac", "kim-gunn"))
+
+    found = await graph.documents_linking(store, ["KR", "kim-gunn"])
+
+    assert [d["_id"] for d in found["memberships"]] == ["nato--kr--partner"]
+    assert [d["_id"] for d in found["participations"]] == ["nac--kim-gunn"]
+    assert found["posts"] == []

@@ -1,0 +1,42 @@
+"""The shared fixtures: one seeded app for the read-only tests, and an empty store per test."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from store.connection import Store, create_store
+from tests.support.app import make_settings, running_app
+
+
+@pytest.fixture(scope="session")
+async def seeded() -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    """One app with the bundled seed data, shared by the read-only tests."""
+    async for pair in running_app(make_settings()):
+        yield pair
+
+
+@pytest.fixture(scope="session")
+async def app(seeded: tuple[Starlette, httpx.AsyncClient]) -> Starlette:
+    return seeded[0]
+
+
+@pytest.fixture(scope="session")
+async def client(seeded: tuple[Starlette, httpx.AsyncClient]) -> httpx.AsyncClient:
+    return seeded[1]
+
+
+@pytest.fixture
+async def store() -> AsyncIterator[Store]:
+    """An empty store (with indexes) of its own, for tests that write."""
+    created = create_store(make_settings().store_config)
+    await created.ensure_indexes()
+    try:
+        yield created
+    finally:
+        if not created.embedded:
+            await created.drop_database()
+        await created.close()
