@@ -19,9 +19,10 @@ from pathlib import Path
 
 from api.settings import Settings
 from bench.corpus import write_corpus
-from seeds.build import COLLECTIONS, bundled_article_folders
+from seeds.inputs import bundled_article_folders
 from seeds.loader import collect_articles, load, plan
 from store.connection import Store, create_store
+from store.entities import COLLECTIONS
 from store.repository.dataset import apply_changes
 
 

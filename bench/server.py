@@ -123,7 +123,7 @@ GC_CLOCK = CollectorClock()
 
 async def load_corpus(store: Any, corpus: Path) -> None:
     """Add the generated bundles under `corpus` to the bundled seed, through the seed loader."""
-    from seeds.build import bundled_article_folders
+    from seeds.inputs import bundled_article_folders
     from seeds.loader import collect_articles, load
 
     await load(store, collect_articles([*bundled_article_folders(), corpus]))

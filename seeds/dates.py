@@ -14,6 +14,8 @@ from typing import Literal
 
 from dateparser.date import DateDataParser
 
+from seeds.models import DateInput, DatePhrase
+
 Precision = Literal["day", "month", "year"]
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -119,3 +121,25 @@ def resolve_phrase(phrase: str, anchor: dt.date) -> PartialDate:
         "year": f"{date.year:04d}",
     }[precision]
     return PartialDate(value, precision, phrase)
+
+
+def date_document(
+    value: DateInput, article_text: str | None, published: dt.date | None
+) -> dict[str, str | None]:
+    """A date of a seed entry as stored: YYYY[-MM[-DD]], or a phrase of the entry's article read
+    against its publication day. DateError says what is wrong."""
+    if isinstance(value, DatePhrase):
+        if article_text is None or published is None:
+            raise DateError("date phrases need an article; use YYYY[-MM[-DD]] here")
+        if value.phrase not in article_text:
+            raise DateError(f"the phrase {value.phrase!r} does not appear in the article")
+        return resolve_phrase(value.phrase, published).to_document()
+    return parse_iso(value).to_document()
+
+
+def order_problem(start: dict | None, end: dict | None) -> str | None:
+    """What is wrong with an end before its start (an end date is the first day a relation no
+    longer holds, so it may be the start day itself), or None."""
+    if start and end and end["latest"] < start["earliest"]:
+        return f"{end['value']} is before the start, {start['value']}"
+    return None

@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from seeds.build import (
+from seeds.desired import Dataset, build_dataset
+from seeds.inputs import (
     REFERENCE_DIR,
     ArticleInput,
-    Dataset,
-    build_dataset,
     bundled_article_folders,
     display,
     read_article_folder,

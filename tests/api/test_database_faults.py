@@ -1,10 +1,10 @@
 """When MongoDB fails, clients get a clear DATABASE_UNAVAILABLE (HTTP 503) and the app recovers
 by itself once MongoDB is back, without a restart.
 
-The real PyMongo client runs against `FakeMongod` (tests/fake_mongod.py), a small wire-protocol
-responder the test can start late, stop, or make hang up or stall; the embedded store's outage
-switch covers the same faults on the default backend. How long each fault takes to reach the
-client is measured by `bench/faults.py`, not asserted here.
+The real PyMongo client runs against `FakeMongod` (tests/support/fake_mongod.py), a small
+wire-protocol responder the test can start late, stop, or make hang up or stall; the embedded
+store's outage switch covers the same faults on the default backend. How long each fault takes to
+reach the client is measured by `bench/faults.py`, not asserted here.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 GraphiQL must work without internet access: every file Strawberry's template loads from
 unpkg.com is vendored byte-for-byte (same SRI hash) and the rendered page must not point
-off-host. The last test loads the page in headless Chromium (see tests/chromium.py).
+off-host. The last test loads the page in headless Chromium (see tests/support/chromium.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ recorded and aborted, so a page that still needed a CDN would fail here. The def
 test saves docs/graphiql.png (the README's screenshot) and prints the page's transfer size
 and time to interactive; docs/exploring.md quotes them.
 
-Run alone: `.venv/bin/pytest tests/test_graphiql_browser.py -s` (`-s` shows the measurements).
+Run alone: `.venv/bin/pytest tests/api/test_graphiql_browser.py -s` (`-s` shows the measurements).
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from seeds.build import COLLECTIONS
 from seeds.loader import LoadReport
 from store.connection import Store, create_store
+from store.entities import COLLECTIONS
 from store.repository.dataset import WriteFailed, data_version
 from store.repository.graph import documents_by_ids, documents_where_in, memberships_of
 from store.timeline import in_force

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from seeds.build import REFERENCE_DIR
+from seeds.inputs import REFERENCE_DIR
 from seeds.loader import collect_articles, load
 from seeds.problems import Problem, SeedValidationError
 from tests.support.seeds import (

@@ -12,7 +12,7 @@ from typing import Any
 import bson
 from pymongo.errors import AutoReconnect
 
-from seeds.build import ARTICLES_DIR
+from seeds.inputs import ARTICLES_DIR
 from seeds.loader import LoadReport, collect_articles, load
 from store.connection import Store
 

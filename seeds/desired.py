@@ -1,4 +1,7 @@
-"""Turn seed files into the documents of every collection, or into a list of problems.
+"""The desired state: every collection's documents built from the seed files, or every problem.
+
+Each entry of the reference files and the articles' facts files becomes documents, references
+resolved and documents merged.
 
 Building is pure: it reads files (and articles already stored, passed in as text), checks them, and
 returns the complete desired state of the database. Nothing is written here; `seeds.loader` compares
@@ -8,10 +11,7 @@ that state with the store and writes the difference. Every problem names its fil
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
-import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,68 +20,26 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from seeds.dates import DateError, PartialDate, parse_iso, resolve_phrase
+from seeds.dates import DateError, PartialDate, date_document, order_problem, parse_iso
+from seeds.inputs import REFERENCE_DIR, ArticleInput, Origin, display, origin_default_source
+from seeds.merging import merge
 from seeds.models import (
     ArticleMeta,
     CountriesFile,
     CountryNamesFile,
     DateInput,
-    DatePhrase,
     EntitiesAndRelations,
     Evidence,
     GroupEntry,
     Location,
 )
-from seeds.problems import Problem, SeedValidationError, field_path, validation_problems
+from seeds.problems import Problem, SeedValidationError, validation_problems
+from seeds.references import NameIndex, slug
 from seeds.yamlfile import YamlDocument, YamlSyntaxError, read_yaml
 from store import Document
 from store.entities import COLLECTIONS, NAMED_COLLECTIONS, NAMED_KINDS
-from store.names import name_key, search_keys
+from store.names import search_keys
 from store.timeline import in_force
-
-SEEDS_DIR = Path(__file__).resolve().parent
-REFERENCE_DIR = SEEDS_DIR / "reference"
-ARTICLES_DIR = SEEDS_DIR / "articles"
-
-# List fields that merge by union when several files describe the same document.
-UNION_FIELDS = frozenset(
-    {"aliases", "demonyms", "metonyms", "sources", "attested", "described_as", "group_participants"}
-)
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where an entry was written: for error messages and conflict reports."""
-
-    doc: YamlDocument | None
-    location: tuple[str | int, ...]
-    label: str
-
-    @property
-    def line(self) -> int | None:
-        return self.doc.line_of(self.location) if self.doc else None
-
-    @property
-    def field(self) -> str:
-        return field_path(self.location)
-
-    def at(self, *more: str | int) -> Origin:
-        return Origin(self.doc, (*self.location, *more), self.label)
-
-    def __str__(self) -> str:
-        return f"{self.label}:{self.line}" if self.line else self.label
-
-
-@dataclass
-class ArticleInput:
-    """An article bundle: its text, metadata and facts, read from a folder or from the store."""
-
-    label: str
-    text: str
-    meta_doc: YamlDocument
-    facts_doc: YamlDocument
-    meta_yaml: str
-    facts_yaml: str
 
 
 @dataclass
@@ -92,102 +50,6 @@ class Dataset:
 
     def counts(self) -> dict[str, int]:
         return {name: len(documents) for name, documents in self.collections.items()}
-
-
-def display(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def read_article_folder(folder: Path) -> ArticleInput:
-    """Read article.txt, article.yaml and facts.yaml from a bundle folder (YAML errors raise)."""
-    text = (folder / "article.txt").read_bytes().decode("utf-8")
-    meta_path, facts_path = folder / "article.yaml", folder / "facts.yaml"
-    return ArticleInput(
-        label=display(folder),
-        text=text,
-        meta_doc=read_yaml(meta_path),
-        facts_doc=read_yaml(facts_path),
-        meta_yaml=meta_path.read_text(encoding="utf-8"),
-        facts_yaml=facts_path.read_text(encoding="utf-8"),
-    )
-
-
-def bundled_article_folders() -> list[Path]:
-    """Every article bundle under seeds/articles, in a stable order."""
-    return sorted(path.parent for path in ARTICLES_DIR.glob("*/facts.yaml"))
-
-
-class NameIndex:
-    """Every name, alias and id of every entity, for resolving references written by people."""
-
-    def __init__(self) -> None:
-        self._by_key: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        self._by_id: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        self._display: dict[str, str] = {}
-
-    def add(self, kind: str, entity_id: str, names: Iterable[str | None]) -> None:
-        self._by_id[entity_id].add((kind, entity_id))
-        # The id last, so that a suggestion shows "Kim Gunn" rather than "kim-gunn".
-        for name in sorted(filter(None, names), key=lambda name: name == entity_id):
-            key = name_key(name)
-            self._by_key[key].add((kind, entity_id))
-            self._display.setdefault(key, name)
-
-    def resolve(self, ref: str, kinds: Iterable[str]) -> tuple[str, str]:
-        """(kind, id) for `ref`, or ValueError saying what is wrong and what was probably meant."""
-        allowed = set(kinds)
-        by_id = {match for match in self._by_id.get(ref, ()) if match[0] in allowed}
-        if len(by_id) == 1:
-            return next(iter(by_id))
-        matches = {match for match in self._by_key.get(name_key(ref), ()) if match[0] in allowed}
-        if len(matches) == 1:
-            return next(iter(matches))
-        wanted = " or ".join(sorted(allowed))
-        if matches:
-            options = ", ".join(f"{kind} `{entity_id}`" for kind, entity_id in sorted(matches))
-            raise ValueError(f"{ref!r} is ambiguous; it names {options}. Use the id instead.")
-        candidates = [
-            key
-            for key, entries in self._by_key.items()
-            if any(kind in allowed for kind, _ in entries)
-        ]
-        wanted_key = name_key(ref)
-        close = difflib.get_close_matches(wanted_key, candidates, n=3, cutoff=0.6)
-        # Only the near-best: "Kim Gun" suggests "Kim Gunn", not also "IMN" (the Isle of Man).
-        best = max((_similarity(wanted_key, key) for key in close), default=0.0)
-        close = [key for key in close if _similarity(wanted_key, key) >= best - 0.1]
-        hint = (
-            f" Did you mean {', '.join(repr(self._display[key]) for key in close)}?"
-            if close
-            else ""
-        )
-        raise ValueError(f"no {wanted} is known as {ref!r}.{hint}")
-
-
-def _similarity(first: str, second: str) -> float:
-    return difflib.SequenceMatcher(None, first, second).ratio()
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name_key(text)).strip("-")
-
-
-def _marker(item: Any) -> str:
-    """A hashable identity for a list item (a source, an alias), for unions without duplicates."""
-    return json.dumps(item, sort_keys=True, default=str)
-
-
-def _shown(value: Any) -> str:
-    """A value in a message: a date by its value, anything else as written."""
-    if isinstance(value, dict) and "value" in value and "precision" in value:
-        return repr(value["raw"] or value["value"])
-    if isinstance(value, dict) and set(value) == {"kind", "id"}:
-        return repr(value["id"])
-    return repr(value)
 
 
 class Builder:
@@ -217,7 +79,7 @@ class Builder:
 
     # --- evidence and values -----------------------------------------------------------------
 
-    def sources(self, entry: Evidence, origin: Origin, article: _ArticleContext | None) -> list:
+    def sources(self, entry: Evidence, origin: Origin, article: ArticleContext | None) -> list:
         """The `sources` of an entry: quotes located in the article, or the reference URL."""
         if article is None:
             url = entry.source or origin_default_source(origin)
@@ -251,26 +113,22 @@ class Builder:
         value: DateInput | None,
         origin: Origin,
         field_name: str,
-        article: _ArticleContext | None,
+        article: ArticleContext | None,
     ) -> Document | None:
         if value is None:
             return None
+        text, published = (article.text, article.published) if article else (None, None)
         try:
-            if isinstance(value, DatePhrase):
-                if article is None:
-                    raise DateError("date phrases need an article; use YYYY[-MM[-DD]] here")
-                if value.phrase not in article.text:
-                    raise DateError(f"the phrase {value.phrase!r} does not appear in the article")
-                return resolve_phrase(value.phrase, article.published).to_document()
-            return parse_iso(value).to_document()
+            return date_document(value, text, published)
         except DateError as error:
             self.problem(origin.at(field_name), str(error))
             return None
 
     def check_order(self, start: Document | None, end: Document | None, origin: Origin) -> None:
         """An end date is the first day a relation no longer holds: it cannot precede the start."""
-        if start and end and end["latest"] < start["earliest"]:
-            self.problem(origin, f"{end['value']} is before the start, {start['value']}")
+        problem = order_problem(start, end)
+        if problem:
+            self.problem(origin, problem)
 
     def ref(self, ref: str | None, kinds: Iterable[str], origin: Origin, *where: str | int) -> Any:
         """Resolve a reference, written at `origin.at(*where)`, to {kind, id}; None (and a
@@ -376,7 +234,7 @@ class Builder:
         facts: EntitiesAndRelations,
         doc: YamlDocument,
         label: str,
-        article: _ArticleContext | None,
+        article: ArticleContext | None,
     ) -> None:
         """Second pass: every entry of a reference or facts file, references resolved."""
 
@@ -504,7 +362,7 @@ class Builder:
             self.add(
                 "posts",
                 {
-                    "_id": post.id or f"{official_id}--{_slug(post.title)}",
+                    "_id": post.id or f"{official_id}--{slug(post.title)}",
                     "official_id": official_id,
                     "title": post.title,
                     "organisation_id": self.ref_id(
@@ -579,7 +437,7 @@ class Builder:
                 origin,
             )
 
-    def group(self, group: GroupEntry, origin: Origin, article: _ArticleContext | None) -> Any:
+    def group(self, group: GroupEntry, origin: Origin, article: ArticleContext | None) -> Any:
         organisation_id = self.ref_id(group.organisation, "organisation", origin, "organisation")
         if organisation_id is None:
             return None
@@ -593,50 +451,9 @@ class Builder:
             "sources": self.sources(group, origin, article),
         }
 
-    # --- merging -----------------------------------------------------------------------------
-
     def merge(self) -> dict[str, dict[str, Document]]:
-        """Fold every collection's partial documents by id; conflicting values are problems."""
-        merged: dict[str, dict[str, Document]] = {}
-        for collection, parts in self._parts.items():
-            merged[collection] = {}
-            for identifier, contributions in parts.items():
-                merged[collection][identifier] = self._merge_one(
-                    f"{collection}/{identifier}", contributions
-                )
-        return merged
-
-    def _merge_one(self, name: str, contributions: list[tuple[Document, Origin]]) -> Document:
-        document, first_origin = dict(contributions[0][0]), contributions[0][1]
-        set_by = {key: first_origin for key, value in document.items() if value is not None}
-        # Union fields keep their first-seen order; markers make each addition O(1).
-        markers: dict[str, set[str]] = {}
-        for contribution, origin in contributions[1:]:
-            for key, value in contribution.items():
-                if key in UNION_FIELDS:
-                    if key not in markers:
-                        document[key] = list(document.get(key) or [])
-                        markers[key] = {_marker(item) for item in document[key]}
-                    for item in value or []:
-                        marker = _marker(item)
-                        if marker not in markers[key]:
-                            markers[key].add(marker)
-                            document[key].append(item)
-                elif value is None or value == document.get(key):
-                    continue
-                elif document.get(key) is None:
-                    document[key] = value
-                    set_by[key] = origin
-                else:
-                    # Documents name references `parent_id`; the files call the field `parent`.
-                    written = key.removesuffix("_id")
-                    self.problem(
-                        origin.at(written),
-                        f"{name} already has {written} {_shown(document[key])} (given at "
-                        f"{set_by[key].at(written)}); here it is {_shown(value)}. Give the same "
-                        "value, leave it out here, or use another id",
-                    )
-        return document
+        """Every collection's documents, each folded from what the inputs said of it."""
+        return merge(self._parts, self.problem)
 
     def check_groups(self, collections: dict[str, dict[str, Document]]) -> None:
         """A group that states its size ("30 NATO members") must resolve to that many members."""
@@ -681,14 +498,7 @@ class Builder:
                     current = documents.get(current, {}).get("parent_id")
 
 
-def origin_default_source(origin: Origin) -> str | None:
-    """The file-level `source:` of a reference file applies to entries that give none."""
-    if origin.doc is None or not isinstance(origin.doc.data, dict):
-        return None
-    return origin.doc.data.get("source")
-
-
-class _ArticleContext:
+class ArticleContext:
     """An article's text and anchor date, for locating quotes and resolving date phrases."""
 
     def __init__(self, article_id: str, text: str, published: PartialDate, label: str) -> None:
@@ -768,7 +578,7 @@ def build_dataset(
         if parsed:
             reference.append((doc, parsed))
 
-    parsed_articles: list[tuple[ArticleInput, EntitiesAndRelations, _ArticleContext]] = []
+    parsed_articles: list[tuple[ArticleInput, EntitiesAndRelations, ArticleContext]] = []
     seen_ids: dict[str, str] = {}
     # In publication order, so that merged lists (sources, aliases) do not depend on the order
     # the articles were given in: loading A then B stores what loading B then A stores.
@@ -803,7 +613,7 @@ def build_dataset(
         except DateError as error:
             builder.problem(meta_origin.at("published", "date"), str(error))
             continue
-        context = _ArticleContext(meta.id, article.text, published, article.label)
+        context = ArticleContext(meta.id, article.text, published, article.label)
         parsed_articles.append((article, facts, context))
         builder.add(
             "articles",

@@ -1,0 +1,82 @@
+"""Reading seed input: the bundled folders, an article bundle's files, and where each entry is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from seeds.problems import field_path
+from seeds.yamlfile import YamlDocument, read_yaml
+
+SEEDS_DIR = Path(__file__).resolve().parent
+REFERENCE_DIR = SEEDS_DIR / "reference"
+ARTICLES_DIR = SEEDS_DIR / "articles"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an entry was written: for error messages and conflict reports."""
+
+    doc: YamlDocument | None
+    location: tuple[str | int, ...]
+    label: str
+
+    @property
+    def line(self) -> int | None:
+        return self.doc.line_of(self.location) if self.doc else None
+
+    @property
+    def field(self) -> str:
+        return field_path(self.location)
+
+    def at(self, *more: str | int) -> Origin:
+        return Origin(self.doc, (*self.location, *more), self.label)
+
+    def __str__(self) -> str:
+        return f"{self.label}:{self.line}" if self.line else self.label
+
+
+def origin_default_source(origin: Origin) -> str | None:
+    """The file-level `source:` of a reference file applies to entries that give none."""
+    if origin.doc is None or not isinstance(origin.doc.data, dict):
+        return None
+    return origin.doc.data.get("source")
+
+
+@dataclass
+class ArticleInput:
+    """An article bundle: its text, metadata and facts, read from a folder or from the store."""
+
+    label: str
+    text: str
+    meta_doc: YamlDocument
+    facts_doc: YamlDocument
+    meta_yaml: str
+    facts_yaml: str
+
+
+def display(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when possible."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_article_folder(folder: Path) -> ArticleInput:
+    """Read article.txt, article.yaml and facts.yaml from a bundle folder (YAML errors raise)."""
+    text = (folder / "article.txt").read_bytes().decode("utf-8")
+    meta_path, facts_path = folder / "article.yaml", folder / "facts.yaml"
+    return ArticleInput(
+        label=display(folder),
+        text=text,
+        meta_doc=read_yaml(meta_path),
+        facts_doc=read_yaml(facts_path),
+        meta_yaml=meta_path.read_text(encoding="utf-8"),
+        facts_yaml=facts_path.read_text(encoding="utf-8"),
+    )
+
+
+def bundled_article_folders() -> list[Path]:
+    """Every article bundle under seeds/articles, in a stable order."""
+    return sorted(path.parent for path in ARTICLES_DIR.glob("*/facts.yaml"))
