@@ -32,7 +32,7 @@ from strawberry.types import ExecutionResult
 
 from api.context import CostReport, RequestContext, RequestState
 from api.graphql_errors import classify
-from api.response_cache import document
+from api.response_cache import query_text
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 COST_BUCKETS = (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
@@ -195,7 +195,7 @@ def observe_unexecuted(
         return
     name = request_data.operation_name
     if name is None and isinstance(request_data.query, str):
-        parsed = document(request_data.query)
+        parsed = query_text(request_data.query)
         name = parsed.operations[0][0] if parsed and len(parsed.operations) == 1 else None
     codes = [_code(error) for error in result.errors or []]
     metrics.observe_operation(name, seconds, codes, state.cost)

@@ -34,7 +34,7 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Document:
+class QueryText:
     """What the cache needs to know of a query text, computed once per distinct text."""
 
     normalised: str
@@ -42,7 +42,7 @@ class Document:
 
 
 @lru_cache(maxsize=1000)
-def document(query: str) -> Document | None:
+def query_text(query: str) -> QueryText | None:
     """The normalised text of `query` and its operations; None when it does not parse."""
     try:
         parsed = parse(query)
@@ -53,12 +53,12 @@ def document(query: str) -> Document | None:
         for d in parsed.definitions
         if isinstance(d, OperationDefinitionNode)
     )
-    return Document(normalised=print_ast(parsed), operations=operations)
+    return QueryText(normalised=print_ast(parsed), operations=operations)
 
 
 def is_query(query: str, operation: str | None) -> bool:
     """Whether the request runs a query (not a mutation): only those are cached."""
-    parsed = document(query)
+    parsed = query_text(query)
     if parsed is None:
         return False
     if operation is None:
@@ -69,7 +69,7 @@ def is_query(query: str, operation: str | None) -> bool:
 def cache_key(
     query: str, variables: dict[str, Any] | None, operation: str | None, scope: str, version: int
 ) -> str:
-    parsed = document(query)
+    parsed = query_text(query)
     text = parsed.normalised if parsed else query
     material = orjson.dumps(
         [text, variables or {}, operation, scope, version], option=orjson.OPT_SORT_KEYS
