@@ -262,7 +262,7 @@ def test_picker_offers_every_golden_query_and_opens_one_in_a_tab(
 
 def without_chromium(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(tests.support.chromium.shutil, "which", lambda _name: None)
-    monkeypatch.setattr(tests.chromium, "DEBIAN_PATH", tmp_path / "no-chromium")
+    monkeypatch.setattr(tests.support.chromium, "DEBIAN_PATH", tmp_path / "no-chromium")
 
 
 def test_missing_chromium_skips_outside_ci_saying_how_to_install_it(
