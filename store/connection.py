@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,8 +12,6 @@ from store.commands import CommandListener, CommandLog
 from store.embedded import EmbeddedClient
 from store.entities import INDEXES
 from store.errors import DatabaseUnavailable
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ def create_store(config: StoreConfig) -> Store:
     `timeoutMS` bounds each operation as a whole (server selection, checkout, the round trip and
     PyMongo's automatic retries), so a stalled server costs one timeout, not one per try; PyMongo
     derives each command's server-side `maxTimeMS` from what is left of it. A GraphQL operation's
-    calls also share one deadline (`GraphQLView.execute_single` in api/view.py).
+    calls also share one deadline (`GraphQLHTTP.execute_single` in api/http.py).
     """
     commands = CommandLog()
     if config.embedded:
