@@ -16,7 +16,7 @@ const config: CodegenConfig = {
       config: {
         // Date is our only custom scalar: "YYYY", "YYYY-MM" or "YYYY-MM-DD" on the wire.
         scalars: { Date: "string" },
-        // A scalar added to the schema without a mapping here fails codegen, not `unknown`.
+        // A scalar added to the schema without a mapping here fails codegen (it would be `any`).
         strictScalars: true,
         useTypeImports: true,
       },

@@ -105,6 +105,9 @@ async function checkNacPlus4(url: string): Promise<void> {
   const roleOf = (code: string) => countries.nodes.find((p) => codeOf(p) === code)?.role;
   assert.equal(roleOf("FI"), "invitee");
   assert.equal(roleOf("SE"), "invitee");
+  // A Date is a string on the wire ("YYYY", "YYYY-MM" or "YYYY-MM-DD"), as codegen.ts maps it.
+  const day: string | undefined = data.meeting.date?.value;
+  assert.equal(day, "2022-09-27");
   const names = officials.nodes.map((p) => p.participant?.name);
   assert.ok(names.includes("Kim Gunn"), `officials: ${names.join(", ")}`);
   const tally = [...roles].map(([role, n]) => `${n} ${role}`).join(", ");
