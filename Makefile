@@ -7,11 +7,25 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench soak install install-dev
+.PHONY: run test lint format schema seed bench soak install install-dev ferretdb
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+# FerretDB 1.24 (SQLite) as a real MongoDB-protocol server for the tests: our own small main over its
+# embeddable package (tests/ferretdb/). Pure Go (modernc SQLite), so no C compiler; PostgreSQL support is
+# left out. Rebuilt only when its sources change; the first build takes about a minute.
+FERRETDB := .tools/ferretdb
+FERRETDB_SOURCES := tests/ferretdb/go.mod tests/ferretdb/go.sum $(wildcard tests/ferretdb/*.go)
+
+$(FERRETDB): $(FERRETDB_SOURCES)
+	mkdir -p .tools
+	cd tests/ferretdb && CGO_ENABLED=0 go build -trimpath -buildvcs=false \
+		-tags ferretdb_no_postgresql -o ../../$(FERRETDB) .
+
+## Build the FerretDB test server into .tools/ferretdb (needs Go).
+ferretdb: $(FERRETDB)
 
 install: $(UV)
 	$(UV) sync --locked --no-dev --quiet
