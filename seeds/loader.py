@@ -24,8 +24,8 @@ from seeds.inputs import (
 )
 from seeds.problems import Problem, SeedValidationError
 from seeds.yamlfile import YamlSyntaxError, parse_yaml
-from store.connection import Store
 from store import Document
+from store.connection import Store
 from store.entities import COLLECTIONS
 from store.repository import audit
 from store.repository import dataset as repository

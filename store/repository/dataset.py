@@ -18,6 +18,7 @@ server, FerretDB) the writes are compensated: on failure the previous documents 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
@@ -296,18 +297,18 @@ async def _apply_in_transaction(
 ) -> int:
     """One multi-document transaction: readers see all of the write or none of it."""
     try:
-        async with store.client.start_session() as session:
-            async with await session.start_transaction():
-                await _write_sets(store, change_sets, session)
-                if before_commit is not None:
-                    await before_commit()
-                return await _finish(store, marker, session)
+        async with (
+            store.client.start_session() as session,
+            await session.start_transaction(),
+        ):
+            await _write_sets(store, change_sets, session)
+            if before_commit is not None:
+                await before_commit()
+            return await _finish(store, marker, session)
     except BaseException as error:
         if marker is not None:
-            try:
+            with contextlib.suppress(PyMongoError):
                 await release(store, marker)
-            except PyMongoError:
-                pass
         if isinstance(error, PyMongoError):
             raise WriteFailed(error, []) from error
         raise
