@@ -65,3 +65,5 @@ class RequestContext(Context):
     state: RequestState = field(default_factory=RequestState)
     principal: Any = None
     """The holder of the request's token (`api.auth.Principal`), once it has been checked."""
+    connection_params: Any = None
+    """A WebSocket's `connection_init` payload (Strawberry sets it)."""

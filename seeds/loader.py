@@ -7,8 +7,10 @@ mentions a known entity merges into it instead of duplicating it.
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -213,8 +215,12 @@ async def load(
     corrections: list[CorrectionInput] | None = None,
     exclude: frozenset[str] = frozenset(),
     recorder: Recorder | None = None,
+    guard: Callable[[], AbstractAsyncContextManager[None]] | None = None,
 ) -> LoadReport:
     """Validate, then write the difference (unless `dry_run`). All or nothing.
+
+    `guard` is entered around the write itself, not the planning (the API holds its readers'
+    lock there, so that no query sees the write under way).
 
     The write is planned against the data version it read first and claimed with a
     compare-and-set on it (store.repository.dataset.begin_write), so that two writers (two
@@ -235,23 +241,24 @@ async def load(
         )
         if dry_run or not any(change.changed for change in changes):
             return report
-        try:
-            marker = await repository.begin_write(store, state.version)
-        except repository.WriteConflict:
-            if attempt == WRITE_ATTEMPTS:
-                raise
-            continue
-        if progress:
-            progress("writing")
-        extra: list[repository.CollectionChanges] = []
-        if recorder is not None:
-            extra.append(audit.as_changes(recorder.audit(changes, state.version + 1)))
-        report.version = await repository.apply_changes(
-            store,
-            [*changes, *extra],
-            marker=marker,
-            before_commit=recorder.written if recorder is not None else None,
-        )
+        async with guard() if guard is not None else contextlib.nullcontext():
+            try:
+                marker = await repository.begin_write(store, state.version)
+            except repository.WriteConflict:
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                continue
+            if progress:
+                progress("writing")
+            extra: list[repository.CollectionChanges] = []
+            if recorder is not None:
+                extra.append(audit.as_changes(recorder.audit(changes, state.version + 1)))
+            report.version = await repository.apply_changes(
+                store,
+                [*changes, *extra],
+                marker=marker,
+                before_commit=recorder.written if recorder is not None else None,
+            )
         report.write_seconds = time.perf_counter() - validated
         return report
     raise AssertionError("unreachable")  # pragma: no cover
@@ -264,6 +271,7 @@ async def remove(
     dry_run: bool = False,
     reference_dir: Path = REFERENCE_DIR,
     recorder: Recorder | None = None,
+    guard: Callable[[], AbstractAsyncContextManager[None]] | None = None,
 ) -> LoadReport:
     """Remove a stored article and every fact only it supports; facts that other sources
     support lose this one's quotes. All or nothing, like a load.
@@ -283,4 +291,5 @@ async def remove(
         reference_dir=reference_dir,
         exclude=frozenset({article_id}),
         recorder=recorder,
+        guard=guard,
     )

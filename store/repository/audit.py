@@ -89,12 +89,13 @@ async def history(
     return documents[offset : offset + limit], len(documents)
 
 
-async def since(store: Store, version: int) -> list[Document]:
-    """The entries of writes that committed after data version `version`, oldest first."""
+async def since(store: Store, version: int, up_to: int) -> list[Document]:
+    """The entries of the writes that committed as versions `version` + 1 to `up_to`, oldest
+    first (a write under way has entries, not yet its version: `up_to` leaves it out)."""
     return await find_many(
         store,
         AUDIT,
-        {"version": {"$gt": version}},
+        {"version": {"$gt": version, "$lte": up_to}},
         projection={"write": 1, "version": 1, "at": 1, "operation": 1, "nodes": 1},
         sort=[("version", 1), ("_id", 1)],
     )

@@ -328,3 +328,9 @@ async def raise_version_to(store: Store, version: int) -> None:
 async def stored_corrections(store: Store) -> list[Document]:
     """The corrections already loaded, in the order they were made."""
     return await find_many(store, "corrections", {}, sort=[("_id", 1)])
+
+
+async def watch_versions(store: Store) -> Any:
+    """A change stream of the data version's document (a replica set or sharded cluster only):
+    every event is a write that committed, or a claim taken or given up."""
+    return await store[META].watch([{"$match": {"documentKey._id": DATASET_ID}}])
