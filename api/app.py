@@ -26,7 +26,7 @@ from api.changes import ChangeFeed, ChangeHub, choose_feed
 from api.consistency import ReadWriteLock
 from api.context import RequestContext
 from api.cost import Budgets
-from api.examples import default_query, golden_queries
+from api.examples import default_query, golden_queries, live_examples
 from api.graphiql import STATIC_DIR, render_graphiql_page
 from api.graphql_schema import build_schema
 from api.http import GraphQLHTTP, RawRequestGuard, cors_options
@@ -65,7 +65,9 @@ class GraphQLView(GraphQLHTTP):
         # The example files themselves, read at start-up: GraphiQL never holds copies.
         self._page = (
             render_graphiql_page(
-                static_url=STATIC_URL, default_query=default_query(), examples=golden_queries()
+                static_url=STATIC_URL,
+                default_query=default_query(),
+                examples=golden_queries() + live_examples(),
             )
             if settings.graphiql
             else ""

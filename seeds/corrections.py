@@ -103,7 +103,8 @@ class UpdateEntry(CorrectionSource):
         if given - allowed:
             shown = ", ".join(f"`{name}`" for name in sorted(given - allowed))
             can = ", ".join(f"`{name}`" for name in sorted(allowed)) or "no dates"
-            raise ValueError(f"a {self.kind} has no {shown}: it takes {can}")
+            article = "an" if self.kind[0] in "aeiou" else "a"
+            raise ValueError(f"{article} {self.kind} has no {shown}: it takes {can}")
         if self.name is None and self.aliases is None and not given:
             raise ValueError("an update changes `name`, `aliases` or a date; this one gives none")
         return self
