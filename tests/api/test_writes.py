@@ -59,9 +59,7 @@ async def test_a_loaded_article_answers_queries_at_once(editor, tmp_path):
     assert await officials_at_nac(editor) == ["Ana Testa", "Kim Gunn"]
 
 
-async def test_loading_the_same_article_again_changes_nothing_and_records_nothing(
-    editor, tmp_path
-):
+async def test_loading_the_same_article_again_changes_nothing_and_records_nothing(editor, tmp_path):
     bundle = bundle_input(second_article(tmp_path))
     first = (await write(editor, LOAD, {"input": bundle}))["data"]["loadArticle"]
 
@@ -326,7 +324,13 @@ async def test_an_update_survives_a_reload_of_the_article(editor):
     await write(
         editor,
         UPDATE,
-        {"input": {"id": "kim-gunn", "aliases": ["Gunn Kim"], "evidence": {"url": "https://e.org"}}},
+        {
+            "input": {
+                "id": "kim-gunn",
+                "aliases": ["Gunn Kim"],
+                "evidence": {"url": "https://e.org"},
+            }
+        },
     )
     seed = bundle_input(SEED_BUNDLE)
     seed["facts"] += "\n# reviewed again\n"
@@ -401,5 +405,5 @@ async def test_every_write_is_recorded_with_who_when_why_and_the_documents(edito
 
 
 async def test_a_query_cannot_write(editor):
-    response = await post(editor, "{ official(id: \"kim-gunn\") { name } }", headers=EDITOR)
+    response = await post(editor, '{ official(id: "kim-gunn") { name } }', headers=EDITOR)
     assert response.json()["data"]["official"]["name"] == "Kim Gunn"
