@@ -29,9 +29,7 @@ from tests.support.writes import (
 SUBPROTOCOL = "graphql-transport-ws"
 ANA = to_base64("Official", "ana-testa")
 KIM = to_base64("Official", "kim-gunn")
-SUBSCRIBE = (
-    "subscription($ids: [ID!]) { graphChanged(ids: $ids) { dataVersion operation ids } }"
-)
+SUBSCRIBE = "subscription($ids: [ID!]) { graphChanged(ids: $ids) { dataVersion operation ids } }"
 
 
 async def connect(url: str, payload: dict[str, Any] | None = None) -> Any:

@@ -106,7 +106,9 @@ PERSON_TEXT = (
 
 
 def person_article(folder: Path, number: int) -> Path:
-    """A short article, `person-article-<number>`, that declares the official `ana-testa`."""
+    """A short article, `person-article-<number>`, that declares the official `ana-testa` and
+    her post (posts are written after articles: a reader that saw the article without the post
+    would have seen half of the write)."""
     text = PERSON_TEXT.format(day=1 + number % 28, number=number)
     bundle = folder / f"person-article-{number}"
     bundle.mkdir(parents=True)
@@ -126,6 +128,11 @@ def person_article(folder: Path, number: int) -> Path:
         "officials:\n"
         "  - id: ana-testa\n"
         "    name: Ana Testa\n"
+        "    country: Portugal\n"
+        "    quote: Ambassador Ana Testa of Portugal\n"
+        "posts:\n"
+        "  - official: ana-testa\n"
+        "    title: Ambassador\n"
         "    country: Portugal\n"
         "    quote: Ambassador Ana Testa of Portugal\n",
         encoding="utf-8",
