@@ -461,7 +461,14 @@ class GraphQLHTTP(GraphQL):
         started = time.perf_counter()
         state = sub_response.state if isinstance(sub_response, SubResponse) else RequestState()
         self._authorize(request, request_adapter.method, context, request_data)
-        with pymongo.timeout(self.settings.mongodb_timeout_ms / 1000):
+        # A write waits its turn behind the others and validates every stored article: it has
+        # the write deadline, not one read's.
+        database_seconds = (
+            self.settings.write_deadline_seconds
+            if _writes(request_data.query, request_data.operation_name)
+            else self.settings.mongodb_timeout_ms / 1000
+        )
+        with pymongo.timeout(database_seconds):
             key, data = await self._cache_key(context, request_data)
             entry = self.response_cache.get(key) if key else None
             if entry is not None:

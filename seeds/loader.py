@@ -7,7 +7,9 @@ mentions a known entity merges into it instead of duplicating it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import random
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -32,8 +34,9 @@ from store.entities import COLLECTIONS
 from store.repository import audit
 from store.repository import dataset as repository
 
-# A load that lost the race to another writer (another process) plans again, this many times.
-WRITE_ATTEMPTS = 5
+# A load that lost the race to another writer (another process) waits a little and plans again,
+# for up to this long before it gives up with WriteConflict.
+CLAIM_PATIENCE_SECONDS = 30.0
 
 
 class Progress(Protocol):
@@ -226,9 +229,16 @@ async def load(
     compare-and-set on it (store.repository.dataset.begin_write), so that two writers (two
     processes) never write plans made from the same state: the one that loses plans again.
     """
-    for attempt in range(1, WRITE_ATTEMPTS + 1):
+    give_up = time.monotonic() + CLAIM_PATIENCE_SECONDS
+    attempt = 0
+    while True:
+        attempt += 1
         started = time.perf_counter()
         state = await repository.data_state(store)
+        if state.writing and not dry_run:
+            # Another process is writing: planning now would plan against a state about to go.
+            await _wait_turn(attempt, give_up)
+            continue
         dataset, changes = await plan(
             store, articles, reference_dir, progress, corrections=corrections, exclude=exclude
         )
@@ -245,23 +255,33 @@ async def load(
             try:
                 marker = await repository.begin_write(store, state.version)
             except repository.WriteConflict:
-                if attempt == WRITE_ATTEMPTS:
-                    raise
-                continue
-            if progress:
-                progress("writing")
-            extra: list[repository.CollectionChanges] = []
-            if recorder is not None:
-                extra.append(audit.as_changes(recorder.audit(changes, state.version + 1)))
-            report.version = await repository.apply_changes(
-                store,
-                [*changes, *extra],
-                marker=marker,
-                before_commit=recorder.written if recorder is not None else None,
-            )
-        report.write_seconds = time.perf_counter() - validated
-        return report
-    raise AssertionError("unreachable")  # pragma: no cover
+                marker = None
+            if marker is not None:
+                if progress:
+                    progress("writing")
+                extra: list[repository.CollectionChanges] = []
+                if recorder is not None:
+                    extra.append(audit.as_changes(recorder.audit(changes, state.version + 1)))
+                report.version = await repository.apply_changes(
+                    store,
+                    [*changes, *extra],
+                    marker=marker,
+                    before_commit=recorder.written if recorder is not None else None,
+                )
+                report.write_seconds = time.perf_counter() - validated
+                return report
+        await _wait_turn(attempt, give_up)
+
+
+async def _wait_turn(attempt: int, give_up: float) -> None:
+    """Back off before planning again (randomly, so that two writers do not keep colliding);
+    WriteConflict once the patience is spent."""
+    if time.monotonic() > give_up:
+        raise repository.WriteConflict(
+            f"Other writes kept this one from committing for {CLAIM_PATIENCE_SECONDS:g} s "
+            f"({attempt} tries); nothing was written. Try again."
+        )
+    await asyncio.sleep(random.uniform(0.005, 0.02 * min(attempt, 10)))
 
 
 async def remove(
