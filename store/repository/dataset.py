@@ -4,10 +4,11 @@ The data version is a counter in the `meta` collection that every write bumps; c
 that a write through one process is never answered stale by another. It also coordinates writers
 and readers across processes:
 
-- a writer claims the dataset with a compare-and-set on the version it planned against
-  (`begin_write`): another writer that committed in between makes the claim fail with
-  `WriteConflict`, and the caller plans again; the claim is a `writing` marker with a lease, so a
-  writer that died holding it blocks nobody for longer than `WRITE_LEASE_SECONDS`;
+- a writer claims the dataset for the version it planned against (`begin_write`, a unique
+  `claim:<version>` document): another writer that committed in between, or holds the claim,
+  makes it fail with `WriteConflict`, and the caller plans again; a claim has a lease, so a
+  writer that died holding it blocks nobody for longer than `WRITE_LEASE_SECONDS`, and the
+  dataset carries a `writing` marker while it is held, for readers;
 - a reader compares the state (`data_state`) before and after what it reads: a different version,
   or a marker, means a write may have been half-visible, and it reads again.
 
@@ -25,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pymongo import DeleteOne, ReplaceOne, ReturnDocument
+from pymongo import DeleteOne, ReplaceOne
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from store import Document
@@ -158,38 +159,56 @@ async def data_state(store: Store) -> DataState:
     found = await find_many(store, META, {"_id": DATASET_ID}, limit=1)
     if not found:
         return DataState(0, False)
-    return DataState(int(found[0].get("version", 0)), _fresh(found[0].get("writing"), _now()))
+    marker = found[0].get("writing")
+    abandoned = isinstance(marker, dict) and marker.get("id") in _ABANDONED
+    return DataState(int(found[0].get("version", 0)), _fresh(marker, _now()) and not abandoned)
+
+
+def _claim_id(marker: str) -> str:
+    return "claim:" + marker.split(":", 1)[0]
 
 
 async def begin_write(store: Store, expected_version: int) -> str:
-    """Claim the dataset for a write planned against `expected_version`: the claim's id, or
-    WriteConflict when the version moved on or another writer holds a fresh claim."""
-    marker = uuid.uuid4().hex
-    now = _now()
-    stale = now - dt.timedelta(seconds=WRITE_LEASE_SECONDS)
-    query = {
-        "_id": DATASET_ID,
-        "$or": [
-            {"writing": {"$exists": False}},
-            {"writing.since": {"$lt": stale}},
-            {"writing.id": {"$in": sorted(_ABANDONED)}},
-        ],
-    }
-    # A store that was never written has no meta document, and version 0 means exactly that.
-    query["version"] = expected_version
+    """Claim the dataset for a write planned against `expected_version`: the claim's marker, or
+    WriteConflict when the version moved on or another writer holds a fresh claim.
+
+    The claim is the insertion of one document, `claim:<version>`, into `meta`: a unique `_id`
+    is the one compare-and-set every server keeps atomic under concurrency (FerretDB 1.24's
+    findAndModify, for one, lets several concurrent callers match the same document). Only one
+    writer can hold the claim for a version; it then checks that the version is still the one it
+    planned against, and marks the dataset as being written, for readers."""
+    marker = f"{expected_version}:{uuid.uuid4().hex}"
+    claim = {"_id": _claim_id(marker), "marker": marker, "since": _now()}
     try:
-        result = await store[META].update_one(
-            query,
-            {"$set": {"writing": {"id": marker, "since": now}}},
-            upsert=expected_version == 0,
+        try:
+            await store[META].insert_one(dict(claim))
+        except DuplicateKeyError:
+            # Held: by a live writer (a conflict), or by one that died or gave up (take it over).
+            stale = _now() - dt.timedelta(seconds=WRITE_LEASE_SECONDS)
+            taken = await store[META].delete_one(
+                {
+                    "_id": claim["_id"],
+                    "$or": [{"since": {"$lt": stale}}, {"marker": {"$in": sorted(_ABANDONED)}}],
+                }
+            )
+            if taken.deleted_count == 0:
+                raise WriteConflict("Another write is under way; plan again.") from None
+            try:
+                await store[META].insert_one(dict(claim))
+            except DuplicateKeyError:
+                raise WriteConflict("Another write is under way; plan again.") from None
+        current = await find_many(store, META, {"_id": DATASET_ID}, limit=1)
+        version = int(current[0].get("version", 0)) if current else 0
+        if version != expected_version:
+            await store[META].delete_one({"_id": claim["_id"], "marker": marker})
+            raise WriteConflict("Another write committed since this one was planned; plan again.")
+        await store[META].update_one(
+            {"_id": DATASET_ID},
+            {"$set": {"writing": {"id": marker, "since": claim["since"]}}},
+            upsert=True,
         )
-    except DuplicateKeyError:
-        # The upsert raced another writer's first write: the document exists now.
-        raise WriteConflict("Another write is under way; try again.") from None
     except PyMongoError as error:
         raise _unavailable(error) from error
-    if result.matched_count == 0 and getattr(result, "upserted_id", None) is None:
-        raise WriteConflict("Another write committed or is under way; plan again.")
     return marker
 
 
@@ -199,9 +218,9 @@ async def release(store: Store, marker: str) -> None:
     """
     try:
         await store[META].update_one(
-            {"_id": DATASET_ID, "writing.id": marker},
-            {"$unset": {"writing": ""}, "$inc": {"version": 1}},
+            {"_id": DATASET_ID}, {"$unset": {"writing": ""}, "$inc": {"version": 1}}
         )
+        await store[META].delete_one({"_id": _claim_id(marker), "marker": marker})
     except PyMongoError:
         _ABANDONED.add(marker)
         raise
@@ -211,14 +230,14 @@ async def release(store: Store, marker: str) -> None:
 async def _finish(store: Store, marker: str | None, session: Any = None) -> int:
     """Bump the version (and release the claim): what makes a write visible to caches and to
     readers that compare versions. The new version."""
-    query: dict[str, Any] = {"_id": DATASET_ID}
+    extra = {"session": session} if session is not None else {}
     update: dict[str, Any] = {"$inc": {"version": 1}}
     if marker is not None:
         update["$unset"] = {"writing": ""}
-    extra = {"session": session} if session is not None else {}
-    found = await store[META].find_one_and_update(
-        query, update, upsert=True, return_document=ReturnDocument.AFTER, **extra
-    )
+    await store[META].update_one({"_id": DATASET_ID}, update, upsert=True, **extra)
+    found = await store[META].find_one({"_id": DATASET_ID}, **extra)
+    if marker is not None:
+        await store[META].delete_one({"_id": _claim_id(marker), "marker": marker}, **extra)
     return int(found["version"])
 
 
