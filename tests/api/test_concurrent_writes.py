@@ -191,7 +191,9 @@ def test_two_processes_loading_at_once_on_one_server_make_one_person(tmp_path):
             with ThreadPoolExecutor(max_workers=SIMULTANEOUS_LOADS) as pool:
                 results = list(pool.map(load, range(SIMULTANEOUS_LOADS)))
 
-            assert all(result.get("data") for result in results), "\n".join(r["errors"][0]["message"][:900] for r in results if not r.get("data"))
+            assert all(result.get("data") for result in results), "\n".join(
+                r["errors"][0]["message"][:900] for r in results if not r.get("data")
+            )
             outcomes = [result["data"]["loadArticle"] for result in results]
             assert all(outcome["ok"] for outcome in outcomes), outcomes
             assert len({outcome["dataVersion"] for outcome in outcomes}) == SIMULTANEOUS_LOADS
