@@ -55,6 +55,20 @@ def writes_take_time(monkeypatch):
         monkeypatch.setattr(EmbeddedCollection, method, slow)
 
 
+async def read_until(client: httpx.AsyncClient, done: asyncio.Event, half_seen: list[str]) -> int:
+    """Read every article with its posts until `done`, noting each seen without its post."""
+    reads = 0
+    while not done.is_set():
+        body = await graphql(client, ARTICLES)
+        for article in body["data"]["articles"]["nodes"]:
+            posts = article["supports"]["posts"]
+            if article["slug"].startswith("person-") and not posts:
+                half_seen.append(article["slug"])
+        reads += 1
+        await asyncio.sleep(0.003)
+    return reads
+
+
 async def loads_beside_readers(tmp_path, loads: int) -> dict:
     """`loads` simultaneous loads of person articles, with READERS tasks reading all along."""
     # Budgets out of the way, so that the readers query as fast as they can; no response cache,
@@ -67,19 +81,7 @@ async def loads_beside_readers(tmp_path, loads: int) -> dict:
         half_seen: list[str] = []
         done = asyncio.Event()
 
-        async def reader() -> int:
-            reads = 0
-            while not done.is_set():
-                body = await graphql(client, ARTICLES)
-                for article in body["data"]["articles"]["nodes"]:
-                    posts = article["supports"]["posts"]
-                    if article["slug"].startswith("person-") and not posts:
-                        half_seen.append(article["slug"])
-                reads += 1
-                await asyncio.sleep(0.003)
-            return reads
-
-        readers = [asyncio.create_task(reader()) for _ in range(READERS)]
+        readers = [asyncio.create_task(read_until(client, done, half_seen)) for _ in range(READERS)]
         results = await asyncio.gather(
             *(write(client, LOAD, {"input": bundle}) for bundle in bundles)
         )
@@ -173,7 +175,9 @@ def test_two_processes_loading_at_once_on_one_server_make_one_person(tmp_path):
         assert seed.returncode == 0, seed.stderr
         ports = [free_port(), free_port()]
         logs = [(tmp_path / f"serve-{port}.log").open("wb") for port in ports]
-        processes = [_serve(server.uri, database, port, log) for port, log in zip(ports, logs)]
+        processes = [
+            _serve(server.uri, database, port, log) for port, log in zip(ports, logs, strict=True)
+        ]
         try:
             for port in ports:
                 _wait_ready(port, processes)

@@ -29,7 +29,7 @@ from playwright.sync_api import Page, Request, Route, expect, sync_playwright
 
 import tests.support.chromium
 from api.app import create_app
-from api.examples import default_query, golden_queries
+from api.examples import default_query, golden_queries, live_examples
 from api.graphiql import MANIFEST_PATH
 from tests.support.app import ROOT, make_settings
 from tests.support.chromium import LAUNCH_ARGS, chromium_path
@@ -231,7 +231,7 @@ def test_picker_offers_every_golden_query_and_opens_one_in_a_tab(
     browser: Browser, server: str
 ) -> None:
     page = browser.page
-    examples = golden_queries()
+    examples = golden_queries() + live_examples()
     title, query = next((t, q) for t, q in examples if "query NatoAsiaPacificPartners" in q)
     open_graphiql(browser, server)
     # A first visit opens every example in a tab; close this one so the picker must open it,
