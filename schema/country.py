@@ -38,8 +38,14 @@ def memberships_in_force(
         for d in documents
         if (role is None or d["role"] == role.value) and (day is None or in_force(d, day))
     ]
-    chosen.sort(key=lambda d: ((d.get("start") or {}).get("earliest") or "0000", d["_id"]))
-    return [Membership.from_doc(document) for document in chosen]
+    memberships = [Membership.from_doc(document) for document in chosen]
+    memberships.sort(key=membership_position)
+    return memberships
+
+
+def membership_position(membership: Membership) -> tuple[str, str]:
+    """Where a membership is listed: by the day it began (undated first), then by id."""
+    return (membership.start.earliest.isoformat() if membership.start else "0000"), membership.slug
 
 
 async def attendance_via_groups(

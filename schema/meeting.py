@@ -119,10 +119,14 @@ async def participations_of(info: GraphQLInfo, meeting: Document) -> list[Partic
                         membership_document=membership,
                     )
                 )
-    result.sort(
-        key=lambda p: (KIND_ORDER.get(p.participant_ref["kind"], 9), p.participant_ref["id"])
-    )
+    result.sort(key=participant_position)
     return result
+
+
+def participant_position(participation: Participation) -> tuple[str, str]:
+    """Where a participant is listed: officials, then organisations, then countries, by id."""
+    ref = participation.participant_ref
+    return str(KIND_ORDER.get(ref["kind"], 9)), ref["id"]
 
 
 async def by_meeting_date(info: GraphQLInfo, items: list[Participation]) -> list[Participation]:
@@ -192,7 +196,9 @@ class Meeting(StoredNode, Entity):
             found = [p for p in found if p.participant_ref["kind"] == kind.value]
         if role is not None:
             found = [p for p in found if p.role == role]
-        page = Connection.of_list(found, first, after, last, before)
+        page = Connection.of_list(
+            found, participant_position, "Meeting.participants", first, after, last, before
+        )
         await prefetch_participants(info, page.nodes())
         return page
 

@@ -24,7 +24,12 @@ from schema.common import (
     loaders,
     sources,
 )
-from schema.country import Country, attendance_via_groups, memberships_in_force
+from schema.country import (
+    Country,
+    attendance_via_groups,
+    membership_position,
+    memberships_in_force,
+)
 from schema.meeting import Meeting, by_meeting_date, participation_of
 from schema.official import posts_in_force
 from schema.relations import (
@@ -110,7 +115,9 @@ class Organisation(StoredNode, Entity):
     ) -> Connection[Membership]:
         documents = await loaders(info).by_field("memberships", "organisation_id").load(self.slug)
         chosen = memberships_in_force(documents, as_of, role)
-        return Connection.of_list(chosen, first, after, last, before)
+        return Connection.of_list(
+            chosen, membership_position, "Organisation.members", first, after, last, before
+        )
 
     @strawberry.field(description="Organisations this one belongs to or partners with.")
     async def memberships(

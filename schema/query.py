@@ -24,9 +24,10 @@ from schema.common import (
     StoredNode,
     iso_day,
     loaders,
-    window,
+    page_sizes,
 )
 from schema.country import Country
+from schema.cursors import decode_cursor, encode_cursor
 from schema.meeting import Meeting, MeetingKind
 from schema.official import Official
 from schema.organisation import Organisation, OrganisationKind
@@ -70,14 +71,15 @@ class ArticleOrder(Enum):
     PUBLISHED_DESC = "published_desc"
 
 
+# Names sort by their stored collation key (`sort_name`), dates by ISO day; `_id` breaks ties.
 SORTS: dict[Enum, list[tuple[str, int]]] = {
     CountryOrder.CODE: [("_id", 1)],
-    CountryOrder.NAME: [("name", 1)],
-    NameOrder.NAME: [("name", 1)],
-    NameOrder.NAME_DESC: [("name", -1)],
-    MeetingOrder.DATE: [("date.earliest", 1)],
-    MeetingOrder.DATE_DESC: [("date.earliest", -1)],
-    MeetingOrder.NAME: [("name", 1)],
+    CountryOrder.NAME: [("sort_name", 1)],
+    NameOrder.NAME: [("sort_name", 1)],
+    NameOrder.NAME_DESC: [("sort_name", -1)],
+    MeetingOrder.DATE: [("sort_date", 1)],
+    MeetingOrder.DATE_DESC: [("sort_date", -1)],
+    MeetingOrder.NAME: [("sort_name", 1)],
     ArticleOrder.PUBLISHED: [("published.earliest", 1)],
     ArticleOrder.PUBLISHED_DESC: [("published.earliest", -1)],
 }
@@ -151,18 +153,38 @@ async def _connection(
     last: int | None,
     before: str | None,
 ) -> Connection[Any]:
-    store = info.context.store
-    slice_ = window(first, after, last, before, None)
-    if slice_.needs_total:
-        total = (await graph.page(store, node_type.collection, criteria, SORTS[order], 0, 0)).total
-        slice_ = window(first, after, last, before, total)
+    """A page of a root list: keyset bounds from the cursors, built by the repository."""
+    sort = graph.with_tiebreak(SORTS[order])
+    first, last = page_sizes(first, last)
+    list_name = node_type.collection
+
+    def position(cursor: str | None, argument: str) -> list[Any] | None:
+        if cursor is None:
+            return None
+        return list(decode_cursor(cursor, argument, list_name, order.name, len(sort)))
+
     found = await graph.page(
-        store, node_type.collection, criteria, SORTS[order], slice_.offset, slice_.limit
+        info.context.store,
+        node_type.collection,
+        criteria,
+        sort,
+        first=first,
+        last=last,
+        after=position(after, "after"),
+        before=position(before, "before"),
     )
-    items = [node_type.from_doc(document) for document in found.documents]
     for document in found.documents:
         loaders(info).by_id(node_type.collection).prime(document["_id"], document)
-    return Connection.of_page(items, slice_.offset, found.total)
+    return Connection.of_page(
+        [node_type.from_doc(document) for document in found.documents],
+        [
+            encode_cursor(list_name, order.name, graph.keyset_values(document, sort))
+            for document in found.documents
+        ],
+        total=found.total,
+        has_next=found.has_next,
+        has_previous=found.has_previous,
+    )
 
 
 async def _node_or_none(info: GraphQLInfo, global_id: relay.GlobalID) -> relay.Node | None:

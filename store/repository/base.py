@@ -1,9 +1,8 @@
-"""Shared query helpers: bounded finds, batched lookups and one-round-trip pages."""
+"""Shared query helpers: bounded finds, batched lookups and counts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pymongo.errors import ConnectionFailure, PyMongoError
@@ -11,16 +10,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 from store import Document
 from store.connection import Store
 from store.errors import DatabaseUnavailable
-
-Sort = Sequence[tuple[str, int]]
-
-
-@dataclass(frozen=True)
-class Page:
-    """One slice of a filtered, ordered collection, and how many documents the filter matches."""
-
-    documents: list[Document]
-    total: int
+from store.repository.criteria import Sort
 
 
 def _unavailable(error: PyMongoError) -> Exception:
@@ -71,27 +61,9 @@ async def find_by_ids(
     return {document["_id"]: document for document in documents}
 
 
-async def find_page(
-    store: Store,
-    collection: str,
-    query: Mapping[str, Any],
-    *,
-    sort: Sort,
-    offset: int,
-    limit: int,
-    projection: Mapping[str, Any] | None = None,
-) -> Page:
-    """A page of documents and the total count, in a single `$facet` round trip."""
-    items: list[dict[str, Any]] = [{"$sort": dict(sort)}, {"$skip": offset}]
-    # MongoDB refuses `$limit: 0`; a page of no items (only `totalCount` asked) matches nothing.
-    items.append({"$limit": limit} if limit > 0 else {"$match": {"_id": {"$exists": False}}})
-    if projection:
-        items.append({"$project": dict(projection)})
-    pipeline = [{"$match": dict(query)}, {"$facet": {"items": items, "total": [{"$count": "n"}]}}]
+async def count(store: Store, collection: str, query: Mapping[str, Any]) -> int:
+    """How many documents match `query`."""
     try:
-        cursor = await store[collection].aggregate(pipeline, maxTimeMS=store.timeout_ms)
-        (result,) = await cursor.to_list(None)
+        return await store[collection].count_documents(dict(query), maxTimeMS=store.timeout_ms)
     except PyMongoError as error:
         raise _unavailable(error) from error
-    total = result["total"][0]["n"] if result["total"] else 0
-    return Page(documents=result["items"], total=total)

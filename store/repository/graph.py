@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from store import Document
 from store.connection import Store
 from store.entities import LINK_FIELDS
-from store.repository.base import Page, find_by_ids, find_many, find_page
-from store.repository.criteria import Criteria
+from store.repository.base import count, find_by_ids, find_many
+from store.repository.criteria import Criteria, Sort
 
 # Large fields the graph never needs when it reads an article by id (GraphQL asks for `text`
 # explicitly through `article_texts`).
@@ -58,26 +59,86 @@ def _values_at(document: Any, path: list[str]) -> list[Any]:
     return []
 
 
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of a filtered, ordered collection, found by keyset bounds rather than offsets."""
+
+    documents: list[Document]
+    total: int
+    """How many documents the criteria match, whatever the bounds."""
+    has_next: bool
+    has_previous: bool
+
+
+def with_tiebreak(sort: Sort) -> list[tuple[str, int]]:
+    """The order with `_id` last, so that every document has one position."""
+    return [*sort] if any(key == "_id" for key, _ in sort) else [*sort, ("_id", 1)]
+
+
+def keyset_values(document: Document, sort: Sort) -> list[Any]:
+    """A document's position in an order: its value at each sort field (dotted paths)."""
+    values = []
+    for field, _direction in sort:
+        value: Any = document
+        for part in field.split("."):
+            value = value.get(part) if isinstance(value, Mapping) else None
+        values.append(value)
+    return values
+
+
 async def page(
     store: Store,
     collection: str,
     criteria: Criteria,
-    sort: list[tuple[str, int]],
-    offset: int,
-    limit: int,
-) -> Page:
-    """One page of a collection, ordered, with the total count. `_id` breaks ties."""
-    order = [*sort, ("_id", 1)] if all(key != "_id" for key, _ in sort) else sort
+    sort: Sort,
+    *,
+    first: int | None = None,
+    last: int | None = None,
+    after: list[Any] | None = None,
+    before: list[Any] | None = None,
+) -> KeysetPage:
+    """The first (or last) documents of a collection between two positions, and the total count.
+
+    `sort` must end with `_id` (see `with_tiebreak`); `after` and `before` are positions in it
+    (`keyset_values`). A page of `first` documents asks for one more, to know whether a next
+    page exists; a previous page exists when anything lies at or before `after`. Only `find`,
+    sort, limit and count: no `$facet`, and no offsets, which shift when documents are added.
+    """
     projection = ARTICLE_LIGHT if collection == "articles" else None
-    return await find_page(
-        store,
-        collection,
-        criteria.as_query(),
-        sort=order,
-        offset=offset,
-        limit=limit,
-        projection=projection,
+    bounded = criteria.copy()
+    if after is not None:
+        bounded.after(sort, after)
+    if before is not None:
+        bounded.before(sort, before)
+    total = await count(store, collection, criteria.as_query())
+    backwards = last is not None
+    size = last if backwards else first
+    assert size is not None, "pass `first` or `last`"
+    order = [(field, -direction) for field, direction in sort] if backwards else list(sort)
+    found = await find_many(
+        store, collection, bounded.as_query(), projection=projection, sort=order, limit=size + 1
     )
+    more = len(found) > size
+    documents = found[:size]
+    if backwards:
+        documents.reverse()
+    beyond_after = after is not None and await _exists(
+        store, collection, criteria.copy().before(sort, after, inclusive=True)
+    )
+    beyond_before = before is not None and await _exists(
+        store, collection, criteria.copy().after(sort, before, inclusive=True)
+    )
+    return KeysetPage(
+        documents=documents,
+        total=total,
+        has_next=(not backwards and more) or beyond_before,
+        has_previous=(backwards and more) or beyond_after,
+    )
+
+
+async def _exists(store: Store, collection: str, criteria: Criteria) -> bool:
+    found = await find_many(store, collection, criteria.as_query(), projection={"_id": 1}, limit=1)
+    return bool(found)
 
 
 async def search_by_key_prefix(
