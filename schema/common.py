@@ -171,9 +171,41 @@ AsOf = Annotated[
     dt.date | None,
     strawberry.argument(description="Only what was in force on this day (YYYY-MM-DD)."),
 ]
-Slug = Annotated[
-    str, strawberry.argument(name="id", description="The readable id (slug), e.g. kim-gunn.")
-]
+
+
+def id_argument(what: str, example: str) -> Any:
+    """The `id` argument of a lookup by readable id, described for its field."""
+    return Annotated[
+        str,
+        strawberry.argument(
+            name="id",
+            description=f"The {what}'s readable id, e.g. {example}, or its global id (`id`).",
+        ),
+    ]
+
+
+def _global_id(value: str) -> relay.GlobalID | None:
+    """`value` read as the global id of a node type diplograph has, or None."""
+    try:
+        global_id = relay.GlobalID.from_id(value)
+    except Exception:  # not base64 of "Type:id": a readable id
+        return None
+    return global_id if global_id.type_name in BY_NODE_TYPE else None
+
+
+def readable_id(value: str, kind: str, argument: str) -> str:
+    """The readable id (slug or code) that `value` names: `value` itself, or the id inside a
+    global id of that kind. A global id of another kind is refused, saying which to pass."""
+    global_id = _global_id(value)
+    if global_id is None:
+        return value
+    if BY_NODE_TYPE[global_id.type_name].name != kind:
+        raise BadInput(
+            f"`{argument}` takes a {kind}'s readable id or global id; {value!r} is the global id "
+            f"of a {global_id.type_name} ({global_id.node_id}). `node(id:)` takes the global id "
+            "of any kind of object."
+        )
+    return global_id.node_id
 
 
 @strawberry.type(description="An item of a list, with the cursor that points at it.")
@@ -270,9 +302,15 @@ class Connection(Generic[T]):
 
 @strawberry.enum(description="How precisely a date is known.")
 class DatePrecision(Enum):
-    DAY = "day"
-    MONTH = "month"
-    YEAR = "year"
+    DAY = strawberry.enum_value("day", description="A day: YYYY-MM-DD.")
+    MONTH = strawberry.enum_value(
+        "month",
+        description="A month: YYYY-MM; `earliest` and `latest` are its first and last days.",
+    )
+    YEAR = strawberry.enum_value(
+        "year",
+        description="A year: YYYY; `earliest` and `latest` are January 1st and December 31st.",
+    )
 
 
 @strawberry.type(

@@ -17,19 +17,9 @@ from __future__ import annotations
 
 from store import Document
 from store.entities import NAMED_COLLECTIONS
-from store.names import name_key, search_keys, sort_key
+from store.names import name_key, names_of, search_keys, sort_key
 
 PLACE_FIELDS = {"meetings": "location", "organisations": "headquarters"}
-
-
-def names_of(document: Document) -> list[str]:
-    """Every name an entity is known by: its name, acronym, formal names, aliases, metonyms..."""
-    names = [document.get("name"), document.get("acronym"), document.get("official_name")]
-    names += [document.get("iso_name"), document.get("alpha3")]
-    names += (
-        document.get("aliases", []) + document.get("metonyms", []) + document.get("demonyms", [])
-    )
-    return [name for name in names if name]
 
 
 def places_of(collection: str, document: Document) -> list[str]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import icu
 
@@ -25,6 +26,15 @@ def name_key(text: str) -> str:
     folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     without_apostrophes = _APOSTROPHES.sub("", folded)
     return _NOT_WORD.sub(" ", without_apostrophes).strip()
+
+
+def names_of(document: Mapping[str, Any]) -> list[str]:
+    """Every name an entity is known by: its name, acronym, formal names, aliases, metonyms..."""
+    names = [document.get("name"), document.get("acronym"), document.get("official_name")]
+    names += [document.get("iso_name"), document.get("alpha3")]
+    for field in ("aliases", "metonyms", "demonyms"):
+        names += document.get(field) or []
+    return [name for name in names if name]
 
 
 def search_keys(names: Iterable[str]) -> list[str]:

@@ -41,6 +41,12 @@ class Criteria:
         self._query[field] = value
         return self
 
+    def any_field_in(self, fields: Iterable[str], values: Iterable[str]) -> Criteria:
+        """Only documents whose value in any of `fields` is one of `values`."""
+        wanted = list(values)
+        self._all_of.append({"$or": [{field: {"$in": wanted}} for field in fields]})
+        return self
+
     def name_starts_with(self, key: str) -> Criteria:
         """Only documents with a search key starting with `key`, an already normalised name key."""
         self._query["search_keys"] = {"$regex": prefix_pattern(key)}
@@ -50,6 +56,13 @@ class Criteria:
         """Only documents with a key in one of `fields` (name key arrays) starting with `key`."""
         pattern = prefix_pattern(key)
         self._all_of.append({"$or": [{field: {"$regex": pattern}} for field in fields]})
+        return self
+
+    def named_or_coded(self, key: str, code: str) -> Criteria:
+        """Only entities with a name key equal to `key`, or with `code` as their id or alpha-3
+        code: what a country given by name or by ISO code matches (suffix keys match too; the
+        caller checks which name matched)."""
+        self._all_of.append({"$or": [{"search_keys": key}, {"_id": code}, {"alpha3": code}]})
         return self
 
     def at_place(self, place_key: str, country_ids: Iterable[str]) -> Criteria:
@@ -79,7 +92,8 @@ class Criteria:
         """Only documents whose period overlaps [start, end] (ISO dates; None is unbounded).
 
         The period starts on `first_day` and ends on the first of `last_days` that the document
-        has (e.g. a meeting's last day, else the last day its date can mean).
+        has (e.g. a meeting's last day, else the last day its date can mean); a last day counts
+        as absent when the date it belongs to (`end_date` of `end_date.latest`) is null.
         """
         if end:
             self._all_of.append({first_day: {"$lte": end}})
@@ -88,7 +102,7 @@ class Criteria:
             absent: dict[str, Any] = {}
             for field in last_days:
                 alternatives.append({**absent, field: {"$gte": start}})
-                absent = {**absent, field: None}
+                absent = {**absent, field.rsplit(".", 1)[0]: None}
             self._all_of.append({"$or": alternatives})
         return self
 

@@ -6,7 +6,7 @@ same three ways, and the DataLoaders in `store.loaders` batch exactly these call
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,12 +14,30 @@ from typing import Any
 from store import Document
 from store.connection import Store
 from store.entities import LINK_FIELDS
+from store.names import name_key, names_of
 from store.repository.base import count, find_by_ids, find_many
 from store.repository.criteria import Criteria, Sort
 
 # Large fields the graph never needs when it reads an article by id (GraphQL asks for `text`
 # explicitly through `article_texts`).
 ARTICLE_LIGHT = {"meta_yaml": 0, "facts_yaml": 0}
+# The fields that hold where an entity is: a country's capital, a meeting's location, an
+# organisation's headquarters.
+PLACE_FIELDS = {"capital": 1, "location": 1, "headquarters": 1}
+# The fields that hold an entity's names (see `store.names.names_of`).
+NAME_FIELDS = {
+    field: 1
+    for field in (
+        "name",
+        "acronym",
+        "official_name",
+        "iso_name",
+        "alpha3",
+        "aliases",
+        "metonyms",
+        "demonyms",
+    )
+}
 
 
 async def documents_by_ids(
@@ -144,34 +162,70 @@ async def _exists(store: Store, collection: str, criteria: Criteria) -> bool:
 async def search_by_key_prefix(
     store: Store, collections: Iterable[str], key: str, limit: int
 ) -> dict[str, list[Document]]:
-    """Entities with a search key starting with `key` (already normalised), per collection.
+    """Entities with a name key or a place key starting with `key` (already normalised), per
+    collection, with the fields that hold their names and their place.
 
     The key is escaped, so no user text is ever read as regex syntax, and the pattern is an
-    anchored literal prefix, which MongoDB answers from the `search_keys` index in linear time.
+    anchored literal prefix, which MongoDB answers from the `search_keys` and `place_keys`
+    indexes in linear time.
     """
-    projection = {
-        field: 1
-        for field in (
-            "name",
-            "acronym",
-            "official_name",
-            "iso_name",
-            "alpha3",
-            "aliases",
-            "metonyms",
-            "demonyms",
-        )
-    }
+    projection = {**NAME_FIELDS, **PLACE_FIELDS}
     found: dict[str, list[Document]] = {}
     for collection in collections:
         found[collection] = await find_many(
             store,
             collection,
-            Criteria().name_starts_with(key).as_query(),
+            Criteria().any_key_starts_with(("search_keys", "place_keys"), key).as_query(),
             projection=projection,
             limit=limit,
         )
     return found
+
+
+async def posts_titled(store: Store, key: str, limit: int) -> list[Document]:
+    """Posts whose title has a word-suffix starting with `key`: officials found by title."""
+    return await find_many(store, "posts", Criteria().name_starts_with(key).as_query(), limit=limit)
+
+
+async def link_counts(store: Store, ids: Iterable[str]) -> Counter[str]:
+    """How many documents link to each of `ids` (memberships, posts, participations, meetings
+    and organisations that name it): one query per linking collection, whatever the ids."""
+    wanted = list(dict.fromkeys(ids))
+    counts: Counter[str] = Counter()
+    if not wanted:
+        return counts
+    wanted_set = set(wanted)
+    for collection, fields in LINK_FIELDS.items():
+        linking = [field for field in fields if field != "_id"]
+        documents = await find_many(
+            store,
+            collection,
+            Criteria().any_field_in(linking, wanted).as_query(),
+            projection={field: 1 for field in linking},
+        )
+        for document in documents:
+            linked = {
+                value for field in linking for value in _values_at(document, field.split("."))
+            }
+            counts.update(linked & wanted_set)
+    return counts
+
+
+async def countries_named(store: Store, key: str, code: str) -> list[str]:
+    """The codes of the countries one of whose names has the name key `key`, or whose alpha-2
+    or alpha-3 code is `code`."""
+    found = await find_many(
+        store,
+        "countries",
+        Criteria().named_or_coded(key, code).as_query(),
+        projection=NAME_FIELDS,
+    )
+    return [
+        document["_id"]
+        for document in found
+        if code in (document["_id"], document.get("alpha3"))
+        or any(name_key(name) == key for name in names_of(document))
+    ]
 
 
 async def memberships_of(
