@@ -12,6 +12,9 @@ from store.connection import Store
 from store.errors import DatabaseUnavailable
 from store.repository.criteria import Sort
 
+# Documents in a cursor's first reply when no limit bounds it (a reply is capped at 16 MiB anyway).
+FIRST_BATCH = 100_000
+
 
 def _unavailable(error: PyMongoError) -> Exception:
     """Connection trouble becomes DatabaseUnavailable; anything else is a bug, raised as is."""
@@ -27,9 +30,10 @@ async def find_many(
     *,
     projection: Mapping[str, Any] | None = None,
     sort: Sort | None = None,
+    skip: int = 0,
     limit: int = 0,
 ) -> list[Document]:
-    """All documents matching `query` (at most `limit` when it is set)."""
+    """All documents matching `query` (at most `limit` when it is set), in one round trip."""
     try:
         # A copy: mongomock adds `_id` to the projection it is given, which would corrupt shared
         # constants such as ARTICLE_LIGHT for every later query.
@@ -37,7 +41,11 @@ async def find_many(
             dict(query),
             dict(projection) if projection else None,
             max_time_ms=store.timeout_ms,
+            skip=skip,
             limit=limit,
+            # A server answers 101 documents, then one `getMore` per batch: the whole result in
+            # the first reply keeps the commands per request flat as the data grows.
+            batch_size=limit or FIRST_BATCH,
         )
         if sort:
             cursor = cursor.sort(list(sort))
@@ -62,7 +70,7 @@ async def find_by_ids(
 
 
 async def count(store: Store, collection: str, query: Mapping[str, Any]) -> int:
-    """How many documents match `query`."""
+    """How many documents match `query` (an `aggregate` that carries `maxTimeMS`)."""
     try:
         return await store[collection].count_documents(dict(query), maxTimeMS=store.timeout_ms)
     except PyMongoError as error:

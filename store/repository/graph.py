@@ -121,6 +121,7 @@ async def page(
     (`keyset_values`). A page of `first` documents asks for one more, to know whether a next
     page exists; a previous page exists when anything lies at or before `after`. Only `find`,
     sort, limit and count: no `$facet`, and no offsets, which shift when documents are added.
+    An unbounded page that holds the whole list tells its total without a count.
     """
     projection = ARTICLE_LIGHT if collection == "articles" else None
     bounded = criteria.copy()
@@ -128,7 +129,6 @@ async def page(
         bounded.after(sort, after)
     if before is not None:
         bounded.before(sort, before)
-    total = await count(store, collection, criteria.as_query())
     backwards = last is not None
     size = last if backwards else first
     assert size is not None, "pass `first` or `last`"
@@ -137,6 +137,8 @@ async def page(
         store, collection, bounded.as_query(), projection=projection, sort=order, limit=size + 1
     )
     more = len(found) > size
+    whole = after is None and before is None and not more
+    total = len(found) if whole else await count(store, collection, criteria.as_query())
     documents = found[:size]
     if backwards:
         documents.reverse()

@@ -28,8 +28,8 @@ LOOKUPS = [
      gid("Decision", "nac-2022-09-26-kr-mission"), ("decision", "date", "value"), "2022-09-26"),
     ("{{ country(code: {id}) {{ name }} }}", "KR", gid("Country", "KR"), ("country", "name"),
      "South Korea"),
-    ("{{ countries(where: {{memberOf: {id}, role: MEMBER, asOf: \"2022-09-27\"}}) {{ totalCount }} }}", "nato",
-     gid("Organisation", "nato"), ("countries", "totalCount"), 30),
+    ("{{ countries(where: {{memberOf: {id}, role: MEMBER, asOf: \"2022-09-27\"}}) "
+     "{{ totalCount }} }}", "nato", gid("Organisation", "nato"), ("countries", "totalCount"), 30),
     ("{{ countries(where: {{codes: [{id}]}}) {{ totalCount }} }}", "FI", gid("Country", "FI"),
      ("countries", "totalCount"), 1),
     ("{{ officials(where: {{country: {id}}}) {{ totalCount }} }}", "KR", gid("Country", "KR"),
