@@ -186,13 +186,13 @@ class Article:
             words = [t.lower_ for t in doc[index:end]]
             head = next(
                 (
-                    heads[word]
+                    heads.get(word, "other")
                     for position, word in enumerate(words)
                     if word in heads
                     or (word == "group" and position + 1 < len(words) and words[position + 1] == "of")
                 ),
                 None,
-            ) or ("other" if "group" in words and "of" in words else None)
+            )
             if head and end - index >= 2:
                 start = index
                 country = None
