@@ -66,6 +66,7 @@ class Article:
         self.mentions = keep_longest(known + people + organisations)
         self._register_new()
         self.mentions = keep_longest(self.mentions + self._short_forms())
+        self.dateline = self._dateline()
 
     # --- finding ----------------------------------------------------------------------------
 
@@ -273,6 +274,14 @@ class Article:
                 )
             )
         return found
+
+    def _dateline(self) -> tuple[str, str] | None:
+        """ "VILNIUS --", "BRUSSELS, Sept. 27 (…) --": the city the story was filed from."""
+        first = next((m for m in self.mentions if m.tok_start < 2), None)
+        if first is None or not first.extra.get("capital") or not first.text.isupper():
+            return None
+        country = self.knowledge.capital_of(first.text)
+        return (first.text.title(), country) if country else None
 
     # --- helpers ----------------------------------------------------------------------------
 

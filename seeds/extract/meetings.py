@@ -16,7 +16,7 @@ from seeds.extract.lexicon import lexicon
 from seeds.extract.linking import Article
 from seeds.extract.mentions import Mention
 from seeds.extract.proposals import Draft, Proposal
-from seeds.extract.when import DatePhrase
+from seeds.extract.when import DatePhrase, unreal
 from seeds.references import slug
 from store.names import name_key
 
@@ -79,7 +79,10 @@ class MeetingReader:
             self.sentence_span = (span.start_char, span.end_char)
             named = self._named_meetings(start, end)
             people = self._people(start, end)
-            framed = self._frames(start, end, people, named)
+            framed = self._org_summit(start, end, people)
+            if framed:
+                named = [*named, (framed, _token_span_mention(self.article, start, start + 1))]
+            framed = bool(framed) or self._frames(start, end, people, named)
             if not framed:
                 for meeting_id, mention in named:
                     self._attend_named(start, end, people, meeting_id, mention)
@@ -133,8 +136,11 @@ class MeetingReader:
         return [
             participant
             for (meeting, participant) in self.attendance
-            if meeting == self.last_meeting and self.article.knowledge.has("official", participant)
-            or meeting == self.last_meeting and ("official", participant) in self.article.new
+            if meeting == self.last_meeting
+            and (
+                self.article.knowledge.has("official", participant)
+                or ("official", participant) in self.article.new
+            )
         ]
 
     # --- named meetings -----------------------------------------------------------------------
@@ -232,9 +238,12 @@ class MeetingReader:
                     or (doc[stop].lower_ == "of" and stop + 1 < end and doc[stop + 1].text[:1].isupper())
                 ):
                     stop += 1
-                name = "Meeting of " + doc[index:stop].text
+                org_name = doc[index:stop].text
+                if doc[token.i + 2].lower_ == "the" or doc[index - 1].lower_ in ("the", "new"):
+                    org_name = "the " + org_name
+                name = "Meeting of " + org_name
                 if doc[token.i - 1].lower_ == "first":
-                    name = "First meeting of " + doc[index:stop].text
+                    name = "First meeting of " + org_name
                 found.append((token.i, stop, name, org.entity_id))
         return found
 
@@ -257,7 +266,15 @@ class MeetingReader:
                 return alias_id
             if known_id:
                 return self._known_meeting(known_id[1], None, "known-as")
-        date = self._date_for(start, end, begin)
+        place = self._place_meeting(name)
+        if place is not None:
+            meeting = self.meetings[place]
+            meeting.spans.append(_char_span(self.article, begin, stop))
+            if name not in meeting.aliases and name_key(name) != name_key(meeting.name):
+                meeting.aliases.append(name)
+            self.by_name[key] = place
+            return place
+        date = self._adjacent_date(stop, end)
         words = lexicon()
         kind = None
         lowered = name.lower()
@@ -307,6 +324,86 @@ class MeetingReader:
         self.last_meeting = meeting_id
         return meeting_id
 
+    def _adjacent_date(self, stop: int, end: int) -> DatePhrase | None:
+        """The date phrase that follows a meeting's name in its clause ("the NAC+4 meeting in
+        Brussels on Tuesday", "the Vilnius Summit in July 2023")."""
+        doc = self.article.doc
+        limit = min(end, stop + 8)
+        for index in range(stop, limit):
+            if doc[index].text in (",", ";", ".") or doc[index].lower_ in ("and", "when", "to"):
+                limit = index
+                break
+        if limit <= stop:
+            return None
+        first, last = doc[stop].idx, doc[limit - 1].idx + len(doc[limit - 1].text)
+        dates = self.article.dates_in(first, last)
+        return dates[0] if dates else None
+
+    def _place_meeting(self, name: str) -> str | None:
+        """ "the Vilnius meeting": the meeting of this article held in Vilnius."""
+        words = name_key(name).split()
+        if len(words) != 2 or words[1] not in lexicon().meeting_heads:
+            return None
+        for meeting in self.meetings.values():
+            if name_key(meeting.location.get("city", "")) == words[0]:
+                return meeting.meeting_id
+        return None
+
+    def _org_summit(self, start: int, end: int, people: list[tuple[str, Mention]]) -> str | None:
+        """An organisation's summit: "the alliance's leaders meet in Vilnius", "the alliance
+        opened a two-day summit", "welcomed NATO leaders to …"; its id is the house rule's
+        `<organisation>-summit-<year>` (`nato-summit-2022`), or the known one of that year."""
+        doc = self.article.doc
+        text = doc[start:end].text
+        if not re.search(
+            r"\bleaders meet\b|\bopened a (?:[\w-]+ )?summit\b|\bwelcomed (?:\w+ )?leaders\b", text
+        ):
+            return None
+        organisation = self._alliance()
+        if organisation is None:
+            return None
+        dates = self._sentence_dates(start, end)
+        date = min(dates, key=lambda d: {"weekday": 0, "month-day": 0, "month": 1}.get(d.kind, 2)) if dates else None
+        year = (date.value if date else self.article.as_of)[:4]
+        for meeting_id, known in self.article.knowledge.collections["meetings"].items():
+            if known.get("organiser_id") == organisation and known.get("kind") == "summit":
+                if (known.get("date") or {}).get("value", "")[:4] == year:
+                    return self._known_meeting(meeting_id, None, "known-summit-of-year")
+        org = self.article.knowledge.get("organisation", organisation) or {}
+        short = slug(org.get("acronym") or organisation)
+        meeting_id = f"{short}-summit-{year}"
+        if meeting_id not in self.meetings:
+            location = self._location(start, end)
+            if "city" not in location and self.article.dateline:
+                location = {"city": self.article.dateline[0], "country": self.article.dateline[1]}
+            venue = re.search(r"\bto the ([A-Z][\w]*(?: [a-z]+)* (?:centre|center|hall|palace))", text)
+            if venue:
+                location = {"name": venue.group(1), **location}
+            self.meetings[meeting_id] = MeetingDraft(
+                meeting_id=meeting_id,
+                known=False,
+                name=f"{year} {org.get('acronym') or org.get('name', organisation)} Summit",
+                spans=[],
+                rule="organisation-summit",
+                confidence=0.7,
+                kind="summit",
+                date=date,
+                location=location,
+                organiser=organisation,
+            )
+        meeting = self.meetings[meeting_id]
+        meeting.spans.append(_trim(self.article.text, self.sentence_span))
+        if meeting.date is None and date is not None:
+            meeting.date = date
+        host = re.search(r"\bwelcomed (?:\w+ )?leaders\b", text)
+        if host:
+            verb = next(t.i for t in doc[start:end] if t.lower_ == "welcomed")
+            hosts = [p for p, m in people if m.tok_end <= verb]
+            if hosts:
+                self._attend(meeting_id, hosts[-1], start, end, "welcomed-leaders", 0.8, role="host")
+        self.last_meeting = meeting_id
+        return meeting_id
+
     # --- frames -------------------------------------------------------------------------------
 
     def _frames(
@@ -318,21 +415,24 @@ class MeetingReader:
     ) -> bool:
         doc = self.article.doc
         words = lexicon()
-        sentence = doc[start:end].text.lower()
-        if any(cue in sentence for cue in words.unreal_cues):
+        if unreal(doc[start:end].text):
             return False
         triggers = self._triggers(start, end)
         if not triggers:
             return False
         framed = False
+        first_trigger = triggers[0][0]
         for position, (index, stop, kind, verb) in enumerate(triggers):
             if self._negated(start, index):
                 continue
             next_trigger = triggers[position + 1][0] if position + 1 < len(triggers) else end
             before = [(p, m) for p, m in people if m.tok_end <= index]
             after = [(p, m) for p, m in people if stop <= m.tok_start < next_trigger]
-            after = [(p, m) for p, m in after if not _past_clause(doc, stop, m.tok_start)]
-            subject = before[-1:] if before else []
+            after = [(p, m) for p, m in after if not _clause_break(doc, stop, m.tok_start)]
+            # The subject of the sentence's first verb is the subject of the verbs coordinated
+            # with it ("is scheduled to call on Yoon and to meet Lee"); "they" is several.
+            leading = [(p, m) for p, m in people if m.tok_end <= first_trigger] or before
+            subject = [(p, m) for p, m in leading if m.tok_start == leading[-1][1].tok_start] if leading else []
             if kind == "attend":
                 meeting = next((mid for mid, m in named if m.tok_start >= index), None)
                 if meeting is None:
@@ -453,6 +553,20 @@ class MeetingReader:
                 location = {"city": parent_location["city"]}
                 if parent_location.get("country_id"):
                     location["country"] = parent_location["country_id"]
+        place = self._place_after(index, end)
+        if place:
+            for meeting in self.meetings.values():
+                if not meeting.known and _meeting_key(meeting.name).startswith(name_key(place)):
+                    if meeting.date is None and meeting.date_iso is None:
+                        if date is not None:
+                            meeting.date = date
+                        elif _present_perfect(self.article.doc[start:end].text):
+                            meeting.date_iso = self.article.as_of
+                            meeting.notes.append(
+                                f"no date in the text: the publication date, {self.article.as_of}"
+                            )
+                    meeting.location.setdefault("name", place)
+                    return meeting.meeting_id
         named_ids = {mid for mid, _ in named}
         if named_ids and kind != "their-meeting" and verb not in ("met", "meet"):
             # "welcomed … to Camp David" beside "Camp David summit": that meeting.
@@ -486,6 +600,18 @@ class MeetingReader:
         self.last_meeting = meeting_id
         return meeting_id
 
+    def _place_after(self, index: int, end: int) -> str | None:
+        """The capitalised place after "to"/"at" that follows a verb ("to Camp David")."""
+        doc = self.article.doc
+        for token in doc[index:end]:
+            if token.lower_ in ("to", "at") and token.i + 1 < end and doc[token.i + 1].is_title:
+                stop = token.i + 1
+                while stop < end and doc[stop].is_title and self.article.mention_at(stop) is None:
+                    stop += 1
+                if stop > token.i + 1:
+                    return doc[token.i + 1 : stop].text
+        return None
+
     def _short_name(self, person: str) -> str:
         """A person in a meeting id: the surname as the article writes it alone, else the last
         word of the name; the whole id when another person in the graph shares it."""
@@ -501,6 +627,10 @@ class MeetingReader:
             m for m in self.article.mentions
             if m.kind == "official" and m.entity_id not in (None, person)
             and short in name_key(m.text).split()
+        ] + [
+            official_id
+            for official_id, official in self.article.knowledge.collections["officials"].items()
+            if official_id != person and short in name_key(official["name"]).split()
         ]
         return person if shared else slug(short)
 
@@ -571,6 +701,10 @@ class MeetingReader:
                         following.is_title
                         and self.article.mention_at(following.i) is None
                         and following.lower_ not in lexicon().not_names
+                        and not (
+                            following.i + 1 < end
+                            and doc[following.i + 1].lower_ in ("'s", "\u2019s")
+                        )
                     ):
                         location["city"] = following.text
                         break
@@ -824,9 +958,17 @@ def _present_perfect(sentence: str) -> bool:
     return bool(re.search(r"\b(?:has|have)\s+\w+ed\b", sentence))
 
 
-def _past_clause(doc, start: int, index: int) -> bool:
-    """Whether a clause boundary (a period or a new sentence) lies between two tokens."""
-    return any(token.text in _CLAUSE_END for token in doc[start:index])
+def _clause_break(doc, start: int, index: int) -> bool:
+    """Whether a new clause starts between a verb and a name: a period, or a comma that does
+    not continue a list of names (", while …", ", and the …")."""
+    for token in doc[start:index]:
+        if token.text in _CLAUSE_END:
+            return True
+        if token.text == "," and token.i + 1 < len(doc):
+            following = doc[token.i + 1]
+            if following.lower_ in ("while", "which", "who", "where", "when", "but", "as"):
+                return True
+    return False
 
 
 def _first_tok(named: list[tuple[str, Mention]], index: int) -> int:

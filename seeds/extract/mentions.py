@@ -91,6 +91,7 @@ class NameMatcher:
         self.orth_matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         norm_patterns: dict[str, list[Doc]] = {}
         orth_patterns: dict[str, list[Doc]] = {}
+        shapes: set[tuple[str, tuple[str, ...]]] = set()
         for surface in knowledge.surfaces:
             for text in _variants(surface.text):
                 if _ACRONYM.match(text):
@@ -100,11 +101,16 @@ class NameMatcher:
                     if not key:
                         continue
                     label, target = f"norm:{key}", norm_patterns
-                self.by_label.setdefault(label, [])
-                if surface not in self.by_label[label]:
-                    self.by_label[label].append(surface)
-                    if len(self.by_label[label]) == 1:
-                        target.setdefault(label, []).append(set_norms(nlp.make_doc(text)))
+                surfaces = self.by_label.setdefault(label, [])
+                if surface not in surfaces:
+                    surfaces.append(surface)
+                # One pattern per tokenisation: "Yoon Suk-yeol" and "Yoon Suk Yeol" share a key
+                # but not their tokens.
+                pattern = set_norms(nlp.make_doc(text))
+                shape = (label, tuple(token.norm_ for token in pattern))
+                if shape not in shapes:
+                    shapes.add(shape)
+                    target.setdefault(label, []).append(pattern)
         for label, docs in norm_patterns.items():
             self.norm_matcher.add(label, docs)
         for label, docs in orth_patterns.items():

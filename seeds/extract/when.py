@@ -52,8 +52,15 @@ class DatePhrase:
 
 
 def looks_ahead(sentence: str) -> bool:
-    lowered = f" {sentence.lower()} "
-    return any(f" {cue} " in lowered for cue in lexicon().future_cues)
+    return any(
+        re.search(rf"\b{re.escape(cue)}\b", sentence, re.IGNORECASE) for cue in lexicon().future_cues
+    )
+
+
+def unreal(sentence: str) -> bool:
+    """A plan, a hope or an expectation ("is expected to join", "the hope that … would
+    attend"): case-sensitive, so that the month "May" is not the verb "may"."""
+    return any(re.search(rf"\b{re.escape(cue)}\b", sentence) for cue in lexicon().unreal_cues)
 
 
 def find_dates(text: str, anchor: dt.date, sentences: list[tuple[int, int]]) -> list[DatePhrase]:
