@@ -36,6 +36,7 @@ class Facts:
 
     entities: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     names: dict[tuple[str, str], str] = field(default_factory=dict)
+    aliases: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     meeting_days: dict[str, str | None] = field(default_factory=dict)
     meeting_people: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     posts: list[tuple[str, str | None, str | None, str | None]] = field(default_factory=list)
@@ -151,6 +152,7 @@ def reviewed_facts(folder: Path, knowledge: Knowledge) -> tuple[Facts, ArticleIn
         for entry in getattr(facts, section):
             result.entities[kind].add(entry.id)
             result.names[(kind, entry.id)] = entry.name
+            result.aliases[(kind, entry.id)] = {name_key(n) for n in [entry.name, *entry.aliases]}
     for org in facts.organisations:
         entity("country", org.country)
     for official in facts.officials:
@@ -282,8 +284,10 @@ def align(gold: Facts, proposed: Facts) -> dict[str, str]:
         for draft_id in sorted(extra):
             draft_name = name_key(proposed.names.get((kind, draft_id), ""))
             for gold_id in sorted(missing):
-                gold_name = name_key(gold.names.get((kind, gold_id), ""))
-                same = bool(draft_name) and draft_name == gold_name
+                gold_names = gold.aliases.get((kind, gold_id)) or {
+                    name_key(gold.names.get((kind, gold_id), ""))
+                }
+                same = bool(draft_name) and draft_name in gold_names
                 if kind == "meeting" and not same:
                     people = proposed.meeting_people.get(draft_id, set())
                     gold_people = gold.meeting_people.get(gold_id, set())

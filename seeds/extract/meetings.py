@@ -77,8 +77,8 @@ class MeetingReader:
             span = doc[start:end]
             self.sentence_text = span.text
             self.sentence_span = (span.start_char, span.end_char)
-            named = self._named_meetings(start, end)
             people = self._people(start, end)
+            named = self._named_meetings(start, end)
             framed = self._org_summit(start, end, people)
             if framed:
                 named = [*named, (framed, _token_span_mention(self.article, start, start + 1))]
@@ -156,7 +156,7 @@ class MeetingReader:
             indefinite = mention.tok_start and doc[mention.tok_start - 1].lower_ in ("a", "an")
             if indefinite and not self._anchored(known, start, end):
                 continue
-            if not self._compatible(known, start, end):
+            if not self._compatible(known, mention, end):
                 continue
             meeting = self._known_meeting(mention.entity_id, mention, "known-meeting-name")
             found.append((meeting, mention))
@@ -174,22 +174,21 @@ class MeetingReader:
             m.entity_id == parent for m in self.article.mentions_in(start, end, "meeting")
         )
 
-    def _compatible(self, known: dict, start: int, end: int) -> bool:
-        """A known meeting's name in a sentence whose date or city contradicts it is another
+    def _compatible(self, known: dict, mention: Mention, end: int) -> bool:
+        """A known meeting's name beside a date or a city that contradicts it is another
         meeting of the same kind ("the NATO summit" of another year)."""
         date = known.get("date")
-        if date:
+        adjacent = self._adjacent_date(mention.tok_end, end)
+        if date and adjacent is not None:
             latest = (known.get("end_date") or date)["latest"]
-            for phrase in self._sentence_dates(start, end):
-                resolved = phrase.resolved
-                if resolved.latest < date["earliest"] or resolved.earliest > latest:
-                    return False
+            if adjacent.resolved.latest < date["earliest"] or adjacent.resolved.earliest > latest:
+                return False
         city = (known.get("location") or {}).get("city")
-        if city:
-            for mention in self.article.mentions_in(start, end, "country"):
-                if mention.extra.get("capital") and name_key(mention.text) != name_key(city):
-                    if self.article.knowledge.capital_of(mention.text):
-                        return False
+        doc = self.article.doc
+        if city and mention.tok_end + 1 < end and doc[mention.tok_end].lower_ == "in":
+            place = self.article.mention_at(mention.tok_end + 1)
+            if place is not None and place.extra.get("capital"):
+                return name_key(place.text) == name_key(city)
         return True
 
     def _meeting_names(self, start: int, end: int) -> list[tuple[int, int, str, str | None]]:
@@ -218,7 +217,10 @@ class MeetingReader:
                     else None
                 )
                 if previous and previous.kind == "organisation" and previous.tok_start < begin:
-                    continue
+                    if previous.tok_end != token.i:
+                        continue
+                    begin, organiser = previous.tok_start, previous.entity_id
+                    run = doc[begin : token.i + 1]
                 found.append((begin, token.i + 1, run.text, organiser))
                 continue
             # "the meeting of NATO Ministers of Foreign Affairs", "a meeting of the North
@@ -538,9 +540,8 @@ class MeetingReader:
             if meeting.known:
                 continue
             mine = {a.participant for a in self.attendance.values() if a.meeting == meeting.meeting_id}
-            if mine and set(group) <= mine and (
-                date is None or meeting.date is None or meeting.date.value == date.value
-            ):
+            day = meeting.date.value if meeting.date else meeting.date_iso
+            if mine and set(group) <= mine and (date is None or day is None or day == date.value):
                 return meeting.meeting_id
         parent = next(
             (mid for mid, m in named if m.tok_start > index or kind == "their-meeting"), None
@@ -565,6 +566,9 @@ class MeetingReader:
                             meeting.notes.append(
                                 f"no date in the text: the publication date, {self.article.as_of}"
                             )
+                        day = date.value if date else meeting.date_iso
+                        if day:
+                            self._rename(meeting.meeting_id, self._free(f"{meeting.meeting_id}-{day}"))
                     meeting.location.setdefault("name", place)
                     return meeting.meeting_id
         named_ids = {mid for mid, _ in named}
@@ -599,6 +603,22 @@ class MeetingReader:
         self.meetings[meeting_id] = meeting
         self.last_meeting = meeting_id
         return meeting_id
+
+    def _rename(self, old: str, new: str) -> None:
+        """A meeting's id once its date is known: the house rule puts the date in it."""
+        meeting = self.meetings.pop(old)
+        meeting.meeting_id = new
+        self.meetings[new] = meeting
+        for key, value in list(self.by_name.items()):
+            if value == old:
+                self.by_name[key] = new
+        for (meeting_id, participant), attendance in list(self.attendance.items()):
+            if meeting_id == old:
+                del self.attendance[(meeting_id, participant)]
+                attendance.meeting = new
+                self.attendance[(new, participant)] = attendance
+        if self.last_meeting == old:
+            self.last_meeting = new
 
     def _place_after(self, index: int, end: int) -> str | None:
         """The capitalised place after "to"/"at" that follows a verb ("to Camp David")."""
