@@ -13,7 +13,12 @@ from seeds.extract.proposals import Draft, Proposal
 from seeds.references import slug
 from store.names import name_key
 
-_PARTNER = re.compile(r"\bpartners?\b|\bpartner (?:countries|nations|nation|country)\b")
+# "X is (not a member …) but stands as a partner", "X and Y are (also) NATO partner countries",
+# "the partnership between X and Y", "X and Y have developed a strong partnership".
+_PARTNER_FRAME = re.compile(
+    r"\b(?:is|are|as|became|become)\b[^.;]*\bpartners?\b|\bpartnership (?:between|with)\b"
+    r"|\bdeveloped (?:a|an) (?:\w+ )?partnership\b"
+)
 _DECIDE = re.compile(r"\b(agreed|decided|approved)\b(?P<rest>.*)")
 
 
@@ -40,8 +45,8 @@ class TieReader:
                 self._decision(start, end)
                 continue
             span = (sentence.start_char, sentence.end_char)
-            if ("partner" in lowered) and organisation and not self._is_group_sentence(lowered):
-                partners = self._partners(start, end, countries, lowered)
+            if _PARTNER_FRAME.search(text) and organisation and not self._is_group_sentence(lowered):
+                partners = self._partners(start, end, countries)
                 region = self._region(lowered, organisation)
                 for country in partners:
                     self._propose(organisation, country, "partner", span, "partner-of", start, end)
@@ -55,18 +60,23 @@ class TieReader:
                 for country in countries:
                     if doc[country.tok_end : end].text.lower().lstrip().startswith("became"):
                         self._propose(organisation, country, "member", span, "became-member", start, end)
-            if re.search(r"\bappl(?:ied|ication) to join\b", lowered) and organisation:
-                verb = next(t.i for t in sentence if t.lower_ in ("applied", "application"))
-                for country in countries:
-                    if country.tok_end <= verb:
-                        self._propose(organisation, country, "applicant", span, "applied-to-join", start, end)
-            if re.search(r"\bseeking (?:to join|entry into)\b", lowered) and organisation:
-                for country in countries:
-                    role = self.article.knowledge.membership_role(
-                        country.entity_id, organisation, self.article.as_of
-                    )
-                    role = role if role in ("applicant", "invitee") else "applicant"
-                    self._propose(organisation, country, role, span, "seeking-to-join", start, end)
+            if organisation:
+                for token in sentence:
+                    if token.lower_ == "applied" and doc[token.i + 1 : token.i + 3].text.lower() == "to join":
+                        for country in self._listed_before(token.i, start):
+                            self._propose(organisation, country, "applicant", span, "applied-to-join", start, end)
+                    elif token.lower_ == "application" and doc[token.i + 1 : token.i + 3].text.lower() == "to join":
+                        owner = self._possessor_before(token.i, start)
+                        target = self._organisation_after(token.i + 3, end) or organisation
+                        if owner is not None:
+                            self._propose(target, owner, "applicant", span, "application-to-join", start, end)
+                    elif token.lower_ == "seeking" and doc[token.i + 1].lower_ in ("to", "entry"):
+                        for country in self._listed_before(token.i, start):
+                            role = self.article.knowledge.membership_role(
+                                country.entity_id, organisation, self.article.as_of
+                            )
+                            role = role if role in ("applicant", "invitee") else "applicant"
+                            self._propose(organisation, country, role, span, "seeking-to-join", start, end)
             self._decision(start, end)
 
     def _is_group_sentence(self, lowered: str) -> bool:
@@ -86,21 +96,61 @@ class TieReader:
             return self.alliance
         return None
 
-    def _partners(
-        self, start: int, end: int, countries: list[Mention], lowered: str
-    ) -> list[Mention]:
-        """The countries a sentence calls partners: those before "partner(s)"."""
+    def _partners(self, start: int, end: int, countries: list[Mention]) -> list[Mention]:
+        """The countries of the clause that calls them partners: "Japan, Australia and New
+        Zealand are NATO's other partners", "the partnership between the Republic of Korea and
+        NATO", "the Alliance (NATO) and Seoul have developed a strong partnership"."""
         doc = self.article.doc
         index = next(
             (t.i for t in doc[start:end] if t.lower_ in ("partner", "partners", "partnership")),
             end,
         )
-        before = [c for c in countries if c.tok_end <= index]
-        if "partnership" in lowered and not before:
-            return countries
-        if "not a member" in lowered or "partner" in lowered:
-            return before or (countries if "partnership" in lowered else [])
-        return []
+        clause_start = start
+        for token in doc[start:index]:
+            if token.text in (",", ";", ":") and not _in_list(self.article, token.i):
+                clause_start = token.i + 1
+        clause_end = end
+        for token in doc[index:end]:
+            if token.text in (",", ";") and not _in_list(self.article, token.i):
+                clause_end = token.i
+                break
+        return [c for c in countries if clause_start <= c.tok_start and c.tok_end <= clause_end]
+
+    def _listed_before(self, index: int, start: int) -> list[Mention]:
+        """The countries listed just before a verb: "Finland and Sweden ― seeking", "by
+        Finland and Sweden, which are seeking", "Sweden and Finland applied"."""
+        doc = self.article.doc
+        found: list[Mention] = []
+        position = index - 1
+        skip = {",", "\u2015", "\u2014", "which", "are", "is", "that", "who", "together"}
+        while position >= start and doc[position].lower_ in skip and not found:
+            position -= 1
+        while position >= start:
+            mention = self.article.mention_at(position)
+            if mention is not None and mention.kind == "country" and mention.entity_id:
+                found.append(mention)
+                position = mention.tok_start - 1
+            elif doc[position].lower_ in ("and", ",") and found:
+                position -= 1
+            else:
+                break
+        return list(reversed(found))
+
+    def _possessor_before(self, index: int, start: int) -> Mention | None:
+        """ "Türkiye's own long-stalled application": the nearest country with a possessive."""
+        doc = self.article.doc
+        for position in range(index - 1, max(start, index - 8) - 1, -1):
+            if doc[position].lower_ in ("'s", "\u2019s"):
+                mention = self.article.mention_at(position - 1)
+                if mention is not None and mention.kind == "country" and mention.entity_id:
+                    return mention
+        return None
+
+    def _organisation_after(self, index: int, end: int) -> str | None:
+        for mention in self.article.mentions_in(index, min(end, index + 6), "organisation"):
+            if mention.entity_id:
+                return mention.entity_id
+        return None
 
     def _region(self, lowered: str, organisation: str) -> str | None:
         """A partnership inside the organisation named by words of the sentence
@@ -163,6 +213,12 @@ class TieReader:
         if not bodies:
             return
         body = bodies[0]
+        people = [
+            m for m in self.article.mentions_in(start, end, "official")
+            if body.end <= m.start and m.end <= verb_char
+        ]
+        if people:
+            return
         org = self.article.knowledge.get("organisation", body.entity_id) or {}
         if org.get("kind") not in ("council", "government", "ministry", "alliance", None):
             return
@@ -215,6 +271,14 @@ class TieReader:
             proposal.spans.append((body.start, position + len(description)))
             proposal.notes.append("described as: the article's words")
         del position
+
+
+def _in_list(article: Article, index: int) -> bool:
+    """A comma between two countries ("Japan, Australia and New Zealand") lists them."""
+    doc = article.doc
+    before = article.mention_at(index - 1) if index else None
+    after = article.mention_at(index + 1) if index + 1 < len(doc) else None
+    return bool(before and after and before.kind == after.kind == "country")
 
 
 def _chars(article: Article, start: int, end: int) -> tuple[int, int]:
