@@ -45,8 +45,15 @@ def missions(article: Article) -> None:
         else:
             entity_id, is_known = f"{country.lower()}-mission-{organisation}", False
         mention = span_mention(
-            doc, start, target.tok_end, "organisation", entity_id, "description",
-            known=is_known, rule="country's-mission-to", confidence=0.8,
+            doc,
+            start,
+            target.tok_end,
+            "organisation",
+            entity_id,
+            "description",
+            known=is_known,
+            rule="country's-mission-to",
+            confidence=0.8,
         )
         added.append(mention)
         if not is_known and ("organisation", entity_id) not in article.new:
@@ -110,8 +117,13 @@ def entity_proposals(article: Article, draft: Draft, countries_of: dict[str, str
             fields = {"id": mention.entity_id, "name": known.get("name", mention.text)}
             draft.add(
                 Proposal(
-                    section, (mention.entity_id,), fields, [span], "known-" + mention.rule,
-                    mention.confidence, known=True,
+                    section,
+                    (mention.entity_id,),
+                    fields,
+                    [span],
+                    "known-" + mention.rule,
+                    mention.confidence,
+                    known=True,
                     notes=["known: this adds a source"],
                 )
             )
@@ -125,8 +137,13 @@ def entity_proposals(article: Article, draft: Draft, countries_of: dict[str, str
             fields.setdefault("country", countries_of[mention.entity_id])
         draft.add(
             Proposal(
-                section, (entity.entity_id,), fields, [span], "new-" + entity.rule,
-                entity.confidence, notes=["new: not in the graph"],
+                section,
+                (entity.entity_id,),
+                fields,
+                [span],
+                "new-" + entity.rule,
+                entity.confidence,
+                notes=["new: not in the graph"],
             )
         )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from seeds.extract.extractor import Extractor
 from seeds.extract.knowledge import Knowledge
 from seeds.extract.proposals import Draft
 from seeds.extract.when import DatePhrase
-from seeds.inputs import ArticleInput, read_article_folder
+from seeds.extract.write import facts_yaml
+from seeds.inputs import ArticleInput, bundled_article_folders, read_article_folder
 from seeds.models import DatePhrase as DateField
 from seeds.models import EntitiesAndRelations
 from store.names import name_key
@@ -142,7 +144,11 @@ def reviewed_facts(folder: Path, knowledge: Knowledge) -> tuple[Facts, ArticleIn
             actual = kind
             if kinds:
                 actual = next(
-                    (k for k in kinds if entity_id in declared.get(k, {}) or knowledge.has(k, entity_id)),
+                    (
+                        k
+                        for k in kinds
+                        if entity_id in declared.get(k, {}) or knowledge.has(k, entity_id)
+                    ),
                     kinds[0],
                 )
             result.entities[actual].add(entity_id)
@@ -291,10 +297,22 @@ def align(gold: Facts, proposed: Facts) -> dict[str, str]:
                 if kind == "meeting" and not same:
                     people = proposed.meeting_people.get(draft_id, set())
                     gold_people = gold.meeting_people.get(gold_id, set())
-                    day, gold_day = proposed.meeting_days.get(draft_id), gold.meeting_days.get(gold_id)
-                    same = bool(people & gold_people) and (
-                        day == gold_day or (day and gold_day and (day.startswith(gold_day) or gold_day.startswith(day)))
-                    ) and len(people & gold_people) >= min(2, len(gold_people))
+                    day, gold_day = (
+                        proposed.meeting_days.get(draft_id),
+                        gold.meeting_days.get(gold_id),
+                    )
+                    same = (
+                        bool(people & gold_people)
+                        and (
+                            day == gold_day
+                            or (
+                                day
+                                and gold_day
+                                and (day.startswith(gold_day) or gold_day.startswith(day))
+                            )
+                        )
+                        and len(people & gold_people) >= min(2, len(gold_people))
+                    )
                 if same:
                     mapping[draft_id] = gold_id
                     missing.discard(gold_id)
@@ -329,8 +347,11 @@ def _score_posts(gold: Facts, proposed: Facts, mapping: dict[str, str]) -> Score
                 post
                 for post in unmatched
                 if post[0] == official
-                and ((organisation and post[1] == organisation) or (country and post[2] == country)
-                     or (post_id and post[3] == post_id))
+                and (
+                    (organisation and post[1] == organisation)
+                    or (country and post[2] == country)
+                    or (post_id and post[3] == post_id)
+                )
             ),
             None,
         )
@@ -385,7 +406,11 @@ def evaluate_folder(folder: Path, extractor: Extractor) -> tuple[ArticleScore, D
     meta_id = str(article.meta_doc.data["id"])
     return (
         ArticleScore(
-            meta_id, scores, seconds, changed, lookups,
+            meta_id,
+            scores,
+            seconds,
+            changed,
+            lookups,
             reviewed_lines=len(article.facts_yaml.splitlines()),
         ),
         draft,
@@ -408,7 +433,10 @@ def entities_total(scores: dict[str, Score]) -> Score:
 
 
 def format_table(title: str, scores: dict[str, Score]) -> str:
-    lines = [f"{title}", f"{'kind':<14}{'found':>6}{'draft':>6}{'gold':>6}{'P':>7}{'R':>7}{'F1':>7}"]
+    lines = [
+        f"{title}",
+        f"{'kind':<14}{'found':>6}{'draft':>6}{'gold':>6}{'P':>7}{'R':>7}{'F1':>7}",
+    ]
     rows = [*ENTITY_KINDS, "entities", *RELATION_KINDS]
     every = dict(scores)
     every["entities"] = entities_total(scores)
@@ -419,3 +447,89 @@ def format_table(title: str, scores: dict[str, Score]) -> str:
             f"{score.precision:>7.2f}{score.recall:>7.2f}{score.f1:>7.2f}"
         )
     return "\n".join(lines)
+
+
+# --- the runs ----------------------------------------------------------------------------------
+
+
+def evaluation_sets(fixtures: Path | None) -> list[tuple[str, Extractor, list[Path]]]:
+    """The seed article drafted against the reference data alone (nothing it states is known
+    before it), and the reviewed fixtures against the reference data and the bundled seed
+    article: what `diplograph extract` knows by default."""
+    reference_only = Extractor(Knowledge.build([]))
+    sets = [("seed", reference_only, bundled_article_folders())]
+    folders = sorted(path.parent for path in fixtures.glob("*/facts.yaml")) if fixtures else []
+    if folders:
+        seeded = Extractor(
+            Knowledge.build([read_article_folder(folder) for folder in bundled_article_folders()])
+        )
+        sets.append(("own", seeded, folders))
+    return sets
+
+
+def run_evaluation(
+    sets: list[tuple[str, Extractor, list[Path]]],
+    details: bool = False,
+    out: Callable[[str], None] = print,
+) -> dict:
+    """Draft every article of every set, print the tables, and return them as a report."""
+    report: dict = {"sets": {}}
+    for label, extractor, folders in sets:
+        results: list[ArticleScore] = []
+        for folder in folders:
+            result, draft = evaluate_folder(folder, extractor)
+            result.draft_lines = len(facts_yaml(draft, result.article_id).splitlines())
+            results.append(result)
+        scores = total(results)
+        out(format_table(f"\n== {label} articles ({len(results)})", scores))
+        for result in results:
+            entities = entities_total(result.scores)
+            out(
+                f"  {result.article_id}: {result.seconds * 1000:.0f} ms, entities "
+                f"P {entities.precision:.2f} R {entities.recall:.2f}, participations R "
+                f"{result.scores['participation'].recall:.2f}, posts R "
+                f"{result.scores['post'].recall:.2f}; ids changed in review "
+                f"{len(result.ids_changed)} (known ids looked up: {len(result.lookups)}); "
+                f"draft {result.draft_lines} lines, reviewed {result.reviewed_lines} lines"
+            )
+            for kind, draft_id, gold_id in result.ids_changed:
+                out(f"      id {kind}: {draft_id} -> {gold_id}")
+            if details:
+                for kind, score in result.scores.items():
+                    for miss in score.misses:
+                        out(f"      miss  {kind}: {miss}")
+                    for false in score.false:
+                        out(f"      false {kind}: {false}")
+        report["sets"][label] = {
+            "articles": [
+                {
+                    "id": r.article_id,
+                    "seconds": round(r.seconds, 4),
+                    "ids_changed": r.ids_changed,
+                    "lookups": r.lookups,
+                    "scores": {
+                        k: {
+                            "P": s.precision,
+                            "R": s.recall,
+                            "F1": s.f1,
+                            "misses": s.misses,
+                            "false": s.false,
+                        }
+                        for k, s in r.scores.items()
+                    },
+                }
+                for r in results
+            ],
+            "total": {
+                k: {
+                    "found": s.found,
+                    "proposed": s.proposed,
+                    "expected": s.expected,
+                    "P": s.precision,
+                    "R": s.recall,
+                    "F1": s.f1,
+                }
+                for k, s in {**scores, "entities": entities_total(scores)}.items()
+            },
+        }
+    return report

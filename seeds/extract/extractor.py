@@ -59,8 +59,13 @@ class Extractor:
             fields.update({name: value for name, value in entity.fields.items() if value})
             draft.add(
                 Proposal(
-                    section, (entity_id,), fields, [(entity.first.start, entity.first.end)],
-                    "new-" + entity.rule, entity.confidence, notes=["new: not in the graph"],
+                    section,
+                    (entity_id,),
+                    fields,
+                    [(entity.first.start, entity.first.end)],
+                    "new-" + entity.rule,
+                    entity.confidence,
+                    notes=["new: not in the graph"],
                 )
             )
 

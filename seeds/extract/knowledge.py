@@ -120,6 +120,9 @@ class Knowledge:
         except ValueError:
             return None
 
+    def participation(self, meeting_id: str, participant_id: str) -> Document | None:
+        return self.collections["participations"].get(f"{meeting_id}--{participant_id.lower()}")
+
     def capital_of(self, city: str) -> str | None:
         key = name_key(city)
         for code, country in self.collections["countries"].items():

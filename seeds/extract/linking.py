@@ -56,7 +56,12 @@ class Article:
         self.sentences = _sentences(self.doc)
         self.titles: list[TitleSpan] = title_matcher().find(self.doc)
         self.dates: list[DatePhrase] = find_dates(
-            text, published, [(self.doc[s].idx, self.doc[e - 1].idx + len(self.doc[e - 1])) for s, e in self.sentences]
+            text,
+            published,
+            [
+                (self.doc[s].idx, self.doc[e - 1].idx + len(self.doc[e - 1]))
+                for s, e in self.sentences
+            ],
         )
         self.new: dict[tuple[str, str], NewEntity] = {}
         known = self._known_mentions(matcher)
@@ -123,7 +128,14 @@ class Article:
                 return
             found.append(
                 span_mention(
-                    doc, start, end, "official", None, "new", known=False, rule=rule,
+                    doc,
+                    start,
+                    end,
+                    "official",
+                    None,
+                    "new",
+                    known=False,
+                    rule=rule,
                     confidence=confidence,
                 )
             )
@@ -156,9 +168,7 @@ class Article:
     def _new_organisations(self, known: list[Mention]) -> list[Mention]:
         heads = lexicon().organisation_heads
         doc = self.doc
-        demonyms = {
-            m.tok_end: m for m in known if m.kind == "country" and m.form == "demonym"
-        }
+        demonyms = {m.tok_end: m for m in known if m.kind == "country" and m.form == "demonym"}
         found = []
         index = 0
         while index < len(doc):
@@ -172,9 +182,7 @@ class Article:
             end = index
             while end < len(doc):
                 current = doc[end]
-                if current.text[:1].isupper() and (current.is_alpha or current.is_upper):
-                    end += 1
-                elif (
+                if (current.text[:1].isupper() and (current.is_alpha or current.is_upper)) or (
                     current.lower_ in _CONNECTOR_WORDS
                     and end + 1 < len(doc)
                     and doc[end + 1].text[:1].isupper()
@@ -190,7 +198,11 @@ class Article:
                     heads.get(word, "other")
                     for position, word in enumerate(words)
                     if word in heads
-                    or (word == "group" and position + 1 < len(words) and words[position + 1] == "of")
+                    or (
+                        word == "group"
+                        and position + 1 < len(words)
+                        and words[position + 1] == "of"
+                    )
                 ),
                 None,
             )
@@ -202,9 +214,17 @@ class Article:
                     country = demonyms[index].entity_id
                 found.append(
                     span_mention(
-                        doc, start, end, "organisation", None, "new", known=False,
-                        rule="capitalised-name-with-head", confidence=0.75,
-                        org_kind=head, country=country,
+                        doc,
+                        start,
+                        end,
+                        "organisation",
+                        None,
+                        "new",
+                        known=False,
+                        rule="capitalised-name-with-head",
+                        confidence=0.75,
+                        org_kind=head,
+                        country=country,
                     )
                 )
             index = max(end, index + 1)
@@ -233,7 +253,12 @@ class Article:
             by_name[key] = entity_id
             mention.entity_id = entity_id
             self.new[(mention.kind, entity_id)] = NewEntity(
-                mention.kind, entity_id, mention.text, mention, fields, mention.rule,
+                mention.kind,
+                entity_id,
+                mention.text,
+                mention,
+                fields,
+                mention.rule,
                 mention.confidence,
             )
 
@@ -249,7 +274,9 @@ class Article:
         """Surname-only mentions ("Stoltenberg", "Kim") after a full one; two people with that
         name make the mention ambiguous: linked to the latest named, and flagged."""
         people = [
-            m for m in self.mentions if m.kind == "official" and m.entity_id and len(m.text.split()) > 1
+            m
+            for m in self.mentions
+            if m.kind == "official" and m.entity_id and len(m.text.split()) > 1
         ]
         covered = {index for m in self.mentions for index in range(m.tok_start, m.tok_end)}
         found = []
@@ -258,7 +285,9 @@ class Article:
                 continue
             key = name_key(token.text)
             named = [
-                m for m in people if key in (name_key(m.text).split()[0], name_key(m.text).split()[-1])
+                m
+                for m in people
+                if key in (name_key(m.text).split()[0], name_key(m.text).split()[-1])
             ]
             if not named:
                 continue
@@ -267,8 +296,14 @@ class Article:
             latest = before[-1].entity_id
             found.append(
                 span_mention(
-                    self.doc, token.i, token.i + 1, "official", latest, "surname",
-                    known=True, rule="surname-after-full-name",
+                    self.doc,
+                    token.i,
+                    token.i + 1,
+                    "official",
+                    latest,
+                    "surname",
+                    known=True,
+                    rule="surname-after-full-name",
                     confidence=0.85 if len(candidates) == 1 else 0.4,
                     candidates=candidates if len(candidates) > 1 else (),
                 )
@@ -361,13 +396,29 @@ def _end_at_head(doc: Doc, start: int, end: int, heads: dict[str, str]) -> int:
         word = doc[index].lower_
         if word in heads or (word == "group" and index + 1 < end and doc[index + 1].lower_ == "of"):
             stop = index + 1
-            while stop + 1 < end and doc[stop].lower_ in ("of", "for") and doc[stop + 1].text[:1].isupper():
+            while (
+                stop + 1 < end
+                and doc[stop].lower_ in ("of", "for")
+                and doc[stop + 1].text[:1].isupper()
+            ):
                 stop += 2
-                while stop < end and doc[stop].text[:1].isupper() and doc[stop].lower_ not in _title_words_set():
+                while (
+                    stop < end
+                    and doc[stop].text[:1].isupper()
+                    and doc[stop].lower_ not in _title_words_set()
+                ):
                     stop += 1
             return stop
     return end
 
 
 def _title_words_set() -> set[str]:
-    return {word for title in lexicon().titles for word in name_key(title).split()} - {"national", "security", "foreign", "defence", "defense", "trade", "finance"}
+    return {word for title in lexicon().titles for word in name_key(title).split()} - {
+        "national",
+        "security",
+        "foreign",
+        "defence",
+        "defense",
+        "trade",
+        "finance",
+    }

@@ -57,9 +57,7 @@ class Attendance:
 
 
 class MeetingReader:
-    def __init__(
-        self, article: Article, holders: dict[str, tuple[str | None, str | None]]
-    ) -> None:
+    def __init__(self, article: Article, holders: dict[str, tuple[str | None, str | None]]) -> None:
         self.article = article
         self.holders = holders
         self.meetings: dict[str, MeetingDraft] = {}
@@ -107,9 +105,7 @@ class MeetingReader:
                 for person in self.last_people:
                     found.append((person, _token_mention(self.article, token.i, person)))
         if re.search(r"\b[Tt]he (?:three|two|four) leaders\b", self.article.doc[start:end].text):
-            index = next(
-                t.i for t in self.article.doc[start:end] if t.lower_ == "leaders"
-            )
+            index = next(t.i for t in self.article.doc[start:end] if t.lower_ == "leaders")
             for person in self._leaders_of_last_meeting():
                 found.append((person, _token_mention(self.article, index, person)))
         found.sort(key=lambda item: item[1].tok_start)
@@ -204,9 +200,11 @@ class MeetingReader:
             if covered is not None and covered.kind == "meeting":
                 continue
             begin = token.i
-            while begin > start and (
-                doc[begin - 1].text[:1].isupper() or doc[begin - 1].text[:1].isdigit()
-            ) and doc[begin - 1].lower_ not in lexicon().not_names:
+            while (
+                begin > start
+                and (doc[begin - 1].text[:1].isupper() or doc[begin - 1].text[:1].isdigit())
+                and doc[begin - 1].lower_ not in lexicon().not_names
+            ):
                 begin -= 1
             if begin < token.i:
                 run = doc[begin : token.i + 1]
@@ -237,7 +235,11 @@ class MeetingReader:
                 stop = org.tok_end
                 while stop < end and (
                     doc[stop].text[:1].isupper()
-                    or (doc[stop].lower_ == "of" and stop + 1 < end and doc[stop + 1].text[:1].isupper())
+                    or (
+                        doc[stop].lower_ == "of"
+                        and stop + 1 < end
+                        and doc[stop + 1].text[:1].isupper()
+                    )
                 ):
                     stop += 1
                 org_name = doc[index:stop].text
@@ -365,7 +367,11 @@ class MeetingReader:
         if organisation is None:
             return None
         dates = self._sentence_dates(start, end)
-        date = min(dates, key=lambda d: {"weekday": 0, "month-day": 0, "month": 1}.get(d.kind, 2)) if dates else None
+        date = (
+            min(dates, key=lambda d: {"weekday": 0, "month-day": 0, "month": 1}.get(d.kind, 2))
+            if dates
+            else None
+        )
         year = (date.value if date else self.article.as_of)[:4]
         for meeting_id, known in self.article.knowledge.collections["meetings"].items():
             if known.get("organiser_id") == organisation and known.get("kind") == "summit":
@@ -378,7 +384,9 @@ class MeetingReader:
             location = self._location(start, end)
             if "city" not in location and self.article.dateline:
                 location = {"city": self.article.dateline[0], "country": self.article.dateline[1]}
-            venue = re.search(r"\bto the ([A-Z][\w]*(?: [a-z]+)* (?:centre|center|hall|palace))", text)
+            venue = re.search(
+                r"\bto the ([A-Z][\w]*(?: [a-z]+)* (?:centre|center|hall|palace))", text
+            )
             if venue:
                 location = {"name": venue.group(1), **location}
             self.meetings[meeting_id] = MeetingDraft(
@@ -402,7 +410,9 @@ class MeetingReader:
             verb = next(t.i for t in doc[start:end] if t.lower_ == "welcomed")
             hosts = [p for p, m in people if m.tok_end <= verb]
             if hosts:
-                self._attend(meeting_id, hosts[-1], start, end, "welcomed-leaders", 0.8, role="host")
+                self._attend(
+                    meeting_id, hosts[-1], start, end, "welcomed-leaders", 0.8, role="host"
+                )
         self.last_meeting = meeting_id
         return meeting_id
 
@@ -434,14 +444,18 @@ class MeetingReader:
             # The subject of the sentence's first verb is the subject of the verbs coordinated
             # with it ("is scheduled to call on Yoon and to meet Lee"); "they" is several.
             leading = [(p, m) for p, m in people if m.tok_end <= first_trigger] or before
-            subject = [(p, m) for p, m in leading if m.tok_start == leading[-1][1].tok_start] if leading else []
+            subject = (
+                [(p, m) for p, m in leading if m.tok_start == leading[-1][1].tok_start]
+                if leading
+                else []
+            )
             if kind == "attend":
                 meeting = next((mid for mid, m in named if m.tok_start >= index), None)
                 if meeting is None:
                     continue
-                participants = [p for p, _ in before] if verb != "participation" else [
-                    p for p, _ in after
-                ]
+                participants = (
+                    [p for p, _ in before] if verb != "participation" else [p for p, _ in after]
+                )
                 if verb == "participation":
                     participants = [p for p, m in after if m.tok_start < _first_tok(named, index)]
                 for person in dict.fromkeys(participants):
@@ -468,7 +482,12 @@ class MeetingReader:
                 meeting = self._meeting_of(group, start, end, index, named, kind, verb)
                 for person in group:
                     self._attend(
-                        meeting, person, start, end, f"{kind}-{verb}", 0.8,
+                        meeting,
+                        person,
+                        start,
+                        end,
+                        f"{kind}-{verb}",
+                        0.8,
                         role="host" if person == host else None,
                     )
                 framed = True
@@ -539,7 +558,9 @@ class MeetingReader:
         for meeting in self.meetings.values():
             if meeting.known:
                 continue
-            mine = {a.participant for a in self.attendance.values() if a.meeting == meeting.meeting_id}
+            mine = {
+                a.participant for a in self.attendance.values() if a.meeting == meeting.meeting_id
+            }
             day = meeting.date.value if meeting.date else meeting.date_iso
             if mine and set(group) <= mine and (date is None or day is None or day == date.value):
                 return meeting.meeting_id
@@ -568,7 +589,9 @@ class MeetingReader:
                             )
                         day = date.value if date else meeting.date_iso
                         if day:
-                            self._rename(meeting.meeting_id, self._free(f"{meeting.meeting_id}-{day}"))
+                            self._rename(
+                                meeting.meeting_id, self._free(f"{meeting.meeting_id}-{day}")
+                            )
                     meeting.location.setdefault("name", place)
                     return meeting.meeting_id
         named_ids = {mid for mid, _ in named}
@@ -644,8 +667,10 @@ class MeetingReader:
         }
         short = next((word for word in words if word in alone), words[-1] if words else person)
         shared = [
-            m for m in self.article.mentions
-            if m.kind == "official" and m.entity_id not in (None, person)
+            m
+            for m in self.article.mentions
+            if m.kind == "official"
+            and m.entity_id not in (None, person)
             and short in name_key(m.text).split()
         ] + [
             official_id
@@ -671,7 +696,12 @@ class MeetingReader:
             return
         country, organisation = self.holders.get(person, (None, None))
         self.attendance[key] = Attendance(
-            meeting, person, _trim(self.article.text, span), rule, confidence, role=role,
+            meeting,
+            person,
+            _trim(self.article.text, span),
+            rule,
+            confidence,
+            role=role,
             on_behalf_of=organisation if organisation and not country else country,
         )
         self.last_meeting = meeting
@@ -687,7 +717,14 @@ class MeetingReader:
         sentence's, if it names a day."""
         dates = self._sentence_dates(start, end)
         if dates:
-            rank = {"weekday": 0, "month-day": 0, "same-day": 0, "month": 1, "year": 2, "relative": 2}
+            rank = {
+                "weekday": 0,
+                "month-day": 0,
+                "same-day": 0,
+                "month": 1,
+                "year": 2,
+                "relative": 2,
+            }
             return min(dates, key=lambda d: (rank.get(d.kind, 3), d.start))
         previous = [s for s in self.article.sentences if s[1] <= start]
         if previous:
@@ -777,7 +814,9 @@ class MeetingReader:
         doc = self.article.doc
         sentence = doc[start:end]
         lowered = sentence.text.lower()
-        if not any(cue in lowered for cue in ("refers to", "joined by", "were joined", "attended by")):
+        if not any(
+            cue in lowered for cue in ("refers to", "joined by", "were joined", "attended by")
+        ):
             return
         words = lexicon()
         meeting = self.meetings[meeting_id]
@@ -788,17 +827,24 @@ class MeetingReader:
                 continue
             group = self._group_at(token.i, end, count)
             if group is not None:
-                label_start = token.i - 1 if token.i > start and doc[token.i - 1].lower_ == "the" else token.i
+                label_start = (
+                    token.i - 1 if token.i > start and doc[token.i - 1].lower_ == "the" else token.i
+                )
                 label = doc[label_start : group["end"]].text
-                expected = self.article.knowledge.members(
-                    group["organisation"], "member", as_of
-                ) if as_of else []
+                expected = (
+                    self.article.knowledge.members(group["organisation"], "member", as_of)
+                    if as_of
+                    else []
+                )
                 entry = {
                     "label": label,
                     "organisation": group["organisation"],
                     "attended_as": group["attended_as"],
                     "expected_count": count,
-                    "span": (doc[label_start].idx, doc[group["end"] - 1].idx + len(doc[group["end"] - 1].text)),
+                    "span": (
+                        doc[label_start].idx,
+                        doc[group["end"] - 1].idx + len(doc[group["end"] - 1].text),
+                    ),
                 }
                 if as_of and len(expected) != count:
                     entry["note"] = (
@@ -811,9 +857,7 @@ class MeetingReader:
         for mention in self.article.mentions_in(start, end, "country"):
             if mention.form not in ("name", "alias") or not mention.entity_id:
                 continue
-            if any(
-                g["span"][0] <= mention.start < g["span"][1] for g in meeting.groups
-            ):
+            if any(g["span"][0] <= mention.start < g["span"][1] for g in meeting.groups):
                 continue
             role = (
                 self.article.knowledge.membership_role(mention.entity_id, root, as_of)
@@ -821,10 +865,11 @@ class MeetingReader:
                 else None
             )
             attended = {"member": "member", "partner": "partner", "invitee": "invitee"}.get(
-                role or "", None
+                role or ""
             )
-            self._attend(meeting_id, mention.entity_id, start, end, "named-as-attending", 0.75,
-                         role=attended)
+            self._attend(
+                meeting_id, mention.entity_id, start, end, "named-as-attending", 0.75, role=attended
+            )
             self.attendance[(meeting_id, mention.entity_id)].span = _around(
                 self.article.text, mention.start, mention.end, self.sentence_span
             )
@@ -840,9 +885,7 @@ class MeetingReader:
         if not words:
             return None
         last = words[-1]
-        orgs = [
-            m for m in self.article.mentions_in(index + 1, stop, "organisation") if m.entity_id
-        ]
+        orgs = [m for m in self.article.mentions_in(index + 1, stop, "organisation") if m.entity_id]
         if last == "members" and orgs:
             return {"organisation": orgs[0].entity_id, "attended_as": "member", "end": stop}
         if last == "allies":
@@ -864,7 +907,8 @@ class MeetingReader:
                 continue
             for name in [org["name"], *org.get("aliases", [])]:
                 distinctive = [
-                    w for w in name_key(name).split()
+                    w
+                    for w in name_key(name).split()
                     if w not in ("nato", "partners", "partner", "s", root or "")
                 ]
                 if distinctive and all(w in key.split() for w in distinctive):
@@ -891,9 +935,10 @@ class MeetingReader:
 
     def propose(self, draft: Draft) -> None:
         for meeting in self.meetings.values():
-            spans = meeting.spans or [
-                a.span for a in self.attendance.values() if a.meeting == meeting.meeting_id
-            ][:1]
+            spans = (
+                meeting.spans
+                or [a.span for a in self.attendance.values() if a.meeting == meeting.meeting_id][:1]
+            )
             if meeting.known:
                 known = self.article.knowledge.get("meeting", meeting.meeting_id) or {}
                 fields: dict = {"id": meeting.meeting_id, "name": known.get("name")}
@@ -902,8 +947,13 @@ class MeetingReader:
                 if spans:
                     draft.add(
                         Proposal(
-                            "meetings", (meeting.meeting_id,), fields, spans, meeting.rule,
-                            meeting.confidence, known=True,
+                            "meetings",
+                            (meeting.meeting_id,),
+                            fields,
+                            spans,
+                            meeting.rule,
+                            meeting.confidence,
+                            known=True,
                             notes=["known meeting: this adds a source"],
                         )
                     )
@@ -929,23 +979,41 @@ class MeetingReader:
                 continue
             draft.add(
                 Proposal(
-                    "meetings", (meeting.meeting_id,), fields, spans, meeting.rule,
-                    meeting.confidence, notes=["new meeting", *meeting.notes],
+                    "meetings",
+                    (meeting.meeting_id,),
+                    fields,
+                    spans,
+                    meeting.rule,
+                    meeting.confidence,
+                    notes=["new meeting", *meeting.notes],
                 )
             )
         for attendance in self.attendance.values():
             fields = {"meeting": attendance.meeting, "participant": attendance.participant}
-            if attendance.role:
+            known_document = self.article.knowledge.participation(
+                attendance.meeting, attendance.participant
+            )
+            known = known_document is not None
+            if known:
+                # The graph's participation keeps its role and side: restating them otherwise
+                # would be a conflict, not a second source.
+                attendance.role = known_document.get("role")
+                attendance.on_behalf_of = (known_document.get("on_behalf_of") or {}).get("id")
+            if attendance.role and attendance.role != "participant":
                 fields["role"] = attendance.role
+            elif known:
+                fields["role"] = "participant"
             if attendance.on_behalf_of:
                 fields["on_behalf_of"] = attendance.on_behalf_of
-            known = attendance.participant in self.article.knowledge.participants.get(
-                attendance.meeting, ()
-            )
             draft.add(
                 Proposal(
-                    "participations", (attendance.meeting, attendance.participant), fields,
-                    [attendance.span], attendance.rule, attendance.confidence, known=known,
+                    "participations",
+                    (attendance.meeting, attendance.participant),
+                    fields,
+                    [attendance.span],
+                    attendance.rule,
+                    attendance.confidence,
+                    known=known,
                     notes=["known participation: this adds a source"] if known else [],
                 )
             )
@@ -1013,7 +1081,8 @@ def _around(text: str, start: int, end: int, sentence: tuple[int, int]) -> tuple
     """A short quote around a mention: its clause, between the nearest commas or dashes."""
     left = max(text.rfind(mark, sentence[0], start) for mark in (",", "\u2015", "\u2014", " by "))
     right_candidates = [
-        position for mark in (",", "\u2015", "\u2014", ".")
+        position
+        for mark in (",", "\u2015", "\u2014", ".")
         if (position := text.find(mark, end, sentence[1])) >= 0
     ]
     right = min(right_candidates) if right_candidates else sentence[1]
@@ -1029,16 +1098,34 @@ def _char_span(article: Article, begin: int, stop: int) -> tuple[int, int]:
 def _token_mention(article: Article, index: int, entity_id: str) -> Mention:
     token = article.doc[index]
     return Mention(
-        token.idx, token.idx + len(token.text), index, index + 1, token.text, "official",
-        entity_id, "pronoun", True, "pronoun", 0.5,
+        token.idx,
+        token.idx + len(token.text),
+        index,
+        index + 1,
+        token.text,
+        "official",
+        entity_id,
+        "pronoun",
+        True,
+        "pronoun",
+        0.5,
     )
 
 
 def _token_span_mention(article: Article, begin: int, stop: int) -> Mention:
     span = article.doc[begin:stop]
     return Mention(
-        span.start_char, span.end_char, begin, stop, span.text, "meeting", None, "new", False,
-        "meeting-name", 0.7,
+        span.start_char,
+        span.end_char,
+        begin,
+        stop,
+        span.text,
+        "meeting",
+        None,
+        "new",
+        False,
+        "meeting-name",
+        0.7,
     )
 
 

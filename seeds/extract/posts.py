@@ -61,7 +61,12 @@ class PostReader:
 
     def _person_at(self, index: int) -> Mention | None:
         mention = self.article.mention_at(index)
-        if mention and mention.kind == "official" and mention.tok_start == index and mention.entity_id:
+        if (
+            mention
+            and mention.kind == "official"
+            and mention.tok_start == index
+            and mention.entity_id
+        ):
             return mention
         return None
 
@@ -137,8 +142,8 @@ class PostReader:
                 organisation = mention.entity_id
                 org = self.article.knowledge.get("organisation", organisation) or {}
                 new = self.article.new.get(("organisation", organisation))
-                country = country or org.get("country_id") or (
-                    new.fields.get("country") if new else None
+                country = (
+                    country or org.get("country_id") or (new.fields.get("country") if new else None)
                 )
         text = doc[title.tok_start : end].text
         self.found.append(
@@ -174,7 +179,9 @@ class PostReader:
             self.found.append(
                 FoundPost(
                     official=person.entity_id,
-                    title=f"Head of the {name}" if name.startswith("Mission") else f"Head of {name}",
+                    title=f"Head of the {name}"
+                    if name.startswith("Mission")
+                    else f"Head of {name}",
                     canonical=name_key(f"head of {name}"),
                     country=None,
                     organisation=target.entity_id,
@@ -256,8 +263,15 @@ class PostReader:
                 entity_id,
                 name,
                 span_mention(
-                    doc, start, start + 1, "organisation", entity_id, "new", known=False,
-                    rule="ministry-of-minister", confidence=0.6,
+                    doc,
+                    start,
+                    start + 1,
+                    "organisation",
+                    entity_id,
+                    "new",
+                    known=False,
+                    rule="ministry-of-minister",
+                    confidence=0.6,
                 ),
                 {"kind": "ministry", "country": post.country},
                 "ministry-of-minister",
@@ -296,8 +310,14 @@ class PostReader:
                         fields[name] = known[f"{name}_id"]
                 self.draft.add(
                     Proposal(
-                        "posts", (known["_id"],), fields, [post.span], "known-post+" + post.rule,
-                        post.confidence, known=True, notes=["known post: this adds a source"],
+                        "posts",
+                        (known["_id"],),
+                        fields,
+                        [post.span],
+                        "known-post+" + post.rule,
+                        post.confidence,
+                        known=True,
+                        notes=["known post: this adds a source"],
                     )
                 )
                 continue
@@ -316,8 +336,13 @@ class PostReader:
                 )
             self.draft.add(
                 Proposal(
-                    "posts", (post.official, post.canonical), fields, [post.span], post.rule,
-                    post.confidence, notes=notes,
+                    "posts",
+                    (post.official, post.canonical),
+                    fields,
+                    [post.span],
+                    post.rule,
+                    post.confidence,
+                    notes=notes,
                 )
             )
 
@@ -345,9 +370,15 @@ class PostReader:
                     if post.official not in candidates:
                         candidates.append(post.official)
             mention = span_mention(
-                article.doc, start, title.tok_end, "official",
-                candidates[0] if len(candidates) == 1 else None, "role", known=True,
-                rule="role-reference", confidence=0.6 if len(candidates) == 1 else 0.2,
+                article.doc,
+                start,
+                title.tok_end,
+                "official",
+                candidates[0] if len(candidates) == 1 else None,
+                "role",
+                known=True,
+                rule="role-reference",
+                confidence=0.6 if len(candidates) == 1 else 0.2,
                 candidates=tuple(candidates) if len(candidates) > 1 else (),
             )
             roles.append(mention)

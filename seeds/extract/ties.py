@@ -45,38 +45,66 @@ class TieReader:
                 self._decision(start, end)
                 continue
             span = (sentence.start_char, sentence.end_char)
-            if _PARTNER_FRAME.search(text) and organisation and not self._is_group_sentence(lowered):
+            if (
+                _PARTNER_FRAME.search(text)
+                and organisation
+                and not self._is_group_sentence(lowered)
+            ):
                 partners = self._partners(start, end, countries)
                 region = self._region(lowered, organisation)
                 for country in partners:
                     self._propose(organisation, country, "partner", span, "partner-of", start, end)
                     if region:
-                        self._propose(region, country, "member", span, "partner-in-region", start, end)
+                        self._propose(
+                            region, country, "member", span, "partner-in-region", start, end
+                        )
                 if region and " also " in f" {lowered} ":
                     for country in self.previous_partners:
-                        self._propose(region, country, "member", span, "also-partner-in-region", start, end)
+                        self._propose(
+                            region, country, "member", span, "also-partner-in-region", start, end
+                        )
                 self.previous_partners = partners
             if re.search(r"\bbecame a member\b", lowered) and organisation:
                 for country in countries:
                     if doc[country.tok_end : end].text.lower().lstrip().startswith("became"):
-                        self._propose(organisation, country, "member", span, "became-member", start, end)
+                        self._propose(
+                            organisation, country, "member", span, "became-member", start, end
+                        )
             if organisation:
                 for token in sentence:
-                    if token.lower_ == "applied" and doc[token.i + 1 : token.i + 3].text.lower() == "to join":
+                    if (
+                        token.lower_ == "applied"
+                        and doc[token.i + 1 : token.i + 3].text.lower() == "to join"
+                    ):
                         for country in self._listed_before(token.i, start):
-                            self._propose(organisation, country, "applicant", span, "applied-to-join", start, end)
-                    elif token.lower_ == "application" and doc[token.i + 1 : token.i + 3].text.lower() == "to join":
+                            self._propose(
+                                organisation,
+                                country,
+                                "applicant",
+                                span,
+                                "applied-to-join",
+                                start,
+                                end,
+                            )
+                    elif (
+                        token.lower_ == "application"
+                        and doc[token.i + 1 : token.i + 3].text.lower() == "to join"
+                    ):
                         owner = self._possessor_before(token.i, start)
                         target = self._organisation_after(token.i + 3, end) or organisation
                         if owner is not None:
-                            self._propose(target, owner, "applicant", span, "application-to-join", start, end)
+                            self._propose(
+                                target, owner, "applicant", span, "application-to-join", start, end
+                            )
                     elif token.lower_ == "seeking" and doc[token.i + 1].lower_ in ("to", "entry"):
                         for country in self._listed_before(token.i, start):
                             role = self.article.knowledge.membership_role(
                                 country.entity_id, organisation, self.article.as_of
                             )
                             role = role if role in ("applicant", "invitee") else "applicant"
-                            self._propose(organisation, country, role, span, "seeking-to-join", start, end)
+                            self._propose(
+                                organisation, country, role, span, "seeking-to-join", start, end
+                            )
             self._decision(start, end)
 
     def _is_group_sentence(self, lowered: str) -> bool:
@@ -184,15 +212,22 @@ class TieReader:
             notes.append("known membership: this adds a source; its researched dates stay")
         else:
             since = [
-                d for d in self.article.dates_in(*_chars(self.article, start, end))
+                d
+                for d in self.article.dates_in(*_chars(self.article, start, end))
                 if d.phrase.lower().startswith("since")
             ]
             if since:
                 fields["start"] = since[0]
         self.draft.add(
             Proposal(
-                "memberships", (organisation, country.entity_id, role), fields, [span], rule,
-                0.75, known=known is not None, notes=notes,
+                "memberships",
+                (organisation, country.entity_id, role),
+                fields,
+                [span],
+                rule,
+                0.75,
+                known=known is not None,
+                notes=notes,
             )
         )
 
@@ -207,14 +242,16 @@ class TieReader:
         if re.search(r"\b(?:was|were|been|be)\s+$", text[: match.start(1)]):
             return
         bodies = [
-            m for m in self.article.mentions_in(start, end, "organisation")
+            m
+            for m in self.article.mentions_in(start, end, "organisation")
             if m.entity_id and m.end <= verb_char
         ]
         if not bodies:
             return
         body = bodies[0]
         people = [
-            m for m in self.article.mentions_in(start, end, "official")
+            m
+            for m in self.article.mentions_in(start, end, "official")
             if body.end <= m.start and m.end <= verb_char
         ]
         if people:
@@ -228,15 +265,23 @@ class TieReader:
         subjects = []
         for mention in self.article.mentions:
             if verb_char <= mention.start < sentence_end and mention.entity_id:
-                if mention.kind in ("country", "organisation") and mention.entity_id != body.entity_id:
+                if (
+                    mention.kind in ("country", "organisation")
+                    and mention.entity_id != body.entity_id
+                ):
                     if mention.form in ("demonym", "capital"):
                         continue
                     if mention.entity_id not in subjects:
                         subjects.append(mention.entity_id)
         date = dates[0] if dates else None
         identifier = "-".join(
-            part for part in (slug(org.get("acronym") or body.entity_id), date.value if date else None,
-                              slug(" ".join(rest.split()[:2]))) if part
+            part
+            for part in (
+                slug(org.get("acronym") or body.entity_id),
+                date.value if date else None,
+                slug(" ".join(rest.split()[:2])),
+            )
+            if part
         )
         fields = {
             "id": identifier,
@@ -248,8 +293,12 @@ class TieReader:
             fields["date"] = date
         self.draft.add(
             Proposal(
-                "decisions", (body.entity_id, date.value if date else None), fields,
-                [(body.start, sentence_end)], "body-agreed-to", 0.7,
+                "decisions",
+                (body.entity_id, date.value if date else None),
+                fields,
+                [(body.start, sentence_end)],
+                "body-agreed-to",
+                0.7,
                 notes=["new decision: check the summary"],
             )
         )

@@ -53,7 +53,8 @@ class DatePhrase:
 
 def looks_ahead(sentence: str) -> bool:
     return any(
-        re.search(rf"\b{re.escape(cue)}\b", sentence, re.IGNORECASE) for cue in lexicon().future_cues
+        re.search(rf"\b{re.escape(cue)}\b", sentence, re.IGNORECASE)
+        for cue in lexicon().future_cues
     )
 
 
