@@ -374,9 +374,12 @@ class MeetingReader:
         )
         year = (date.value if date else self.article.as_of)[:4]
         for meeting_id, known in self.article.knowledge.collections["meetings"].items():
-            if known.get("organiser_id") == organisation and known.get("kind") == "summit":
-                if (known.get("date") or {}).get("value", "")[:4] == year:
-                    return self._known_meeting(meeting_id, None, "known-summit-of-year")
+            if (
+                known.get("organiser_id") == organisation
+                and known.get("kind") == "summit"
+                and (known.get("date") or {}).get("value", "")[:4] == year
+            ):
+                return self._known_meeting(meeting_id, None, "known-summit-of-year")
         org = self.article.knowledge.get("organisation", organisation) or {}
         short = slug(org.get("acronym") or organisation)
         meeting_id = f"{short}-summit-{year}"

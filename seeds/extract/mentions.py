@@ -153,7 +153,8 @@ def _case_fits(span: Span, surfaces: list[Surface]) -> bool:
 
 
 class TitleMatcher:
-    """Titles from the lexicon: "Prime Minister", "Minister of Foreign Affairs", "secretary general"."""
+    """Titles from the lexicon: "Prime Minister", "Minister of Foreign Affairs", "secretary
+    general"."""
 
     def __init__(self) -> None:
         nlp = blank_english()

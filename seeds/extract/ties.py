@@ -114,11 +114,11 @@ class TieReader:
         """The organisation a sentence is about: named in it, or "the (military) alliance"."""
         for mention in self.article.mentions_in(start, end, "organisation"):
             org = self.article.knowledge.get("organisation", mention.entity_id or "") or {}
-            if org.get("kind") in ("alliance", None) and mention.entity_id:
-                if org.get("kind") == "alliance" or mention.entity_id in [
-                    key[1] for key in self.article.new
-                ]:
-                    return mention.entity_id
+            if mention.entity_id and (
+                org.get("kind") == "alliance"
+                or (not org and ("organisation", mention.entity_id) in self.article.new)
+            ):
+                return mention.entity_id
         text = self.article.doc[start:end].text.lower()
         if re.search(r"\bthe (?:\w+ )?alliance\b|\bjoin nato\b", text) and self.alliance:
             return self.alliance
@@ -259,20 +259,20 @@ class TieReader:
         org = self.article.knowledge.get("organisation", body.entity_id) or {}
         if org.get("kind") not in ("council", "government", "ministry", "alliance", None):
             return
-        sentence_start, sentence_end = _chars(self.article, start, end)
+        _, sentence_end = _chars(self.article, start, end)
         dates = [d for d in self.article.dates_in(verb_char, sentence_end)]
         rest = re.sub(r"^\s*(?:on \w+ )?(?:to )?", "", match.group("rest")).rstrip(" .")
         subjects = []
         for mention in self.article.mentions:
-            if verb_char <= mention.start < sentence_end and mention.entity_id:
-                if (
-                    mention.kind in ("country", "organisation")
-                    and mention.entity_id != body.entity_id
-                ):
-                    if mention.form in ("demonym", "capital"):
-                        continue
-                    if mention.entity_id not in subjects:
-                        subjects.append(mention.entity_id)
+            if (
+                verb_char <= mention.start < sentence_end
+                and mention.entity_id
+                and mention.kind in ("country", "organisation")
+                and mention.entity_id != body.entity_id
+                and mention.form not in ("demonym", "capital")
+                and mention.entity_id not in subjects
+            ):
+                subjects.append(mention.entity_id)
         date = dates[0] if dates else None
         identifier = "-".join(
             part

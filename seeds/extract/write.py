@@ -15,7 +15,7 @@ from seeds.extract.proposals import SECTIONS, Draft, Proposal
 from seeds.extract.when import DatePhrase
 
 DRAFT_MARKER = "draft"
-_PLAIN = re.compile(r"^[A-Za-z0-9\u00c0-\u024f][\w\u00c0-\u024f .,'’()/+&-]*$")
+_PLAIN = re.compile(r"^[A-Za-z0-9\u00c0-\u024f][\w\u00c0-\u024f .,'\u2019()/+&-]*$")
 _RESERVED = re.compile(r"^(?:y|n|yes|no|true|false|on|off|null|~|[-+]?\d[\d.:-]*)$", re.I)
 # Field order inside an entry, as docs/seeding.md lists them.
 _ORDER = [
@@ -140,7 +140,7 @@ def facts_yaml(draft: Draft, article_id: str, when: dt.datetime | None = None) -
         "# ([start:end] in article.txt). Entries marked known add a source to what the graph",
         "# already holds; new ones declare entities and relations. Fix or delete what is wrong,",
         "# add what is missing, then delete the `draft:` line below: the loader refuses a draft.",
-        f"{DRAFT_MARKER}: proposed by diplograph extract; review every entry, then delete this line",
+        f"{DRAFT_MARKER}: proposed by diplograph extract; review every entry, then delete this",
     ]
     if draft.flags:
         lines.append("")
