@@ -817,7 +817,18 @@ class MeetingReader:
         doc = self.article.doc
         sentence = doc[start:end]
         lowered = sentence.text.lower()
-        if not any(
+        held = re.search(r"\bheld (?:a|an|the) ", sentence.text)
+        if held:
+            # "the four Asia-Pacific partner nations held a four-way summit": the group before
+            # the verb attended the meeting after it.
+            verb = next(t.i for t in sentence if t.idx - sentence.start_char >= held.start())
+            after = [
+                m for m in self.article.mentions_in(verb, end, "meeting") if m.entity_id
+            ]
+            if not after or after[0].entity_id not in self.meetings:
+                return
+            meeting_id, end = after[0].entity_id, verb
+        elif not any(
             cue in lowered for cue in ("refers to", "joined by", "were joined", "attended by")
         ):
             return

@@ -358,17 +358,15 @@ class PostReader:
             country, organisation, start = self._qualifier(title.tok_start)
             candidates = []
             for post in self.found:
-                if (
-                    canonical == post.canonical
-                    or post.canonical.startswith(canonical + " ")
-                    or (canonical in post.canonical.split() and len(canonical.split()) == 1)
-                ):
+                if _same_office(canonical, post.canonical):
                     if country and post.country != country:
                         continue
                     if organisation and post.organisation != organisation:
                         continue
                     if post.official not in candidates:
                         candidates.append(post.official)
+            if start == title.tok_start and start and article.doc[start - 1].lower_ == "the":
+                start -= 1
             mention = span_mention(
                 article.doc,
                 start,
@@ -383,6 +381,20 @@ class PostReader:
             )
             roles.append(mention)
         return roles
+
+
+def _same_office(role: str, title: str) -> bool:
+    """Whether a role without a name ("the special representative", "The minister") can mean a
+    post found in the text: the same title, or its head ("minister" is a foreign minister, not
+    a prime minister: a modifier like "prime" or "deputy" makes another office)."""
+    if role == title or title.startswith(role + " "):
+        return True
+    words = title.split()
+    return (
+        len(role.split()) == 1
+        and role in words
+        and words[0] not in ("prime", "vice", "deputy")
+    )
 
 
 class _NoMention:
