@@ -822,9 +822,7 @@ class MeetingReader:
             # "the four Asia-Pacific partner nations held a four-way summit": the group before
             # the verb attended the meeting after it.
             verb = next(t.i for t in sentence if t.idx - sentence.start_char >= held.start())
-            after = [
-                m for m in self.article.mentions_in(verb, end, "meeting") if m.entity_id
-            ]
+            after = [m for m in self.article.mentions_in(verb, end, "meeting") if m.entity_id]
             if not after or after[0].entity_id not in self.meetings:
                 return
             meeting_id, end = after[0].entity_id, verb

@@ -390,11 +390,7 @@ def _same_office(role: str, title: str) -> bool:
     if role == title or title.startswith(role + " "):
         return True
     words = title.split()
-    return (
-        len(role.split()) == 1
-        and role in words
-        and words[0] not in ("prime", "vice", "deputy")
-    )
+    return len(role.split()) == 1 and role in words and words[0] not in ("prime", "vice", "deputy")
 
 
 class _NoMention:

@@ -196,7 +196,7 @@ def test_a_person_and_a_meeting_known_from_another_article_are_linked_not_recrea
 def test_a_fixture_draft_loads_with_the_seed_once_its_draft_line_is_deleted(
     with_seed, folder, tmp_path
 ):
-    text, facts = _draft_yaml(with_seed, folder)
+    _, facts = _draft_yaml(with_seed, folder)
     bundle = tmp_path / folder.name
     write_bundle(
         bundle,
@@ -210,19 +210,19 @@ def test_a_fixture_draft_loads_with_the_seed_once_its_draft_line_is_deleted(
 
 def test_an_ambiguous_surname_is_flagged_not_decided_silently(with_seed):
     folder = FIXTURES / "diplograph-test-wire-2023-07-11-vilnius-sweden-turkey"
-    text, facts = _draft_yaml(with_seed, folder)
+    _, facts = _draft_yaml(with_seed, folder)
 
     flags = [line for line in facts.splitlines() if line.startswith("#   - ")]
     assert any("'Landsbergis'" in flag and "vytautas-landsbergis" in flag for flag in flags)
     assert any("'The minister'" in flag for flag in flags)
 
 
-# --- the loader and the draft marker ---------------------------------------------------------------
+# --- the loader and the draft marker -------------------------------------------------------
 
 
 def test_the_loader_refuses_an_unreviewed_draft_in_one_line(with_seed, tmp_path):
     folder = FIXTURE_FOLDERS[0]
-    text, facts = _draft_yaml(with_seed, folder)
+    _, facts = _draft_yaml(with_seed, folder)
     bundle = tmp_path / "draft"
     write_bundle(
         bundle,
