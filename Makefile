@@ -7,7 +7,7 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench soak install install-dev ferretdb
+.PHONY: run test lint format schema seed bench soak install install-dev ferretdb extract-eval
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -54,6 +54,10 @@ schema: install
 
 seed: install
 	.venv/bin/diplograph seed
+
+## Score the extractor's drafts against reviewed facts files (the seed article, tests/fixtures/articles).
+extract-eval: install-dev
+	.venv/bin/python -m bench.extract_eval --details
 
 ## Run the benchmark (about 6 minutes on 2 cores; writes bench/results/).
 bench: install-dev
