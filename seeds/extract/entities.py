@@ -18,6 +18,9 @@ def missions(article: Article) -> None:
         if token.lower_ != "mission" or token.i < 2 or token.i + 2 >= len(doc):
             continue
         if doc[token.i - 1].lower_ not in ("'s", "\u2019s") or doc[token.i + 1].lower_ != "to":
+            known_mission = _mission_nearby(article, token.i)
+            if known_mission is not None:
+                added.append(known_mission)
             continue
         target = article.mention_at(token.i + 2)
         if target is None or target.kind != "organisation" or not target.entity_id:
@@ -89,6 +92,32 @@ def missions(article: Article) -> None:
                     and not name_key(mention.text).startswith(("country", "its "))
                 ):
                     aliases.append(mention.text)
+
+
+def _mission_nearby(article: Article, index: int) -> Mention | None:
+    """ "the mission that Seoul opened at NATO": a known mission named by its country and the
+    organisation it is accredited to, within a few words of "mission"."""
+    window = article.mentions_in(max(0, index - 6), min(len(article.doc), index + 7))
+    countries = {m.entity_id for m in window if m.kind == "country" and m.entity_id}
+    targets = {m.entity_id for m in window if m.kind == "organisation" and m.entity_id}
+    for org_id, org in article.knowledge.collections["organisations"].items():
+        if (
+            org.get("kind") == "mission"
+            and org.get("country_id") in countries
+            and org.get("accredited_to_id") in targets
+        ):
+            return span_mention(
+                article.doc,
+                index,
+                index + 1,
+                "organisation",
+                org_id,
+                "description",
+                known=True,
+                rule="mission-of-country-at",
+                confidence=0.6,
+            )
+    return None
 
 
 def _latest_country(article: Article, before: int) -> str | None:

@@ -31,7 +31,8 @@ class Extractor:
         missions(article)
         posts = PostReader(article, draft)
         posts.read()
-        article.mentions = keep_longest(article.mentions + posts.roles())
+        roles = posts.roles()
+        article.mentions = keep_longest(article.mentions + roles)
         countries_of = {
             official: country for official, (country, _) in posts.holders.items() if country
         }

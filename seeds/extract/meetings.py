@@ -66,6 +66,7 @@ class MeetingReader:
         self.last_subject: str | None = None
         self.last_people: list[str] = []
         self.by_name: dict[str, str] = {}
+        self.decisions: list[dict] = []
 
     # --- per sentence ---------------------------------------------------------------------------
 
@@ -481,6 +482,8 @@ class MeetingReader:
                 group = list(dict.fromkeys(group))
                 if len(group) < 2:
                     continue
+                if verb == "issued a joint statement":
+                    self._joint_statement(group, start, end, index)
                 host = subject[0][0] if subject and verb in words.host_verbs else None
                 meeting = self._meeting_of(group, start, end, index, named, kind, verb)
                 for person in group:
@@ -658,6 +661,38 @@ class MeetingReader:
                     return doc[token.i + 1 : stop].text
         return None
 
+    def _holder(self, person: str) -> tuple[str | None, str | None]:
+        """On whose behalf a person acts: the post the article gives them, else the one the
+        graph knows they held that day."""
+        if person in self.holders:
+            return self.holders[person]
+        for post in self.article.knowledge.posts_in_force(person, self.article.as_of):
+            return post.get("country_id"), post.get("organisation_id")
+        return None, None
+
+    def _joint_statement(self, group: list[str], start: int, end: int, index: int) -> None:
+        """ "he and Prime Minister Fumio Kishida issued a joint statement pledging to …": a
+        decision of the organisation among the sides, about the others."""
+        sides = [self._holder(person) for person in group]
+        bodies = [organisation for country, organisation in sides if organisation and not country]
+        if not bodies:
+            return
+        doc = self.article.doc
+        subjects = [country for country, organisation in sides if country]
+        what = re.sub(r"^\W*(?:pledging|agreeing|committing)\s+", "", doc[index + 4 : end].text)
+        what = what.rstrip(" .")
+        date = self._date_for(start, end, index)
+        self.decisions.append(
+            {
+                "id": f"{bodies[0]}-joint-statement-{date.value if date else self.article.as_of}",
+                "body": bodies[0],
+                "summary": "Joint statement: " + what + "." if what else "Joint statement.",
+                "subjects": subjects,
+                "date": date,
+                "span": _trim(self.article.text, self.sentence_span),
+            }
+        )
+
     def _short_name(self, person: str) -> str:
         """A person in a meeting id: the surname as the article writes it alone, else the last
         word of the name; the whole id when another person in the graph shares it."""
@@ -668,7 +703,9 @@ class MeetingReader:
             for m in self.article.mentions
             if m.entity_id == person and m.form == "surname"
         }
-        short = next((word for word in words if word in alone), words[-1] if words else person)
+        # "Lee Jong-sup", "Yoon Suk-yeol": a hyphenated given name comes after the family name.
+        family = words[0] if "-" in name.split()[-1] else words[-1] if words else person
+        short = next((word for word in words if word in alone), family)
         shared = [
             m
             for m in self.article.mentions
@@ -697,7 +734,7 @@ class MeetingReader:
         key = (meeting, person)
         if key in self.attendance:
             return
-        country, organisation = self.holders.get(person, (None, None))
+        country, organisation = self._holder(person)
         self.attendance[key] = Attendance(
             meeting,
             person,
@@ -946,6 +983,19 @@ class MeetingReader:
     # --- proposals ----------------------------------------------------------------------------
 
     def propose(self, draft: Draft) -> None:
+        for decision in self.decisions:
+            fields = {key: value for key, value in decision.items() if key != "span" and value}
+            draft.add(
+                Proposal(
+                    "decisions",
+                    (decision["body"], decision["date"].value if decision["date"] else None),
+                    fields,
+                    [decision["span"]],
+                    "joint-statement",
+                    0.6,
+                    notes=["new decision: check the body and the summary"],
+                )
+            )
         for meeting in self.meetings.values():
             spans = (
                 meeting.spans

@@ -365,6 +365,32 @@ class PostReader:
                         continue
                     if post.official not in candidates:
                         candidates.append(post.official)
+            if not candidates and (organisation or country):
+                # "The NATO secretary general's visit": whoever the graph says held that post
+                # that day, if the article names them.
+                named = {m.entity_id for m in article.mentions if m.kind == "official"}
+                holders = [
+                    official
+                    for official in article.knowledge.post_holders(
+                        organisation or country, title.text, article.as_of
+                    )
+                    if official in named
+                ]
+                if len(holders) == 1:
+                    candidates = holders
+                    self.holders.setdefault(holders[0], (country, organisation))
+                    self.found.append(
+                        FoundPost(
+                            official=holders[0],
+                            title=_capitalise(title.text),
+                            canonical=canonical,
+                            country=country,
+                            organisation=organisation,
+                            span=(article.doc[start].idx, title_end_char(article, title)),
+                            rule="role-with-holder-known",
+                            confidence=0.6,
+                        )
+                    )
             if start == title.tok_start and start and article.doc[start - 1].lower_ == "the":
                 start -= 1
             mention = span_mention(
@@ -381,6 +407,11 @@ class PostReader:
             )
             roles.append(mention)
         return roles
+
+
+def title_end_char(article: Article, title: TitleSpan) -> int:
+    last = article.doc[title.tok_end - 1]
+    return last.idx + len(last.text)
 
 
 def _same_office(role: str, title: str) -> bool:
