@@ -169,6 +169,8 @@ class Article:
         heads = lexicon().organisation_heads
         doc = self.doc
         demonyms = {m.tok_end: m for m in known if m.kind == "country" and m.form == "demonym"}
+        # "French Senate": a demonym that begins the name says whose body it is.
+        leading = {m.tok_start: m for m in known if m.kind == "country" and m.form == "demonym"}
         found = []
         index = 0
         while index < len(doc):
@@ -212,6 +214,8 @@ class Article:
                 if index in demonyms:
                     start = demonyms[index].tok_start
                     country = demonyms[index].entity_id
+                elif index in leading:
+                    country = leading[index].entity_id
                 found.append(
                     span_mention(
                         doc,

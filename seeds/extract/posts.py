@@ -207,7 +207,10 @@ class PostReader:
                 continue
             if post.organisation and not post.country:
                 org = article.knowledge.get("organisation", post.organisation) or {}
-                post.country = org.get("country_id")
+                new_org = article.new.get(("organisation", post.organisation))
+                post.country = org.get("country_id") or (
+                    new_org.fields.get("country") if new_org else None
+                )
             if not post.country and not post.organisation:
                 country = article.knowledge.country_of_official(post.official)
                 new = article.new.get(("official", post.official))
