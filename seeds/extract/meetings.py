@@ -607,7 +607,19 @@ class MeetingReader:
                 meeting = self.meetings.get(meeting_id)
                 if meeting and not meeting.known:
                     return meeting_id
-        surnames = [self._short_name(person) for person in group]
+        # The house rule of the seed article (`yoon-stoltenberg-…`, `kim-gunn-geoana-…`): the
+        # people of countries first, in the order named, then those of organisations; beyond
+        # two people, their sides (`tr-se-nato-…`).
+        group = sorted(group, key=lambda person: self._holder(person)[0] is None)
+        if len(group) > 2:
+            sides = [self._side_code(person) for person in group]
+            surnames = (
+                sides
+                if all(sides) and len(set(sides)) == len(sides)
+                else [self._short_name(person) for person in group]
+            )
+        else:
+            surnames = [self._short_name(person) for person in group]
         date_iso = None
         if date is None and _present_perfect(self.article.doc[start:end].text):
             date_iso = self.article.as_of
@@ -692,6 +704,16 @@ class MeetingReader:
                 "span": _trim(self.article.text, self.sentence_span),
             }
         )
+
+    def _side_code(self, person: str) -> str | None:
+        """A person's side in an id: the country's code, or the organisation's acronym."""
+        country, organisation = self._holder(person)
+        if country:
+            return country.lower()
+        if organisation:
+            org = self.article.knowledge.get("organisation", organisation) or {}
+            return slug(org.get("acronym") or organisation)
+        return None
 
     def _short_name(self, person: str) -> str:
         """A person in a meeting id: the surname as the article writes it alone, else the last
