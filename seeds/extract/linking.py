@@ -216,6 +216,15 @@ class Article:
                     country = demonyms[index].entity_id
                 elif index in leading:
                     country = leading[index].entity_id
+                # "NATO-Ukraine Council": a body named after a known organisation sits in it.
+                parent = next(
+                    (
+                        m.entity_id
+                        for m in known
+                        if m.kind == "organisation" and m.tok_start == start and m.tok_end < end
+                    ),
+                    None,
+                )
                 found.append(
                     span_mention(
                         doc,
@@ -229,6 +238,7 @@ class Article:
                         confidence=0.75,
                         org_kind=head,
                         country=country,
+                        parent=parent,
                     )
                 )
             index = max(end, index + 1)
@@ -253,6 +263,8 @@ class Article:
                 fields = {"kind": mention.extra.get("org_kind")}
                 if country:
                     fields["country"] = country
+                if mention.extra.get("parent"):
+                    fields["parent"] = mention.extra["parent"]
             entity_id = self._free_id(mention.kind, entity_id)
             by_name[key] = entity_id
             mention.entity_id = entity_id
