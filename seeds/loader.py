@@ -130,7 +130,7 @@ def article_id_of(article: ArticleInput) -> str | None:
     return identifier if isinstance(identifier, str) else None
 
 
-def _stored_inputs(
+def stored_inputs(
     stored: list[dict], given: list[ArticleInput], exclude: frozenset[str] = frozenset()
 ) -> list[ArticleInput]:
     """Bundles already in the store that this load does not replace, re-read from their YAML."""
@@ -181,7 +181,7 @@ async def plan(
     those in `exclude`, which are being removed), and the stored and given corrections."""
     note: Progress = progress or (lambda _message, _steps=None: None)
     note("reading stored articles")
-    inputs = articles + _stored_inputs(await repository.stored_articles(store), articles, exclude)
+    inputs = articles + stored_inputs(await repository.stored_articles(store), articles, exclude)
     given = list(corrections or [])
     fixes = given + _stored_corrections(await repository.stored_corrections(store), given)
     # The steps: these two, reading the reference data and each article, resolving, merging,

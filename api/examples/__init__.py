@@ -29,7 +29,8 @@ def _files(folder: Traversable = EXAMPLES) -> list[Traversable]:
 
 def golden_queries() -> list[tuple[str, str]]:
     """(title, text) of each golden question's file, in file-name order: the first comment line
-    is the title."""
+    is the title, "Label: Question" (e.g. "Golden question 1: Who attended the NAC+4 meeting?";
+    the label has no colon or question mark), and GraphiQL shows the question."""
     return _titled(_files())
 
 

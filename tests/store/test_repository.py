@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from store.repository.base import find_many, find_page
+from store.repository import graph
+from store.repository.base import find_many
+from store.repository.criteria import Criteria
 from tests.support.app import graphql
 from tests.support.factories import country
 
@@ -21,35 +23,38 @@ async def seven_countries(store) -> list[str]:
     return codes
 
 
-async def page(store, offset: int, limit: int, query=None) -> tuple[list[str], int]:
-    found = await find_page(
-        store, "countries", query or {}, sort=[("_id", 1)], offset=offset, limit=limit
-    )
+BY_CODE = [("_id", 1)]
+
+
+async def page(store, first: int, after: str | None = None, ids=None) -> tuple[list[str], int]:
+    criteria = Criteria().id_in(ids) if ids is not None else Criteria()
+    position = [after] if after else None
+    found = await graph.page(store, "countries", criteria, BY_CODE, first=first, after=position)
     return [document["_id"] for document in found.documents], found.total
 
 
 async def test_a_page_holds_its_slice_of_the_order_and_the_total_of_the_filter(store):
     codes = await seven_countries(store)
 
-    assert await page(store, 0, 3) == (codes[:3], 7)
-    assert await page(store, 3, 3) == (codes[3:6], 7)
-    assert await page(store, 6, 3) == (codes[6:], 7)
-    assert await page(store, 0, 10) == (codes, 7)
-    assert await page(store, 7, 3) == ([], 7)
-    assert await page(store, 20, 3) == ([], 7)
-    assert await page(store, 2, 0) == ([], 7)
-    assert await page(store, 0, 2, {"_id": {"$in": ["BB", "EE", "ZZ"]}}) == (["BB", "EE"], 2)
-    assert await page(store, 0, 2, {"_id": "ZZ"}) == ([], 0)
+    assert await page(store, 3) == (codes[:3], 7)
+    assert await page(store, 3, after="CC") == (codes[3:6], 7)
+    assert await page(store, 3, after="FF") == (codes[6:], 7)
+    assert await page(store, 10) == (codes, 7)
+    assert await page(store, 3, after="GG") == ([], 7)
+    assert await page(store, 3, after="ZZ") == ([], 7)
+    assert await page(store, 0, after="BB") == ([], 7)
+    assert await page(store, 2, ids=["BB", "EE", "ZZ"]) == (["BB", "EE"], 2)
+    assert await page(store, 2, ids=["ZZ"]) == ([], 0)
 
 
 async def test_a_short_page_costs_one_command_and_a_full_page_two(store):
     await seven_countries(store)
 
     store.commands.reset()
-    await page(store, 2, 10)
+    await page(store, 10)
     short = dict(store.commands.counts)
     store.commands.reset()
-    await page(store, 2, 3)
+    await page(store, 3)
     full = dict(store.commands.counts)
 
     assert short == {("find", "countries"): 1}
@@ -62,7 +67,7 @@ async def test_more_documents_than_a_server_batch_come_in_one_reply(store):
     await store["countries"].insert_many(many)
 
     store.commands.reset()
-    codes, total = await page(store, 0, 300)
+    codes, total = await page(store, 300)
     everything = await find_many(store, "countries", {})
 
     assert (len(codes), total, len(everything)) == (250, 250, 250)
