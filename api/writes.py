@@ -35,14 +35,15 @@ from seeds.datadir import DataFolder
 from seeds.inputs import ArticleInput
 from seeds.loader import LoadReport, article_id_of, load, remove
 from seeds.problems import Problem, SeedValidationError
+from seeds.references import slug
 from seeds.yamlfile import YamlSyntaxError, parse_yaml
 from store import Document
 from store.connection import Store
-from store.entities import BY_NODE_TYPE, NAMED_KINDS, collection_of
+from store.entities import BY_NODE_TYPE, COLLECTIONS, NAMED_KINDS, collection_of
 from store.errors import BadInput, DiplographError, NotFound
 from store.repository import audit
 from store.repository.base import find_by_ids
-from store.repository.dataset import CollectionChanges
+from store.repository.dataset import CollectionChanges, data_version, snapshot
 
 logger = logging.getLogger("diplograph.writes")
 
@@ -156,23 +157,41 @@ class Writer:
         self.readers = readers
         self.folder = folder
         self.lock = asyncio.Lock()
+        self._known: tuple[int, Any] | None = None
 
     # --- the mutations ----------------------------------------------------------------------
 
     async def propose_article(self, text: str, published: dt.date, url: str | None) -> Draft:
-        """The extractor's draft of a bundle for `text`; nothing is written."""
+        """The extractor's draft bundle for `text`, linked to what the store holds now (its
+        articles and corrections, as loaded); nothing is written."""
         try:
-            from seeds import extract
-        except ImportError:
-            extract = None
-        drafting = getattr(extract, "draft_bundle", None)
-        if drafting is None:
+            from seeds.extract import Extractor
+            from seeds.extract.write import article_yaml, facts_yaml
+        except ImportError as error:
             raise ExtractorUnavailable(
-                "The extractor is not part of this build yet: write the facts file by hand "
-                "(docs/seeding.md) and send it to `loadArticle`."
-            )
-        draft = drafting(text, published=published, url=url)
-        return Draft(text=draft.text, metadata=draft.metadata, facts=draft.facts)
+                f"The extractor is not part of this build ({error}): write the facts file by "
+                "hand (docs/seeding.md) and send it to `loadArticle`."
+            ) from None
+        knowledge = await self._knowledge()
+        identifier = proposed_id(text, published, url)
+        # spaCy and the rules are CPU work: off the event loop, so that queries keep flowing.
+        draft = await asyncio.to_thread(Extractor(knowledge).draft, text, published)
+        metadata = article_yaml(
+            identifier, text, published, url or "https://example.invalid/", None, None
+        )
+        return Draft(text=text, metadata=metadata, facts=facts_yaml(draft, identifier))
+
+    async def _knowledge(self) -> Any:
+        """What the graph knows, for the extractor: built from the stored collections once per
+        data version."""
+        from seeds.extract import Knowledge
+
+        version = await data_version(self.store)
+        if self._known is None or self._known[0] != version:
+            collections = {name: await snapshot(self.store, name) for name in COLLECTIONS}
+            knowledge = await asyncio.to_thread(Knowledge.from_collections, collections)
+            self._known = (version, knowledge)
+        return self._known[1]
 
     async def load_article(
         self,
@@ -368,6 +387,18 @@ class Writer:
                 f"`{target['to']}`; use that id."
             )
         raise NotFound(f"`{argument}`: no entity has the id {reference!r}.")
+
+
+def proposed_id(text: str, published: dt.date, url: str | None) -> str:
+    """An id for a drafted article, by the house rule (a readable slug with its date): the last
+    part of its URL's path, else its first words."""
+    from urllib.parse import urlparse
+
+    path = urlparse(url).path if url else ""
+    stem = path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0] if path else ""
+    words = slug(stem) if stem and not stem.isdigit() else slug(" ".join(text.split()[:6]))
+    words = words[:60].strip("-") or "article"
+    return f"{words}-{published.isoformat()}"
 
 
 def evidence_of(

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.relay.utils import to_base64
 from strawberry.scalars import JSON
 
-from schema.common import After, Connection, First, GraphQLInfo, window
+from schema.common import After, Connection, First, GraphQLInfo
 from store import Document
 from store.repository import audit
 
@@ -85,15 +85,21 @@ class AuditEntry:
         )
 
 
+# Keys that sort newest first: the data version counted down from a ceiling no store reaches.
+_VERSION_CEILING = 10**15
+
+
+def _position(entry: AuditEntry) -> tuple[str, str]:
+    return (f"{_VERSION_CEILING - entry.data_version:016d}", entry.entry_id)
+
+
 async def history_of(
     info: GraphQLInfo, node: str, first: int | None, after: str | None
 ) -> Connection[AuditEntry]:
     """The audit entries of the node `Type:id`, newest first."""
-    slice_ = window(first, after, None, None, None)
-    documents, total = await audit.history(info.context.store, node, slice_.offset, slice_.limit)
-    return Connection.of_page(
-        [AuditEntry.from_doc(document) for document in documents], slice_.offset, total
-    )
+    documents = await audit.history(info.context.store, node)
+    entries = [AuditEntry.from_doc(document) for document in documents]
+    return Connection.of_list(entries, _position, f"history:{node}", first=first, after=after)
 
 
 @strawberry.interface(

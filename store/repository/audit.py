@@ -81,12 +81,11 @@ def as_changes(audit_entries: list[Document]) -> CollectionChanges:
     return CollectionChanges(AUDIT, inserted={entry["_id"]: entry for entry in audit_entries})
 
 
-async def history(
-    store: Store, node: str, offset: int = 0, limit: int = 20
-) -> tuple[list[Document], int]:
-    """The entries that concern `node` (`Type:id`), newest first, and how many there are."""
-    documents = await find_many(store, AUDIT, {"nodes": node}, sort=[("at", -1), ("_id", -1)])
-    return documents[offset : offset + limit], len(documents)
+async def history(store: Store, node: str) -> list[Document]:
+    """The entries that concern `node` (`Type:id`), newest write first (versions only grow,
+    across restarts too), each write's entries in the order it made them."""
+    documents = await find_many(store, AUDIT, {"nodes": node})
+    return sorted(documents, key=lambda entry: (-entry["version"], entry["_id"]))
 
 
 async def since(store: Store, version: int, up_to: int) -> list[Document]:

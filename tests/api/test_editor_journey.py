@@ -3,10 +3,7 @@ draft → the editor's review → load → query → remove, then a restart that
 
 from __future__ import annotations
 
-import importlib
-
 import httpx
-import pytest
 import yaml
 from strawberry.relay.utils import to_base64
 
@@ -23,14 +20,6 @@ mutation($text: String!, $published: Date!, $url: String) {
 }
 """
 FIND = '{ search(query: "Ana Testa", types: [OFFICIAL]) { node { id name } } }'
-
-
-def _extractor_is_built() -> bool:
-    try:
-        extract = importlib.import_module("seeds.extract")
-    except ImportError:
-        return False
-    return hasattr(extract, "draft_bundle")
 
 
 def call(server, query: str, variables: dict | None = None, headers: dict | None = None) -> dict:
@@ -90,12 +79,6 @@ def journey(server, draft: dict[str, str]) -> None:
     assert golden["data"]["meeting"]["name"] == "NAC+4 meeting"
 
 
-@pytest.mark.xfail(
-    not _extractor_is_built(),
-    reason="proposeArticle needs the extractor (seeds.extract.draft_bundle), which is not merged "
-    "yet: the journey stops at its first step",
-    strict=True,
-)
 def test_an_editor_goes_from_raw_text_to_facts_and_back_over_http(tmp_path):
     with running_server(tmp_path / "data", tmp_path) as server:
         proposed = call(
@@ -107,6 +90,10 @@ def test_an_editor_goes_from_raw_text_to_facts_and_back_over_http(tmp_path):
         assert "errors" not in proposed, proposed["errors"]
         draft = proposed["data"]["proposeArticle"]
         assert draft["text"] == TEXT
+        assert "Ana Testa" in draft["facts"]
+        unreviewed = call(server, LOAD, {"input": draft}, EDITOR)["data"]["loadArticle"]
+        assert unreviewed["ok"] is False  # the loader refuses a draft nobody reviewed
+        assert [p["field"] for p in unreviewed["problems"]] == ["draft"]
 
         journey(server, draft)
 

@@ -229,7 +229,7 @@ async def test_a_merge_moves_relations_and_sources_and_the_old_id_resolves_to_th
     )
     official = roles["data"]["official"]
     (at_nac,) = [m for m in official["meetings"] if m["meeting"]["slug"] == NAC]
-    assert at_nac["role"] == "representative"
+    assert at_nac["role"] == "REPRESENTATIVE"
     assert "Ambassador Ana Testa also attended the NAC+4 meeting." in {
         source["quote"] for source in at_nac["sources"]
     }
