@@ -172,13 +172,13 @@ class WriteResult:
 @strawberry.input(description="An article bundle: the three files `diplograph seed` reads.")
 class ArticleBundleInput:
     text: str = strawberry.field(
-        description="article.txt: the text, exactly as published (quotes must be substrings)."
+        description="The article.txt: the text, exactly as published (quotes are substrings)."
     )
     metadata: str = strawberry.field(
-        description="article.yaml, as YAML text: id, title, url, publisher, published..."
+        description="The article.yaml, as YAML text: id, title, url, publisher, published..."
     )
     facts: str = strawberry.field(
-        description="facts.yaml, as YAML text: the reviewed entities and relations, each with "
+        description="The facts.yaml, as YAML text: the reviewed entities and relations, each with "
         "its quote."
     )
 
@@ -241,11 +241,11 @@ class UpdateEntityInput:
     "files to `loadArticle`. Nothing was written."
 )
 class ArticleDraft:
-    text: str = strawberry.field(description="article.txt, byte for byte the text given.")
-    metadata: str = strawberry.field(description="article.yaml, as YAML text.")
+    text: str = strawberry.field(description="The article.txt: byte for byte the text given.")
+    metadata: str = strawberry.field(description="The article.yaml, as YAML text.")
     facts: str = strawberry.field(
-        description="facts.yaml, as YAML text, marked as a draft: the loader refuses it until a "
-        "reviewer removes the marker."
+        description="The facts.yaml, as YAML text, marked as a draft: the loader refuses it "
+        "until a reviewer deletes its `draft:` line."
     )
 
 

@@ -16,9 +16,11 @@ from store.repository import audit
 
 @strawberry.enum(description="What a write did to a document.")
 class ChangeKind(Enum):
-    INSERTED = "inserted"
-    UPDATED = "updated"
-    DELETED = "deleted"
+    INSERTED = strawberry.enum_value("inserted", description="The write created the document.")
+    UPDATED = strawberry.enum_value(
+        "updated", description="The write replaced the document with a changed version."
+    )
+    DELETED = strawberry.enum_value("deleted", description="The write removed the document.")
 
 
 def global_id(node: str) -> str:
