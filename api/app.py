@@ -191,7 +191,7 @@ def create_app(
         assets = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
         routes.append(Mount(STATIC_URL, assets, name="graphiql-static"))
     if settings.metrics:
-        routes.append(Route("/metrics", metrics_endpoint(metrics)))
+        routes.append(Route("/metrics", metrics_endpoint(metrics, settings.metrics_token)))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.response_cache = response_cache
     app.add_middleware(CORSMiddleware, **cors_options(settings))

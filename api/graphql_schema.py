@@ -58,7 +58,7 @@ def build_schema(
         ),
         extensions=[
             *outer_extensions,
-            lambda: ErrorPolicy(debug=settings.debug),
+            lambda: ErrorPolicy(debug=settings.debug, hide_schema=not settings.introspection),
             lambda: ParserCache(maxsize=CACHE_SIZE),
             *static_limits(settings),
             lambda: ValidationCache(validated),

@@ -73,6 +73,42 @@ _CODES = {
     415: "UNSUPPORTED_MEDIA_TYPE",
     500: "INTERNAL_SERVER_ERROR",
 }
+# Deepest nesting of arrays and objects a request's JSON may have. orjson parses up to 1,024 levels,
+# but orjson.dumps (the cost limiter's and the response cache's keys) and any recursive walk stop
+# far sooner (orjson at 254); real variables are a few levels deep.
+MAX_JSON_DEPTH = 64
+
+
+def too_deep(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether `value` (parsed JSON) nests arrays and objects more than `limit` levels deep.
+
+    Iterative, so that checking is safe at any depth orjson accepts."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth + 1 > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def loads(data: str | bytes, what: str) -> Any:
+    """Parse request JSON, refusing (400) what is not JSON or nests deeper than MAX_JSON_DEPTH."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise HTTPError(400, f"{what} is not valid JSON: {error}.") from None
+    if too_deep(value):
+        raise HTTPError(
+            400, f"{what} nests arrays and objects more than {MAX_JSON_DEPTH} levels deep."
+        )
+    return value
 
 
 class HTTPError(Exception):
@@ -339,10 +375,7 @@ class GraphQLHTTP(GraphQL):
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise HTTPError(400, "The request body is not valid UTF-8.") from None
-        try:
-            data = orjson.loads(text)
-        except orjson.JSONDecodeError as error:
-            raise HTTPError(400, f"The request body is not valid JSON: {error}.") from None
+        data = loads(text, "The request body")
         if isinstance(data, list):
             return self._batch(data)
         return self._request_data(data)
@@ -359,10 +392,7 @@ class GraphQLHTTP(GraphQL):
             data["operationName"] = None
         for name in ("variables", "extensions"):
             if name in data:
-                try:
-                    data[name] = orjson.loads(data[name]) if data[name] else None
-                except orjson.JSONDecodeError:
-                    raise HTTPError(400, f"`{name}` must be a JSON object.") from None
+                data[name] = loads(data[name], f"`{name}`") if data[name] else None
         return data
 
     def _batch(self, items: list[Any]) -> list[GraphQLRequestData]:

@@ -9,6 +9,7 @@ command, on both backends). `GET /metrics` renders it in the text exposition for
 from __future__ import annotations
 
 import asyncio
+import hmac
 import re
 import time
 from collections.abc import Iterator
@@ -30,6 +31,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from api.auth import bearer_token
 from api.context import CostReport, RequestContext, RequestState
 from api.graphql_errors import classify
 from api.response_cache import query_text
@@ -240,10 +242,20 @@ def _route(path: str) -> str:
     return OTHER
 
 
-def metrics_endpoint(metrics: Metrics):
-    """The `GET /metrics` handler for this app's registry."""
+def metrics_endpoint(metrics: Metrics, token: str | None = None):
+    """The `GET /metrics` handler for this app's registry; with a `token`, only for a request
+    that presents it (`Authorization: Bearer <token>`, compared in constant time)."""
 
     async def endpoint(request: Request) -> Response:
+        if token is not None:
+            given = bearer_token(request.headers)
+            if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+                return Response(
+                    "/metrics needs `Authorization: Bearer <DIPLOGRAPH_METRICS_TOKEN>`.\n",
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+                    media_type="text/plain",
+                )
         body, content_type = metrics.render(request.headers.get("accept", ""))
         return Response(body, headers={"content-type": content_type})
 

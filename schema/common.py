@@ -19,7 +19,7 @@ from schema.context import Context
 from schema.lazy import ArticleType, CountryType
 from store import Document
 from store.entities import BY_NAME, BY_NODE_TYPE, collection_of
-from store.errors import BadInput, NotFound
+from store.errors import BadInput, NotFound, clip
 from store.loaders import Loaders
 
 T = TypeVar("T")
@@ -115,7 +115,9 @@ class StoredNode:
                 i for i, document in zip(identifiers, documents, strict=True) if not document
             ]
             if missing:
-                raise NotFound(f"No {cls.__name__} with id {', '.join(missing)}.")
+                shown = ", ".join(clip(identifier) for identifier in missing[:3])
+                more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+                raise NotFound(f"No {cls.__name__} with id {shown}{more}.")
         return [cls.from_doc(document) if document else None for document in documents]
 
 
@@ -142,6 +144,9 @@ class Window:
 def _cursor_offset(cursor: str, argument: str) -> int:
     try:
         prefix, offset = from_base64(cursor)
+        # int() reads any Unicode digits ("٣" is 3): a cursor from this API has ASCII ones only.
+        if not (offset.isascii() and offset.isdigit()):
+            raise ValueError
         if prefix != CURSOR_PREFIX or not 0 <= int(offset) <= MAX_CURSOR_OFFSET:
             raise ValueError
         return int(offset)
