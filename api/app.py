@@ -21,6 +21,7 @@ from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
 
+from api.caches import DocumentCache
 from api.context import RequestContext
 from api.cost import Budgets
 from api.examples import default_query, golden_queries
@@ -35,6 +36,7 @@ from api.settings import Settings
 from api.tracing import create_tracer_provider
 from store.connection import Store, create_store
 from store.errors import DatabaseUnavailable
+from store.repository.dataset import dataset_state
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace.export import SpanExporter
@@ -84,6 +86,8 @@ async def prepare_store(store: Store, settings: Settings) -> None:
 
         report = await load(store, collect_articles(None))
         logger.info("seed data loaded: %s", report.summary())
+    # Measures the data's sizes now if they were never stored, rather than on the first query.
+    await dataset_state(store)
 
 
 def mark_ready(app: Starlette) -> None:
@@ -123,6 +127,7 @@ def create_app(
     metrics = Metrics()
     budgets = Budgets(settings.rate_limit_budget, settings.rate_limit_refill_per_second)
     response_cache = ResponseCache(settings.response_cache_bytes)
+    documents = DocumentCache(settings.document_cache_bytes)
     tracer_provider = create_tracer_provider(settings, span_exporter)
     outer_extensions: list[Callable[[], SchemaExtension]] = []
     if settings.metrics:
@@ -172,19 +177,22 @@ def create_app(
             return JSONResponse({"status": "unavailable", "reason": str(error)}, 503)
         return JSONResponse({"status": "ready"})
 
-    schema = build_schema(settings, budgets=budgets, outer_extensions=outer_extensions)
+    schema = build_schema(
+        settings, budgets=budgets, outer_extensions=outer_extensions, documents=documents
+    )
     graphql = GraphQLView(
         schema,
         settings,
         budgets=budgets,
         response_cache=response_cache,
         metrics=metrics if settings.metrics else None,
+        documents=documents,
     )
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         # The view answers every method itself (405 with a JSON body for the others).
-        Route("/graphql", RawRequestGuard(graphql, settings.max_body_bytes)),
+        Route("/graphql", RawRequestGuard(graphql, settings.max_body_bytes, settings, budgets)),
     ]
     if settings.graphiql:
         # Compressed: GraphiQL's 4.1 MB of scripts travel as about 1.1 MB.
@@ -194,6 +202,7 @@ def create_app(
         routes.append(Route("/metrics", metrics_endpoint(metrics, settings.metrics_token)))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.response_cache = response_cache
+    app.state.documents = documents
     app.add_middleware(CORSMiddleware, **cors_options(settings))
     app.add_middleware(RequestIdMiddleware)
     if settings.metrics:

@@ -1,7 +1,8 @@
 """Whole-dataset reads and writes, for the seed loader: snapshots, change sets and the data version.
 
 The data version is a counter in the `meta` collection that every write bumps; caches key on it, so
-that a write through one process is never answered stale by another.
+that a write through one process is never answered stale by another. The same document keeps the
+sizes of the data's lists (`store.repository.sizes`), raised by the same writes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from store import Document
 from store.connection import Store
 from store.errors import DiplographError
 from store.repository.base import find_many
+from store.repository.sizes import Sizes, measure, measure_written
 
 META = "meta"
 DATASET_ID = "dataset"
@@ -125,7 +127,7 @@ async def apply_changes(store: Store, change_sets: list[CollectionChanges]) -> N
                 if operations := _operations(changes):
                     await collection.bulk_write(operations, ordered=True)
         if written:
-            await store[META].update_one({"_id": DATASET_ID}, {"$inc": {"version": 1}}, upsert=True)
+            await _bump_version(store, written)
     except BaseException as error:
         # BaseException: an interrupted load (Ctrl-C cancels the task) must not stay half-written.
         not_restored = []
@@ -139,7 +141,53 @@ async def apply_changes(store: Store, change_sets: list[CollectionChanges]) -> N
         raise
 
 
+async def _bump_version(store: Store, written: list[CollectionChanges]) -> None:
+    """Raise the stored sizes by what was written, and bump the version in the same update."""
+    changed = {
+        changes.collection: [*changes.inserted.values(), *changes.updated.values()]
+        for changes in written
+    }
+    stored = await _dataset_document(store)
+    before = Sizes.from_stored(stored.get("sizes")) if stored else None
+    if before is None:
+        sizes = await measure(store)
+    else:
+        sizes = before.raised(await measure_written(store, changed))
+    await store[META].update_one(
+        {"_id": DATASET_ID},
+        {"$inc": {"version": 1}, "$set": {"sizes": sizes.as_stored()}},
+        upsert=True,
+    )
+
+
+async def _dataset_document(store: Store) -> Document | None:
+    found = await find_many(store, META, {"_id": DATASET_ID}, limit=1)
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class DatasetState:
+    """The data version and the sizes of the data at that version."""
+
+    version: int
+    sizes: Sizes
+
+
 async def data_version(store: Store) -> int:
     """The counter every write bumps (0 before the first load)."""
-    found = await find_many(store, META, {"_id": DATASET_ID}, limit=1)
-    return int(found[0]["version"]) if found else 0
+    return (await dataset_state(store)).version
+
+
+async def dataset_state(store: Store) -> DatasetState:
+    """The version and sizes, in one read. Sizes not stored (data written before they were kept)
+    are measured here and stored without a version bump, once."""
+    stored = await _dataset_document(store)
+    version = int(stored["version"]) if stored else 0
+    sizes = Sizes.from_stored(stored.get("sizes")) if stored else None
+    if sizes is None:
+        sizes = await measure(store)
+        if stored is not None:
+            await store[META].update_one(
+                {"_id": DATASET_ID, "version": version}, {"$set": {"sizes": sizes.as_stored()}}
+            )
+    return DatasetState(version, sizes)

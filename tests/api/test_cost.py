@@ -10,45 +10,98 @@ from graphql import parse
 from api.cost import Budgets, requested_cost
 from api.examples import EXAMPLES_DIR
 from api.graphql_schema import build_schema
+from store.repository.sizes import Sizes
 from tests.support.app import ROOT, make_settings, running_app
 
 SCHEMA = build_schema(make_settings())._schema
 GQL = {"accept": "application/graphql-response+json"}
 
 
-def price(query: str, variables: dict | None = None) -> int:
-    return requested_cost(SCHEMA, parse(query), None, variables)
+def price(query: str, sizes: Sizes, variables: dict | None = None) -> int | None:
+    return requested_cost(SCHEMA, parse(query), None, variables, sizes)
+
+
+def most_officials(sizes: Sizes) -> int:
+    return sizes.group("officials", "country_id")
 
 
 @pytest.mark.parametrize(
     ("query", "cost"),
     [
-        ("{ __typename }", 0),
-        ('{ country(code: "KR") { name code } }', 1),
-        ('{ country(code: "KR") { officials { name } } }', 1 + 5),
-        ("{ countries(first: 3) { totalCount nodes { code } } }", 1 + 3),
-        ("{ countries(last: 3) { edges { cursor node { code } } } }", 1 + 3 * 2),
-        ("{ countries { pageInfo { hasNextPage } nodes { code } } }", 1 + 1 + 50),
-        ("{ countries(first: 500) { nodes { code } } }", 1 + 100),
-        ('{ search(query: "nato") { node { name } } }', 10 * 2),
-        ('{ search(query: "nato", first: 2) { node { name } } }', 2 * 2),
-        ('{ nodes(ids: ["a", "b", "c"]) { id } }', 3),
-        ("{ __schema { types { name fields { name } } } }", 1),
-        ('{ a: country(code: "KR") { name } b: country(code: "JP") { name } }', 2),
+        ("{ __typename }", lambda s: 0),
+        ('{ country(code: "KR") { name code } }', lambda s: 1),
+        ('{ country(code: "KR") { officials { name } } }', lambda s: 1 + most_officials(s)),
+        ("{ countries(first: 3) { totalCount nodes { code } } }", lambda s: 1 + 3),
+        ("{ countries(last: 3) { edges { cursor node { code } } } }", lambda s: 1 + 3 * 2),
+        ("{ countries { pageInfo { hasNextPage } nodes { code } } }", lambda s: 1 + 1 + 50),
+        ("{ countries(first: 500) { nodes { code } } }", lambda s: 1 + 100),
+        ('{ search(query: "nato") { node { name } } }', lambda s: 10 * 2),
+        ('{ search(query: "nato", first: 2) { node { name } } }', lambda s: 2 * 2),
+        ('{ nodes(ids: ["a", "b", "c"]) { id } }', lambda s: 3),
+        ("{ __schema { types { name fields { name } } } }", lambda s: 1),
+        ('{ a: country(code: "KR") { name } b: country(code: "JP") { name } }', lambda s: 2),
         (
             '{ country(code: "KR") { ...C } } fragment C on Country { officials { name } }',
-            1 + 5,
+            lambda s: 1 + most_officials(s),
+        ),
+        (
+            '{ meeting(id: "nac-plus-4-2022-09-27") { sources { quote } } }',
+            lambda s: 1 + s.array("meetings", "sources"),
         ),
     ],
 )
-def test_the_model_prices_objects_a_response_can_hold(query, cost):
-    assert price(query) == cost
+def test_the_model_prices_objects_a_response_can_hold(query, cost, seed_sizes):
+    assert price(query, seed_sizes) == cost(seed_sizes)
 
 
-def test_page_sizes_in_variables_are_priced():
+def test_a_list_without_a_page_size_is_priced_from_the_longest_such_list_in_the_data():
+    sizes = Sizes(groups={("officials", "country_id"): 40})
+    assert price('{ country(code: "KR") { officials { name } } }', sizes) == 1 + 40
+
+
+def test_page_sizes_in_variables_are_priced(seed_sizes):
     query = "query ($n: Int) { countries(first: $n) { nodes { code } } }"
-    assert price(query, {"n": 7}) == 1 + 7
-    assert price(query, {}) == 1 + 50
+    assert price(query, seed_sizes, {"n": 7}) == 1 + 7
+    assert price(query, seed_sizes, {}) == 1 + 50
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "cost"),
+    [
+        # A default value, an integral float, a variable inside a list, a list literal.
+        ("query($n: Int = 100) { countries(first: $n) { nodes { code } } }", {}, 1 + 100),
+        ("query($n: Int) { countries(first: $n) { nodes { code } } }", {"n": 100.0}, 1 + 100),
+        ('query($a: ID!) { nodes(ids: [$a, "b", "c"]) { id } }', {"a": "x"}, 3),
+        ('query($ids: [ID!]! = ["a", "b"]) { nodes(ids: $ids) { id } }', {}, 2),
+        ('{ nodes(ids: "a") { id } }', {}, 1),
+        (
+            "query($s: String!) { search(query: $s, first: 3) { node { name } } }",
+            {"s": "nato"},
+            3 * 2,
+        ),
+    ],
+)
+def test_prices_read_arguments_after_variables_are_coerced(query, variables, cost, seed_sizes):
+    assert price(query, seed_sizes, variables) == cost
+
+
+def test_the_issue_s_bypass_is_priced_at_what_it_returns(seed_sizes):
+    nato = "T3JnYW5pc2F0aW9uOm5hdG8="
+    selection = (
+        "nodes(ids: $ids) { ... on Organisation { members { nodes { member { name } "
+        "organisation { name } } } } }"
+    )
+    query = (
+        "query($ids: [ID!]! = [" + ", ".join(f'"{nato}"' for _ in range(100)) + "])"
+        f" {{ a: {selection} b: {selection} }}"
+    )
+    # Each alias: 100 organisations, each with a page of 50 members, each with two objects.
+    assert price(query, seed_sizes) == 2 * 100 * (1 + 1 + 50 * (1 + 1 + 1))
+
+
+def test_variables_that_do_not_fit_leave_the_query_unpriced(seed_sizes):
+    query = "query($n: Int) { countries(first: $n) { nodes { code } } }"
+    assert price(query, seed_sizes, {"n": 1.5}) is None
 
 
 def documented_costs() -> dict[str, tuple[int, int]]:
@@ -58,12 +111,12 @@ def documented_costs() -> dict[str, tuple[int, int]]:
     return {stem: (int(requested), int(actual)) for stem, requested, actual in rows}
 
 
-def test_the_documented_cost_of_each_golden_query_is_the_computed_one():
+def test_the_documented_cost_of_each_golden_query_is_the_computed_one(seed_sizes):
     documented = documented_costs()
     files = sorted(EXAMPLES_DIR.glob("*.graphql"))
     assert sorted(documented) == [path.stem for path in files]
     for path in files:
-        assert price(path.read_text()) == documented[path.stem][0], path.stem
+        assert price(path.read_text(), seed_sizes) == documented[path.stem][0], path.stem
 
 
 async def test_each_golden_query_costs_what_is_documented_and_no_more_than_requested(client):
@@ -119,13 +172,14 @@ async def test_a_client_over_its_budget_gets_429_with_a_retry_hint():
         assert "data" not in body
         (error,) = body["errors"]
         assert error["extensions"]["code"] == "RATE_LIMITED"
-        assert error["extensions"]["remaining"] == 49
-        assert int(second.headers["retry-after"]) == error["extensions"]["retryAfter"] >= 200
-        assert second.headers["ratelimit"].startswith('"cost";r=49;')
+        # A refusal is charged the minimum too (10 points).
+        assert error["extensions"]["remaining"] == 39
+        assert int(second.headers["retry-after"]) == error["extensions"]["retryAfter"] >= 1200
+        assert second.headers["ratelimit"].startswith('"cost";r=39;')
 
 
 async def test_a_cheap_query_still_runs_when_an_expensive_one_would_not():
-    settings = make_settings(rate_limit_budget=60, rate_limit_refill_per_second=0.01)
+    settings = make_settings(rate_limit_budget=70, rate_limit_refill_per_second=0.01)
     async for _app, client in running_app(settings):
         await client.post("/graphql", json={"query": "{ countries { nodes { code } } }"})
         cheap = await client.post("/graphql", json={"query": '{ country(code: "KR") { name } }'})
