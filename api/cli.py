@@ -61,6 +61,9 @@ def serve(
         workers=workers,
         log_level=settings.log_level,
         timeout_keep_alive=settings.keep_alive_seconds,
+        # h11 with header limits and read timeouts (api/protocol.py; docs/security.md says why).
+        http="api.protocol:GuardedH11Protocol",
+        h11_max_incomplete_event_size=settings.max_header_bytes,
     )
 
 

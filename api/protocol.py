@@ -1,0 +1,201 @@
+"""How `diplograph serve` reads requests: uvicorn's h11 protocol, with limits and read timeouts.
+
+uvicorn reads a request with httptools (its default when installed) or h11. Neither bounds the
+time a client may take to send a request: a client that sends a header line a second, or a body a
+byte a second, holds its connection (and, for a body, a request) for as long as it likes, and
+uvicorn's keep-alive timeout only starts once a response has been sent. httptools has no limit on
+header size either: it accepted a 50 MB header, and twenty unterminated 20 MB headers took 450 MB.
+
+h11 has the size limit (`h11_max_incomplete_event_size`, uvicorn's setting for it), and uvicorn
+lets a server name its own protocol class (`--http module:Class`), so this subclass of uvicorn's
+h11 protocol adds the rest through uvicorn's own hooks (`connection_made`, `data_received`,
+`on_response_complete`, `send_400_response`):
+
+- request line and headers at most `DIPLOGRAPH_MAX_HEADER_BYTES` (h11 refuses an incomplete head
+  past it; a complete one is measured here), at most `DIPLOGRAPH_MAX_HEADERS` fields: 431;
+- the head must arrive within `DIPLOGRAPH_HEADER_TIMEOUT_SECONDS` of the connection opening or of
+  its first byte on a kept-alive connection, the body within `DIPLOGRAPH_BODY_TIMEOUT_SECONDS` of
+  the head: 408, and the connection is closed.
+
+Each refusal has a JSON body with `errors[].extensions.code`, like every other refusal. h11 is pure
+Python and costs a few tens of microseconds more per request than httptools; against a GraphQL
+request of a few milliseconds that does not show (docs/security.md has the measurement).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import h11
+import orjson
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from api.settings import Settings
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    max_header_bytes: int
+    max_headers: int
+    header_timeout_seconds: float
+    body_timeout_seconds: float
+
+    @classmethod
+    def of(cls, settings: Settings) -> ReadLimits:
+        return cls(
+            settings.max_header_bytes,
+            settings.max_headers,
+            settings.header_timeout_seconds,
+            settings.body_timeout_seconds,
+        )
+
+
+@functools.cache
+def read_limits() -> ReadLimits:
+    """This process's limits, read once: uvicorn creates a protocol object per connection."""
+    return ReadLimits.of(Settings())
+
+
+def refusal_bytes(status: int, reason: str, code: str, message: str) -> bytes:
+    """A complete HTTP/1.1 response that refuses the request and closes the connection."""
+    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]})
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\n"
+        "content-type: application/json; charset=utf-8\r\n"
+        f"content-length: {len(body)}\r\n"
+        "connection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+class Refused(h11.RemoteProtocolError):
+    """A request head over the limits (h11 answers its own refusals with this class too)."""
+
+
+class LimitedConnection(h11.Connection):
+    """h11's server connection, refusing request heads with too many fields or bytes."""
+
+    def __init__(self, limits: ReadLimits) -> None:
+        super().__init__(h11.SERVER, max_incomplete_event_size=limits.max_header_bytes)
+        self.limits = limits
+        self.refusal: tuple[int, str] | None = None
+
+    def next_event(self) -> Any:
+        try:
+            event = super().next_event()
+        except h11.RemoteProtocolError as error:
+            if error.error_status_hint == 431:
+                self.refusal = (431, self._too_large())
+            raise
+        if isinstance(event, h11.Request):
+            if len(event.headers) > self.limits.max_headers:
+                self.refusal = (
+                    431,
+                    f"The request has {len(event.headers)} header fields; the most is "
+                    f"{self.limits.max_headers}.",
+                )
+                raise Refused("too many header fields", error_status_hint=431)
+            size = len(event.method) + len(event.target) + 12
+            size += sum(len(name) + len(value) + 4 for name, value in event.headers)
+            if size > self.limits.max_header_bytes:
+                self.refusal = (431, self._too_large())
+                raise Refused("request head too large", error_status_hint=431)
+        return event
+
+    def _too_large(self) -> str:
+        return (
+            f"The request line and headers are over {self.limits.max_header_bytes} bytes; "
+            "send less in headers (the query goes in the body)."
+        )
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with header limits and read timeouts (see the module docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limits = read_limits()
+        self.conn = LimitedConnection(self.limits)
+        self._phase: str | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    # --- uvicorn's hooks ---
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._watch()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        self._watch()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._watch()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._set_phase(None)
+        super().connection_lost(exc)
+
+    def send_400_response(self, msg: str) -> None:
+        status, message = self.conn.refusal or (400, "The request is not valid HTTP/1.1.")
+        reason = "Request Header Fields Too Large" if status == 431 else "Bad Request"
+        code = "REQUEST_HEADER_FIELDS_TOO_LARGE" if status == 431 else "BAD_REQUEST"
+        self._refuse(refusal_bytes(status, reason, code, message))
+
+    # --- timeouts ---
+
+    def _watch(self) -> None:
+        """Arm the timeout of what the connection is waiting for: a head, or a body."""
+        if self.transport is None or self.transport.is_closing():
+            self._set_phase(None)
+            return
+        state = self.conn.their_state
+        if state is h11.IDLE:
+            waiting_to_start = self.cycle is None or bool(self.conn.trailing_data[0])
+            # An idle kept-alive connection is uvicorn's keep-alive timeout's to close.
+            self._set_phase("head" if waiting_to_start else None)
+        elif state is h11.SEND_BODY:
+            self._set_phase("body")
+        else:
+            self._set_phase(None)
+
+    def _set_phase(self, phase: str | None) -> None:
+        if phase == self._phase:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._phase = phase
+        if phase is not None:
+            seconds = (
+                self.limits.header_timeout_seconds
+                if phase == "head"
+                else self.limits.body_timeout_seconds
+            )
+            self._timer = self.loop.call_later(seconds, self._timed_out, phase, seconds)
+
+    def _timed_out(self, phase: str, seconds: float) -> None:
+        self._timer = None
+        what = "headers" if phase == "head" else "body"
+        message = (
+            f"The request's {what} did not arrive within {seconds:g} s; the connection is closed."
+        )
+        cycle = self.cycle
+        if phase == "body" and cycle is not None and cycle.response_started:
+            self.transport.close()  # the app already answered: nothing more to say
+        else:
+            self._refuse(refusal_bytes(408, "Request Timeout", "REQUEST_TIMEOUT", message))
+        if cycle is not None:
+            # The app, if it is reading the body, sees the client go.
+            cycle.disconnected = True
+            cycle.message_event.set()
+
+    def _refuse(self, response: bytes) -> None:
+        if not self.transport.is_closing():
+            self.transport.write(response)
+            self.transport.close()
+        self._phase = None
