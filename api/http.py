@@ -99,12 +99,13 @@ def too_deep(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
-def loads(data: str | bytes, what: str) -> Any:
-    """Parse request JSON, refusing (400) what is not JSON or nests deeper than MAX_JSON_DEPTH."""
+def loads(data: str | bytes, what: str, invalid: str | None = None) -> Any:
+    """Parse request JSON, refusing (400) what is not JSON (with the message `invalid`, if given)
+    or nests deeper than MAX_JSON_DEPTH."""
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as error:
-        raise HTTPError(400, f"{what} is not valid JSON: {error}.") from None
+        raise HTTPError(400, invalid or f"{what} is not valid JSON: {error}.") from None
     if too_deep(value):
         raise HTTPError(
             400, f"{what} nests arrays and objects more than {MAX_JSON_DEPTH} levels deep."
@@ -488,7 +489,11 @@ class GraphQLHTTP(GraphQL):
             data["operationName"] = None
         for name in ("variables", "extensions"):
             if name in data:
-                data[name] = loads(data[name], f"`{name}`") if data[name] else None
+                data[name] = (
+                    loads(data[name], f"`{name}`", f"`{name}` must be a JSON object.")
+                    if data[name]
+                    else None
+                )
         return data
 
     def _batch(self, items: list[Any]) -> list[GraphQLRequestData]:
@@ -615,17 +620,18 @@ class GraphQLHTTP(GraphQL):
     ) -> str | None:
         """The response-cache key of a query, or None (cache off, a mutation, database down).
         The data's sizes, read with the version, are left on the request state for pricing."""
-        if not isinstance(context, RequestContext) or not isinstance(request_data.query, str):
+        if (
+            not self.response_cache.enabled
+            or not isinstance(context, RequestContext)
+            or not isinstance(request_data.query, str)
+            or not is_query(request_data.query, request_data.operation_name, self.documents)
+        ):
             return None
         try:
             dataset = await dataset_state(context.store)
         except DatabaseUnavailable:
             return None  # executing will report the outage
         state.sizes = dataset.sizes
-        if not self.response_cache.enabled or not is_query(
-            request_data.query, request_data.operation_name, self.documents
-        ):
-            return None
         return cache_key(
             request_data.query,
             request_data.variables,

@@ -38,6 +38,8 @@ class Store:
     embedded: bool
     timeout_ms: int
     commands: CommandLog = field(default_factory=CommandLog)
+    measured: dict[int, Any] = field(default_factory=dict)
+    """Sizes measured for data versions that have none stored (store.repository.sizes)."""
 
     def __getitem__(self, collection: str) -> Any:
         return self.db[collection]

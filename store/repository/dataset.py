@@ -185,7 +185,9 @@ async def dataset_state(store: Store) -> DatasetState:
     version = int(stored["version"]) if stored else 0
     sizes = Sizes.from_stored(stored.get("sizes")) if stored else None
     if sizes is None:
-        sizes = await measure(store)
+        sizes = store.measured.get(version)
+    if sizes is None:
+        sizes = store.measured[version] = await measure(store)
         if stored is not None:
             await store[META].update_one(
                 {"_id": DATASET_ID, "version": version}, {"$set": {"sizes": sizes.as_stored()}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -241,3 +242,60 @@ def test_the_ratelimit_headers_follow_the_ietf_draft():
         "RateLimit-Policy": '"cost";q=1000;w=20',
         "RateLimit": '"cost";r=400;t=12',
     }
+
+
+async def test_a_request_that_fails_validation_is_charged_the_minimum():
+    settings = make_settings(rate_limit_budget=100, rate_limit_refill_per_second=0.01)
+    async for _app, client in running_app(settings):
+        await client.post("/graphql", json={"query": "{ nope }"})
+        await client.post(
+            "/graphql", content=b"not json", headers={"content-type": "application/json"}
+        )
+        response = await client.post(
+            "/graphql", json={"query": '{ search(query: "zzzz") { matched } }'}
+        )
+        # Two refusals at 10 points each, then an empty answer charged the minimum (10).
+        assert response.json()["extensions"]["cost"]["remaining"] == 70
+        assert response.json()["extensions"]["cost"]["actual"] == 0
+
+
+async def test_a_client_whose_budget_cannot_pay_the_minimum_is_refused_before_its_body_is_read():
+    settings = make_settings(rate_limit_budget=25, rate_limit_refill_per_second=0.01)
+    async for _app, client in running_app(settings):
+        for _ in range(2):
+            await client.post("/graphql", json={"query": "{ nope }"})
+        response = await client.post("/graphql", content=b"not even json", headers=GQL)
+        assert response.status_code == 429
+        assert response.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+        assert int(response.headers["retry-after"]) >= 1
+
+
+async def test_a_client_may_have_only_so_many_requests_in_flight(monkeypatch):
+    from store.repository import graph
+
+    release = asyncio.Event()
+
+    async def held(*args, **kwargs):
+        await release.wait()
+        return []
+
+    settings = make_settings(max_concurrent_requests_per_client=2, response_cache_bytes=0)
+    async for _app, client in running_app(settings):
+        monkeypatch.setattr(graph, "search_by_key_prefix", held)
+        query = {"query": '{ search(query: "nato") { matched } }'}
+        slow = [asyncio.create_task(client.post("/graphql", json=query)) for _ in range(2)]
+        await asyncio.sleep(0.2)
+        third = await client.post("/graphql", json=query, headers=GQL)
+        other = await client.post(
+            "/graphql", json={"query": "{ __typename }"}, headers={"authorization": "Bearer t"}
+        )
+        release.set()
+        answered = await asyncio.gather(*slow)
+        monkeypatch.undo()
+        after = await client.post("/graphql", json={"query": "{ __typename }"})
+    assert third.status_code == 429
+    assert third.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert "2 requests in flight" in third.json()["errors"][0]["message"]
+    assert [r.status_code for r in answered] == [200, 200]
+    assert after.status_code == 200
+    assert other.status_code == 429  # an unknown token is the same client (its IP)
