@@ -281,6 +281,8 @@ def large_answer(tag: int) -> str:
         f"query Large {{ c{tag}: countries(first: 100) {{ nodes {{ code name alpha3 numeric "
         "isoName officialName aliases demonyms metonyms capital sources { quote start end } } } }"
     )
+
+
 PADDING = "#" + "x" * 95_000 + "\n"
 
 
