@@ -207,7 +207,7 @@ async def link_counts(store: Store, ids: Iterable[str]) -> Counter[str]:
         )
         for document in documents:
             linked = {
-                value for field in linking for value in _values_at(document, field.split("."))
+                value for field in linking for value in values_at(document, field.split("."))
             }
             counts.update(linked & wanted_set)
     return counts
