@@ -57,6 +57,16 @@ HEAVY_SELECTION = (
 IDS_DEFAULT = "[" + ", ".join(f'"{NATO}"' for _ in range(100)) + "]"
 
 
+def at_the_maximum(tag: int) -> dict[str, str]:
+    """A query priced just under the default maximum cost (20 x (1 + 1 + 30 x 3) = 1,840) whose
+    answer holds about that many objects; each tag a distinct text."""
+    ids = "[" + ", ".join(f'"{NATO}"' for _ in range(20)) + "]"
+    return {
+        "query": f"{{ a{tag}: nodes(ids: {ids}) {{ ... on Organisation {{ members(first: 30) "
+        "{ nodes { member { name } organisation { name } } } } } }"
+    }
+
+
 def heavy_body(tag: int) -> dict[str, str]:
     """The issue's query; each tag a distinct text, so no cache or single flight answers it."""
     return {
@@ -214,7 +224,12 @@ async def timed_post(client: httpx.AsyncClient, body: dict[str, Any]) -> tuple[f
 # --- heavy queries --------------------------------------------------------------------------
 
 
-async def heavy_run(source: Path, workdir: Path, settings: dict[str, str]) -> dict[str, Any]:
+async def heavy_run(
+    source: Path,
+    workdir: Path,
+    settings: dict[str, str],
+    body: Callable[[int], dict[str, str]] = heavy_body,
+) -> dict[str, Any]:
     async with Server(source, settings, workdir / "heavy.log") as server:
         rss_start = server.rss_mib()
         peak = rss_start
@@ -227,7 +242,7 @@ async def heavy_run(source: Path, workdir: Path, settings: dict[str, str]) -> di
             ) as client:
                 for round_ in range(5):
                     results = await asyncio.gather(
-                        *(timed_post(client, heavy_body(6 * round_ + i)) for i in range(6))
+                        *(timed_post(client, body(6 * round_ + i)) for i in range(6))
                     )
                     for seconds, seen in results:
                         durations.append(seconds)
@@ -246,16 +261,23 @@ async def heavy_run(source: Path, workdir: Path, settings: dict[str, str]) -> di
 
 
 async def heavy(source: Path, workdir: Path) -> dict[str, Any]:
+    all_run = {
+        "DIPLOGRAPH_RATE_LIMIT_BUDGET": "1000000000",
+        "DIPLOGRAPH_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "8",
+    }
     return {
-        "default settings": await heavy_run(source, workdir, {}),
-        "limits raised (the deadline's test)": await heavy_run(
+        "the issue's query, default settings": await heavy_run(source, workdir, {}),
+        "queries at the cost maximum (1,840 points), budget and in-flight cap raised": (
+            await heavy_run(source, workdir, all_run, at_the_maximum)
+        ),
+        "the same, deadline 0.5 s": await heavy_run(
             source,
             workdir,
-            {
-                "DIPLOGRAPH_MAX_QUERY_COST": "100000000",
-                "DIPLOGRAPH_RATE_LIMIT_BUDGET": "1000000000",
-                "DIPLOGRAPH_MAX_CONCURRENT_REQUESTS_PER_CLIENT": "8",
-            },
+            {**all_run, "DIPLOGRAPH_REQUEST_DEADLINE_SECONDS": "0.5"},
+            at_the_maximum,
+        ),
+        "the issue's query, cost maximum raised to 10^8": await heavy_run(
+            source, workdir, {**all_run, "DIPLOGRAPH_MAX_QUERY_COST": "100000000"}
         ),
     }
 
