@@ -78,9 +78,8 @@ def serve(
         log_level=settings.log_level,
         log_config=uvicorn_log_config(settings.log_level, settings.log_format) or LOGGING_CONFIG,
         timeout_keep_alive=settings.keep_alive_seconds,
-        # h11 with header limits and read timeouts (api/protocol.py; docs/security.md says why).
-        http="api.protocol:GuardedH11Protocol",
-        h11_max_incomplete_event_size=settings.max_header_bytes,
+        # httptools with header limits and read timeouts (api/protocol.py; docs/security.md: why).
+        http="api.protocol:GuardedHttpToolsProtocol",
     )
 
 

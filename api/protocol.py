@@ -1,25 +1,24 @@
-"""How `diplograph serve` reads requests: uvicorn's h11 protocol, with limits and read timeouts.
+"""How `diplograph serve` reads requests: uvicorn's protocols, with limits and read timeouts.
 
 uvicorn reads a request with httptools (its default when installed) or h11. Neither bounds the
 time a client may take to send a request: a client that sends a header line a second, or a body a
 byte a second, holds its connection (and, for a body, a request) for as long as it likes, and
 uvicorn's keep-alive timeout only starts once a response has been sent. httptools has no limit on
 header size either: it accepted a 50 MB header, and twenty unterminated 20 MB headers took 450 MB.
+h11 has a size limit (`h11_max_incomplete_event_size`, which uvicorn exposes) but halves the
+throughput of a small request (docs/security.md has the measurement, `bench/protocols.py` makes it).
 
-h11 has the size limit (`h11_max_incomplete_event_size`, uvicorn's setting for it), and uvicorn
-lets a server name its own protocol class (`--http module:Class`), so this subclass of uvicorn's
-h11 protocol adds the rest through uvicorn's own hooks (`connection_made`, `data_received`,
-`on_response_complete`, `send_400_response`):
+uvicorn lets a server name its own protocol class (`--http module:Class`), so these subclasses add
+the limits through uvicorn's own hooks (`connection_made`, `data_received`, the parser callbacks,
+`send_400_response`); `diplograph serve` uses the httptools one:
 
-- request line and headers at most `DIPLOGRAPH_MAX_HEADER_BYTES` (h11 refuses an incomplete head
-  past it; a complete one is measured here), at most `DIPLOGRAPH_MAX_HEADERS` fields: 431;
+- request line and headers at most `DIPLOGRAPH_MAX_HEADER_BYTES`, at most `DIPLOGRAPH_MAX_HEADERS`
+  fields: 431;
 - the head must arrive within `DIPLOGRAPH_HEADER_TIMEOUT_SECONDS` of the connection opening or of
   its first byte on a kept-alive connection, the body within `DIPLOGRAPH_BODY_TIMEOUT_SECONDS` of
   the head: 408, and the connection is closed.
 
-Each refusal has a JSON body with `errors[].extensions.code`, like every other refusal. h11 is pure
-Python and costs a few tens of microseconds more per request than httptools; against a GraphQL
-request of a few milliseconds that does not show (docs/security.md has the measurement).
+Each refusal has a JSON body with `errors[].extensions.code`, like every other refusal.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from typing import Any
 import h11
 import orjson
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api.settings import Settings
 
@@ -199,3 +199,131 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.write(response)
             self.transport.close()
         self._phase = None
+
+
+class HeadRefused(Exception):
+    """Raised in an httptools callback to stop parsing a request head over the limits."""
+
+
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the same limits and timeouts as GuardedH11Protocol.
+
+    httptools has no size limit of its own, so the head's bytes are counted as they arrive (and a
+    complete head is measured once parsed); a callback that finds the head over a limit raises,
+    which uvicorn handles as a parse error (`send_400_response`, answered here with 431).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limits = read_limits()
+        self._in_head = True  # reading a request line and headers (or waiting for one)
+        self._head_bytes = 0
+        self._fields = 0
+        self._refusal: tuple[int, str] | None = None
+        self._phase: str | None = None
+        self._timer: asyncio.TimerHandle | None = None
+
+    # --- uvicorn's hooks ---
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._set_phase("head")
+
+    def data_received(self, data: bytes) -> None:
+        if self._in_head:
+            self._head_bytes += len(data)
+            if self._phase is None:
+                self._set_phase("head")  # the first bytes of a request on a kept-alive connection
+        super().data_received(data)
+        if self._in_head and self._head_bytes > self.limits.max_header_bytes:
+            self._refusal = (431, self._too_large())
+            self.send_400_response("")
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._set_phase(None)
+        super().connection_lost(exc)
+
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        if len(self.url) > self.limits.max_header_bytes:
+            self._refuse_head(431, self._too_large())
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        super().on_header(name, value)
+        self._fields += 1
+        if self._fields > self.limits.max_headers:
+            self._refuse_head(
+                431,
+                f"The request has more than {self.limits.max_headers} header fields; the most "
+                f"is {self.limits.max_headers}.",
+            )
+
+    def on_headers_complete(self) -> None:
+        size = len(self.url) + 12 + sum(len(n) + len(v) + 4 for n, v in self.headers)
+        if size > self.limits.max_header_bytes:
+            self._refuse_head(431, self._too_large())
+        self._in_head = False
+        self._head_bytes = 0
+        self._fields = 0
+        self._set_phase("body")
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._in_head = True
+        self._set_phase(None)
+
+    def send_400_response(self, msg: str) -> None:
+        status, message = self._refusal or (400, "The request is not valid HTTP/1.1.")
+        reason = "Request Header Fields Too Large" if status == 431 else "Bad Request"
+        code = "REQUEST_HEADER_FIELDS_TOO_LARGE" if status == 431 else "BAD_REQUEST"
+        self._write_and_close(refusal_bytes(status, reason, code, message))
+
+    # --- limits and timeouts ---
+
+    def _too_large(self) -> str:
+        return (
+            f"The request line and headers are over {self.limits.max_header_bytes} bytes; "
+            "send less in headers (the query goes in the body)."
+        )
+
+    def _refuse_head(self, status: int, message: str) -> None:
+        self._refusal = (status, message)
+        raise HeadRefused(message)
+
+    def _set_phase(self, phase: str | None) -> None:
+        if phase == self._phase:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._phase = phase
+        if phase is not None:
+            seconds = (
+                self.limits.header_timeout_seconds
+                if phase == "head"
+                else self.limits.body_timeout_seconds
+            )
+            self._timer = self.loop.call_later(seconds, self._timed_out, phase, seconds)
+
+    def _timed_out(self, phase: str, seconds: float) -> None:
+        self._timer = None
+        self._phase = None
+        what = "headers" if phase == "head" else "body"
+        message = (
+            f"The request's {what} did not arrive within {seconds:g} s; the connection is closed."
+        )
+        cycle = self.cycle
+        if phase == "body" and cycle is not None and cycle.response_started:
+            self.transport.close()
+        else:
+            self._write_and_close(refusal_bytes(408, "Request Timeout", "REQUEST_TIMEOUT", message))
+        if cycle is not None:
+            cycle.disconnected = True
+            cycle.message_event.set()
+
+    def _write_and_close(self, response: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(response)
+            self.transport.close()
+        self._set_phase(None)

@@ -1,7 +1,8 @@
-"""What reading requests with h11 (and api/protocol.py's limits) costs against httptools.
+"""What reading requests with api/protocol.py's limits costs, on httptools and on h11.
 
-Starts the app under uvicorn twice, once with `--http httptools` (uvicorn's default) and once with
-`--http api.protocol:GuardedH11Protocol` (what `diplograph serve` uses), and loads each with
+Starts the app under uvicorn three times: with `--http httptools` (uvicorn's default), with
+`api.protocol:GuardedHttpToolsProtocol` (what `diplograph serve` uses) and with
+`api.protocol:GuardedH11Protocol` (h11 with the same limits), and loads each with
 bench/load.py's closed-loop client: /healthz (the HTTP layer alone) and a golden query answered
 from the response cache (the cheapest GraphQL request there is). Prints requests a second and
 latencies for each, and the ratio.
@@ -25,7 +26,11 @@ import httpx
 from bench.attacks import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-PROTOCOLS = {"httptools": "httptools", "h11 + limits": "api.protocol:GuardedH11Protocol"}
+PROTOCOLS = {
+    "httptools": "httptools",
+    "httptools + limits": "api.protocol:GuardedHttpToolsProtocol",
+    "h11 + limits": "api.protocol:GuardedH11Protocol",
+}
 GOLDEN = '{ official(id: \\"kim-gunn\\") { name posts { title } } }'
 
 
@@ -103,10 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     results = {name: measure(p, args.duration, args.concurrency) for name, p in PROTOCOLS.items()}
-    base, guarded = results["httptools"], results["h11 + limits"]
-    results["h11 / httptools (rps)"] = {
-        name: round(guarded[name]["rps"] / base[name]["rps"], 2) for name in base
-    }
+    base = results["httptools"]
+    for guarded in ("httptools + limits", "h11 + limits"):
+        results[f"{guarded} / httptools (rps)"] = {
+            name: round(results[guarded][name]["rps"] / base[name]["rps"], 2) for name in base
+        }
     text = json.dumps(results, indent=2)
     print(text)
     if args.json:
