@@ -206,9 +206,7 @@ async def link_counts(store: Store, ids: Iterable[str]) -> Counter[str]:
             projection={field: 1 for field in linking},
         )
         for document in documents:
-            linked = {
-                value for field in linking for value in values_at(document, field.split("."))
-            }
+            linked = {value for field in linking for value in values_at(document, field.split("."))}
             counts.update(linked & wanted_set)
     return counts
 
