@@ -5,8 +5,8 @@ time a client may take to send a request: a client that sends a header line a se
 byte a second, holds its connection (and, for a body, a request) for as long as it likes, and
 uvicorn's keep-alive timeout only starts once a response has been sent. httptools has no limit on
 header size either: it accepted a 50 MB header, and twenty unterminated 20 MB headers took 450 MB.
-h11 has a size limit (`h11_max_incomplete_event_size`, which uvicorn exposes) but halves the
-throughput of a small request (docs/security.md has the measurement, `bench/protocols.py` makes it).
+h11 has a size limit (`h11_max_incomplete_event_size`, which uvicorn exposes) but halves the HTTP
+layer's throughput (docs/security.md has the measurement, `bench/protocols.py` makes it).
 
 uvicorn lets a server name its own protocol class (`--http module:Class`), so these subclasses add
 the limits through uvicorn's own hooks (`connection_made`, `data_received`, the parser callbacks,
