@@ -6,16 +6,18 @@ hold (docs/security.md works it through for each golden query):
 - a field that returns an object costs 1 for each object it can return, and its own selections
   are priced once per such object;
 - a connection returns up to `first` (or `last`) items, `DEFAULT_PAGE_SIZE` when neither is
-  given; `search` and `connections` up to `first`; `nodes` one per id; any other list is priced
-  at `LIST_SIZE` items;
+  given; `search` and `connections` up to `first`; `nodes` one per id; any other list at the
+  longest such list in the data (`schema.bounds`, from the sizes `store.repository.sizes` keeps);
 - scalars, enums and `__typename` are free; `__schema` and `__type` cost 1 each (the guard keeps
   introspection to one schema download);
 - fragments are added up, duplicates included: the price is an upper bound, not a forecast.
 
-The requested cost is computed after validation, before anything runs. A query over
+The requested cost is computed after validation, before anything runs, from the arguments as
+graphql-core coerces them (variables' defaults, integral floats...). A query over
 `DIPLOGRAPH_MAX_QUERY_COST` is refused; otherwise the requested cost is taken from the client's
 budget (429 when the budget cannot pay), and once the query has run the charge is settled to the
-actual cost: the objects the response did hold.
+actual cost: the objects the response did hold. Every request is charged at least
+`DIPLOGRAPH_MIN_REQUEST_COST`.
 
 graphql-complexity, the maintained Python library for this, prices a field by constants and depth
 multipliers, not by page-size arguments, which is what drives cost here; so the model is this
