@@ -22,7 +22,15 @@ from pydantic import BaseModel, ValidationError
 
 from seeds.dates import DateError, PartialDate, date_document, order_problem, parse_iso
 from seeds.derived import add_derived_fields
-from seeds.inputs import REFERENCE_DIR, ArticleInput, Origin, display, origin_default_source
+from seeds.inputs import (
+    DRAFT,
+    REFERENCE_DIR,
+    ArticleInput,
+    Origin,
+    display,
+    is_draft,
+    origin_default_source,
+)
 from seeds.merging import merge
 from seeds.models import (
     ArticleMeta,
@@ -585,6 +593,11 @@ def build_dataset(
     for article in sorted(articles, key=_article_order):
         note(f"reading {article.label}")
         meta = builder.parse(article.meta_doc, ArticleMeta, f"{article.label}/article.yaml")
+        if is_draft(article.facts_doc):
+            builder.problem(
+                Origin(article.facts_doc, ("draft",), f"{article.label}/facts.yaml"), DRAFT
+            )
+            continue
         facts = builder.parse(
             article.facts_doc, EntitiesAndRelations, f"{article.label}/facts.yaml"
         )

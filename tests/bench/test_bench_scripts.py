@@ -1,4 +1,5 @@
-"""The load and fault scripts keep working: each runs here in a tiny configuration.
+"""The load, fault and extraction-scoring scripts keep working: each runs here in a tiny
+configuration.
 
 Their real runs (50 clients for 60 s; the default 2 s timeouts) take minutes and measure time,
 so they are run by hand (`make soak`, `python -m bench.faults`) and their numbers go in the docs.
@@ -75,3 +76,16 @@ def test_the_attack_bench_sends_what_it_says(seed_sizes):
     assert price(at_the_maximum(1)) == 20 * (1 + 1 + 30 * 3) <= 2000
     output = {"data": {"__schema": {"types": [{"name": n} for n in ("Query", "String", "Foo")]}}}
     assert recovered_types(output) == ["Foo", "Query"]
+
+
+def test_extract_eval_scores_the_seed_and_the_fixtures_separately(tmp_path):
+    output = tmp_path / "extract.json"
+
+    finished = run_module("bench.extract_eval", "--json", str(output))
+
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    report = json.loads(output.read_text())
+    assert sorted(report["sets"]) == ["own", "seed"]
+    assert len(report["sets"]["own"]["articles"]) == 5
+    for totals in (report["sets"]["seed"]["total"], report["sets"]["own"]["total"]):
+        assert {"official", "participation", "post", "date", "entities"} <= set(totals)
