@@ -22,6 +22,7 @@ from strawberry.extensions import SchemaExtension
 
 from api.auth import warn_about_deprecated
 from api.banner import log_banner
+from api.caches import DocumentCache
 from api.changes import ChangeFeed, ChangeHub, choose_feed
 from api.consistency import ReadWriteLock
 from api.context import RequestContext
@@ -40,6 +41,7 @@ from api.writes import Writer, restore_data_folder
 from seeds.datadir import DataFolder
 from store.connection import Store, create_store
 from store.errors import DatabaseUnavailable
+from store.repository.dataset import data_state
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace.export import SpanExporter
@@ -115,6 +117,9 @@ async def prepare_store(store: Store, settings: Settings) -> None:
                 entries,
             )
 
+    # Measures the data's sizes now if they were never stored, rather than on the first query.
+    await data_state(store)
+
 
 def data_folder(settings: Settings) -> DataFolder | None:
     """The data folder the embedded store saves writes to (none on MongoDB: it is the truth)."""
@@ -169,6 +174,7 @@ def create_app(
     metrics = Metrics()
     budgets = Budgets(settings.rate_limit_budget, settings.rate_limit_refill_per_second)
     response_cache = ResponseCache(settings.response_cache_bytes)
+    documents = DocumentCache(settings.document_cache_bytes)
     tracer_provider = create_tracer_provider(settings, span_exporter)
     outer_extensions: list[Callable[[], SchemaExtension]] = []
     if settings.metrics:
@@ -229,19 +235,22 @@ def create_app(
             return JSONResponse({"status": "unavailable", "reason": str(error)}, 503)
         return JSONResponse({"status": "ready"})
 
-    schema = build_schema(settings, budgets=budgets, outer_extensions=outer_extensions)
+    schema = build_schema(
+        settings, budgets=budgets, outer_extensions=outer_extensions, documents=documents
+    )
     graphql = GraphQLView(
         schema,
         settings,
         budgets=budgets,
         response_cache=response_cache,
         metrics=metrics if settings.metrics else None,
+        documents=documents,
     )
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         # The view answers every method itself (405 with a JSON body for the others).
-        Route("/graphql", RawRequestGuard(graphql, settings.max_body_bytes)),
+        Route("/graphql", RawRequestGuard(graphql, settings.max_body_bytes, settings, budgets)),
         # Subscriptions (graphChanged) over graphql-transport-ws.
         WebSocketRoute("/graphql", graphql),
     ]
@@ -250,9 +259,10 @@ def create_app(
         assets = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
         routes.append(Mount(STATIC_URL, assets, name="graphiql-static"))
     if settings.metrics:
-        routes.append(Route("/metrics", metrics_endpoint(metrics)))
+        routes.append(Route("/metrics", metrics_endpoint(metrics, settings.metrics_token)))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.response_cache = response_cache
+    app.state.documents = documents
     app.add_middleware(LoggedCORSMiddleware, **cors_options(settings))
     app.add_middleware(RequestIdMiddleware)
     if settings.metrics:

@@ -81,6 +81,8 @@ def serve(
         log_level=settings.log_level,
         log_config=uvicorn_log_config(settings.log_level, settings.log_format) or LOGGING_CONFIG,
         timeout_keep_alive=settings.keep_alive_seconds,
+        # httptools with header limits and read timeouts (api/protocol.py; docs/security.md: why).
+        http="api.protocol:GuardedHttpToolsProtocol",
     )
 
 

@@ -17,6 +17,7 @@ from strawberry import relay
 from api.auth import WriteAccess
 from api.context import RequestContext
 from api.writes import WriteOutcome, Writer, evidence_of
+from schema.bounds import MAX_WRITE_PROBLEMS
 from schema.common import MAX_PAGE_SIZE, GraphQLInfo, loaders, type_for
 from schema.history import global_id
 from seeds.problems import Problem
@@ -115,9 +116,13 @@ class WriteResult:
     def dry_run(self) -> bool:
         return self.outcome.dry_run
 
-    @strawberry.field(description="Why nothing was written: every problem with the input.")
+    @strawberry.field(
+        description="Why nothing was written: the problems with the input, in file order (at "
+        f"most the first {MAX_WRITE_PROBLEMS})."
+    )
     def problems(self) -> list[SeedProblem]:
-        return [SeedProblem.of(problem) for problem in self.outcome.problems]
+        problems = self.outcome.problems[:MAX_WRITE_PROBLEMS]
+        return [SeedProblem.of(problem) for problem in problems]
 
     @strawberry.field(description="How many documents were (or would be) changed.")
     def counts(self) -> ChangeCounts:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -132,8 +132,17 @@ class Settings(BaseSettings):
     change_poll_seconds: float = Field(
         default=1.0, gt=0, description="How often the `poll` change feed reads the data version."
     )
+    profile: Literal["development", "production"] = Field(
+        default="development",
+        description="`production` changes the defaults of graphiql, introspection and metrics to "
+        "off (metrics stay on when a metrics token is set); settings given explicitly still win.",
+    )
     graphiql: bool = Field(default=True, description="Serve GraphiQL on GET /graphql.")
-    introspection: bool = Field(default=True, description="Answer introspection queries.")
+    introspection: bool = Field(
+        default=True,
+        description="Answer introspection queries. Off: error messages name no type or field "
+        "the request did not spell itself.",
+    )
     debug: bool = Field(default=False, description="Field suggestions and unmasked errors.")
 
     # --- limits ---
@@ -161,8 +170,35 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Bearer tokens that identify clients: each has its own budget. JSON list.",
     )
+    min_request_cost: int = Field(
+        default=10,
+        ge=0,
+        description="Cost points every GraphQL request is charged at least, errors and empty "
+        "answers included.",
+    )
+    max_concurrent_requests_per_client: int = Field(
+        default=4, ge=1, description="GraphQL requests one client may have in flight at once."
+    )
     request_deadline_seconds: float = Field(
         default=5.0, gt=0, description="Longest a GraphQL request may run before it is cancelled."
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        description="Largest request line and headers `diplograph serve` reads (431 beyond).",
+    )
+    max_headers: int = Field(
+        default=100, ge=10, description="Most header fields in one request (431 beyond)."
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Time `diplograph serve` gives a client to send a request's headers (408).",
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Time `diplograph serve` gives a client to send a request's body (408).",
     )
     cors_allow_origins: list[str] = Field(
         default_factory=list,
@@ -175,12 +211,22 @@ class Settings(BaseSettings):
         ge=0,
         description="Memory for cached responses, in bytes of their JSON; 0 turns the cache off.",
     )
+    document_cache_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=0,
+        description="Memory for parsed and validated query documents and persisted queries, "
+        "in (estimated) bytes; 0 turns these caches off.",
+    )
     persisted_queries: int = Field(
         default=1000, ge=0, description="Automatic persisted queries kept; 0 turns APQ off."
     )
 
     # --- observability ---
     metrics: bool = Field(default=True, description="Serve Prometheus metrics on GET /metrics.")
+    metrics_token: str | None = Field(
+        default=None,
+        description="Bearer token GET /metrics requires. Unset: /metrics is public.",
+    )
     tracing: bool = Field(
         default=False,
         description="Trace every GraphQL operation with OpenTelemetry (needs the `tracing` extra).",
@@ -198,6 +244,19 @@ class Settings(BaseSettings):
     keep_alive_seconds: int = Field(
         default=75, ge=1, description="How long `diplograph serve` keeps an idle connection open."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_defaults(cls, values: Any) -> Any:
+        """The production profile's defaults: no IDE, no introspection, no public metrics."""
+        if not isinstance(values, dict) or str(values.get("profile", "")).lower() != "production":
+            return values
+        defaults = {
+            "graphiql": False,
+            "introspection": False,
+            "metrics": bool(values.get("metrics_token")),
+        }
+        return {**defaults, **values}
 
     @classmethod
     def settings_customise_sources(

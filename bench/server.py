@@ -8,9 +8,9 @@ Wraps the target's own app without changing it:
   article bundles under DIR, through the same loader, so the store holds the scaled corpus;
 - `GET /_bench/stats`: the store's command count (its CommandLog, which the app keeps anyway) and
   the time spent inside the embedded store; `GET /_bench/documents`: each collection's size;
-- the embedded store's calls are timed (two `perf_counter` calls around each; mongomock runs
-  inline on the event loop, so that time is its whole cost, though a wall-clock one: it includes
-  any moment another process had the CPU), and so are the garbage collector's pauses.
+- the embedded store's calls are timed (two `perf_counter` calls around each; wall-clock time,
+  which includes waiting for the store's worker thread and any moment another process had the
+  CPU), and so are the garbage collector's pauses.
 
 The environment is read here, not in api/settings.py, because these knobs are the bench's own.
 """

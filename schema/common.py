@@ -18,7 +18,7 @@ from schema.cursors import decode_cursor, encode_cursor
 from schema.lazy import ArticleType, CountryType
 from store import Document
 from store.entities import BY_NAME, BY_NODE_TYPE, collection_of
-from store.errors import BadInput, NotFound
+from store.errors import BadInput, NotFound, clip
 from store.loaders import Loaders
 
 T = TypeVar("T")
@@ -140,7 +140,9 @@ class StoredNode:
                 i for i, document in zip(identifiers, documents, strict=True) if not document
             ]
             if missing:
-                raise NotFound(f"No {cls.__name__} with id {', '.join(missing)}.")
+                shown = ", ".join(clip(identifier) for identifier in missing[:3])
+                more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+                raise NotFound(f"No {cls.__name__} with id {shown}{more}.")
         return [cls.from_doc(document) if document else None for document in documents]
 
 

@@ -42,6 +42,8 @@ class Store:
     """Whether writes run as one multi-document transaction (`detect_capabilities` sets it)."""
     change_streams: bool = False
     """Whether the server can stream changes to other processes (`detect_capabilities`)."""
+    measured: dict[int, Any] = field(default_factory=dict)
+    """Sizes measured for data versions that have none stored (store.repository.sizes)."""
 
     def __getitem__(self, collection: str) -> Any:
         return self.db[collection]

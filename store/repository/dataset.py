@@ -15,6 +15,9 @@ and readers across processes:
 Where the server has transactions (a replica set), the change sets, the version bump and the
 marker's release commit together (`apply_changes`); elsewhere (the embedded store, a standalone
 server, FerretDB) the writes are compensated: on failure the previous documents are put back.
+
+The same document keeps the sizes of the data's lists (`store.repository.sizes`), raised by the
+writes that bump the version.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from store import Document
 from store.connection import Store
 from store.errors import DiplographError
 from store.repository.base import _unavailable, find_many
+from store.repository.sizes import Sizes, measure, measure_written
 
 META = "meta"
 DATASET_ID = "dataset"
@@ -52,10 +56,12 @@ class WriteConflict(DiplographError):
 
 @dataclass(frozen=True)
 class DataState:
-    """The data version, and whether a write is under way (its marker is held and fresh)."""
+    """The data version, whether a write is under way (its marker is held and fresh), and the
+    sizes of the data's lists at that version (what queries are priced from)."""
 
     version: int
     writing: bool
+    sizes: Sizes = field(default_factory=Sizes, compare=False)
 
 
 class WriteFailed(DiplographError):
@@ -155,13 +161,24 @@ def _fresh(marker: Any, now: dt.datetime) -> bool:
 
 
 async def data_state(store: Store) -> DataState:
-    """The version and whether a write is under way, in one read."""
+    """The version, whether a write is under way, and the sizes, in one read. Sizes not stored
+    (data written before they were kept) are measured here and stored without a version bump,
+    once."""
     found = await find_many(store, META, {"_id": DATASET_ID}, limit=1)
-    if not found:
-        return DataState(0, False)
-    marker = found[0].get("writing")
+    stored = found[0] if found else None
+    version = int(stored.get("version", 0)) if stored else 0
+    sizes = Sizes.from_stored(stored.get("sizes")) if stored else None
+    if sizes is None:
+        sizes = store.measured.get(version)
+    if sizes is None:
+        sizes = store.measured[version] = await measure(store)
+        if stored is not None:
+            await store[META].update_one(
+                {"_id": DATASET_ID, "version": version}, {"$set": {"sizes": sizes.as_stored()}}
+            )
+    marker = stored.get("writing") if stored else None
     abandoned = isinstance(marker, dict) and marker.get("id") in _ABANDONED
-    return DataState(int(found[0].get("version", 0)), _fresh(marker, _now()) and not abandoned)
+    return DataState(version, _fresh(marker, _now()) and not abandoned, sizes)
 
 
 def _claim_id(marker: str) -> str:
@@ -227,11 +244,38 @@ async def release(store: Store, marker: str) -> None:
     _ABANDONED.discard(marker)
 
 
-async def _finish(store: Store, marker: str | None, session: Any = None) -> int:
-    """Bump the version (and release the claim): what makes a write visible to caches and to
-    readers that compare versions. The new version."""
+async def _raised_sizes(
+    store: Store, written: list[CollectionChanges], session: Any = None
+) -> Sizes:
+    """The stored sizes raised by what `written` wrote (all measured afresh when none are kept)."""
+    extra = {"session": session} if session is not None else {}
+    stored = await store[META].find_one({"_id": DATASET_ID}, **extra)
+    before = Sizes.from_stored(stored.get("sizes")) if stored else None
+    if before is None:
+        return await measure(store)
+    changed = {
+        changes.collection: [*changes.inserted.values(), *changes.updated.values()]
+        for changes in written
+        if changes.changed
+    }
+    return before.raised(await measure_written(store, changed)) if changed else before
+
+
+async def _finish(
+    store: Store,
+    marker: str | None,
+    written: list[CollectionChanges],
+    session: Any = None,
+) -> int:
+    """Bump the version (and release the claim), with the sizes raised by what was written:
+    what makes a write visible to caches and to readers that compare versions. The new version.
+
+    In a transaction the sizes are measured after the commit (`measure_written` reads committed
+    documents); until then they are those of the version before, for an instant."""
     extra = {"session": session} if session is not None else {}
     update: dict[str, Any] = {"$inc": {"version": 1}}
+    if session is None:
+        update["$set"] = {"sizes": (await _raised_sizes(store, written)).as_stored()}
     if marker is not None:
         update["$unset"] = {"writing": ""}
     await store[META].update_one({"_id": DATASET_ID}, update, upsert=True, **extra)
@@ -281,7 +325,7 @@ async def apply_changes(
                 await _write_sets(store, [changes], None)
         if before_commit is not None:
             await before_commit()
-        return await _finish(store, marker)
+        return await _finish(store, marker, written)
     except BaseException as error:
         # BaseException: an interrupted load (Ctrl-C cancels the task) must not stay half-written.
         not_restored = await undo(store, written)
@@ -323,7 +367,7 @@ async def _apply_in_transaction(
             await _write_sets(store, change_sets, session)
             if before_commit is not None:
                 await before_commit()
-            return await _finish(store, marker, session)
+            version = await _finish(store, marker, change_sets, session)
     except BaseException as error:
         if marker is not None:
             with contextlib.suppress(PyMongoError):
@@ -331,6 +375,9 @@ async def _apply_in_transaction(
         if isinstance(error, PyMongoError):
             raise WriteFailed(error, []) from error
         raise
+    sizes = await _raised_sizes(store, change_sets)
+    await store[META].update_one({"_id": DATASET_ID}, {"$set": {"sizes": sizes.as_stored()}})
+    return version
 
 
 async def data_version(store: Store) -> int:

@@ -71,10 +71,14 @@ async def read_until(client: httpx.AsyncClient, done: asyncio.Event, half_seen: 
 
 async def loads_beside_readers(tmp_path, loads: int) -> dict:
     """`loads` simultaneous loads of person articles, with READERS tasks reading all along."""
-    # Budgets out of the way, so that the readers query as fast as they can; no response cache,
-    # so that every read runs (a cached answer is from before the write began).
+    # Budgets and the per-client cap on requests in flight out of the way (every task is the same
+    # client), so that the writes really overlap and the readers query as fast as they can; no
+    # response cache, so that every read runs (a cached answer is from before the write began).
     settings = writer_settings(
-        rate_limit_budget=10**9, rate_limit_refill_per_second=10**9, response_cache_bytes=0
+        rate_limit_budget=10**9,
+        rate_limit_refill_per_second=10**9,
+        response_cache_bytes=0,
+        max_concurrent_requests_per_client=loads + READERS,
     )
     async for app, client in running_app(settings):
         bundles = [bundle_input(person_article(tmp_path, n)) for n in range(loads)]
@@ -151,6 +155,8 @@ def _serve(uri: str, database: str, port: int, log) -> subprocess.Popen[bytes]:
         "DIPLOGRAPH_LOG_LEVEL": "warning",
         "DIPLOGRAPH_SEED_ON_STARTUP": "false",
         "DIPLOGRAPH_MONGODB_TIMEOUT_MS": "10000",
+        # One test client sends every load at once: the per-client cap must not refuse them.
+        "DIPLOGRAPH_MAX_CONCURRENT_REQUESTS_PER_CLIENT": str(SIMULTANEOUS_LOADS),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
