@@ -23,6 +23,45 @@ def name_key(text: str) -> str:
     return _NOT_WORD.sub(" ", without_apostrophes).strip()
 
 
+def token_key(text: str) -> str:
+    """The name key with its words sorted: "Kishida Fumio" and "Fumio Kishida" meet."""
+    return " ".join(sorted(name_key(text).split()))
+
+
+def compact_key(text: str) -> str:
+    """The name key without spaces: "Suk-yeol", "Suk yeol" and "Sukyeol" meet."""
+    return name_key(text).replace(" ", "")
+
+
+def match_keys(text: str) -> frozenset[str]:
+    """Every key two names that mean the same are expected to share: the name key, the key whatever
+    the word order, and the key whatever the spacing (hyphens count as spaces). Two names sharing
+    any of them are one name written differently, for the loader's duplicate checks."""
+    return frozenset(key for key in (name_key(text), token_key(text), compact_key(text)) if key)
+
+
+def occurs_in(name: str, text: str) -> bool:
+    """Whether `name` is written in `text`, ignoring case, accents, punctuation, hyphens and word
+    order: "Yoon Suk-yeol" occurs in "President Yoon Suk Yeol", and "Fumio Kishida" in "Prime
+    Minister Kishida Fumio"."""
+    wanted = name_key(name).split()
+    if not wanted:
+        return False
+    words = name_key(text).split()
+    if f" {' '.join(wanted)} " in f" {' '.join(words)} ":
+        return True
+    size, target = len(wanted), sorted(wanted)
+    if any(sorted(words[i : i + size]) == target for i in range(len(words) - size + 1)):
+        return True
+    # Spacing: a run of whole words that is the name with its spaces moved ("Sukyeol").
+    compact = "".join(wanted)
+    return any(
+        "".join(words[i : i + length]) == compact
+        for length in range(1, size + 3)
+        for i in range(len(words) - length + 1)
+    )
+
+
 def search_keys(names: Iterable[str]) -> list[str]:
     """Every key a document can be found by: each name's key and each of its word-suffixes.
 
