@@ -16,29 +16,33 @@ from schema.common import (
     MAX_PAGE_SIZE,
     After,
     Before,
+    Certainty,
     Connection,
     First,
     GraphQLInfo,
     Last,
     Slug,
     StoredNode,
+    certainties,
     iso_day,
     loaders,
     window,
 )
-from schema.country import Country
+from schema.country import Country, require
+from schema.event import Event, EventKind
 from schema.meeting import Meeting, MeetingKind
 from schema.official import Official
 from schema.organisation import Organisation, OrganisationKind
 from schema.paths import MAX_HOPS, Path, shortest_paths
 from schema.relations import Decision, MembershipRole
 from schema.search import MAX_QUERY_LENGTH, EntityType, SearchResult, search_entities
+from schema.statement import Statement, StatementKind
 from store.entities import BY_NODE_TYPE, collection_of
 from store.errors import BadInput, NotFound
 from store.names import name_key
 from store.repository import graph
 from store.repository.criteria import Criteria
-from store.timeline import in_force
+from store.timeline import certainty_on
 
 SearchFirst = Annotated[int, strawberry.argument(description="How many results (1 to 50).")]
 FILTERS = strawberry.argument(description="Filters; all given must match.")
@@ -70,6 +74,12 @@ class ArticleOrder(Enum):
     PUBLISHED_DESC = "published_desc"
 
 
+@strawberry.enum(description="Orderings of a list of dated things (statements, events).")
+class DatedOrder(Enum):
+    DATE = strawberry.enum_value("date", description="Oldest first, undated last.")
+    DATE_DESC = strawberry.enum_value("date_desc", description="Newest first.")
+
+
 SORTS: dict[Enum, list[tuple[str, int]]] = {
     CountryOrder.CODE: [("_id", 1)],
     CountryOrder.NAME: [("name", 1)],
@@ -80,6 +90,8 @@ SORTS: dict[Enum, list[tuple[str, int]]] = {
     MeetingOrder.NAME: [("name", 1)],
     ArticleOrder.PUBLISHED: [("published.earliest", 1)],
     ArticleOrder.PUBLISHED_DESC: [("published.earliest", -1)],
+    DatedOrder.DATE: [("date.earliest", 1)],
+    DatedOrder.DATE_DESC: [("date.earliest", -1)],
 }
 
 
@@ -91,27 +103,43 @@ class CountryWhere:
         description="A prefix of any of its names or aliases (accents and case ignored).",
     )
     member_of: str | None = strawberry.field(
-        default=None, description="Only members of this organisation (its slug, e.g. nato)."
+        default=None,
+        description="Only countries with a membership of this organisation (its slug, e.g. "
+        "nato) in the role `role`: by default MEMBER, so partners are not members. An unknown "
+        "slug is an error.",
     )
     role: MembershipRole | None = strawberry.field(
-        default=None, description="With `memberOf`: the membership role (default: any)."
+        default=None,
+        description="With `memberOf`: the membership role (default MEMBER; PARTNER, INVITEE...).",
     )
     as_of: dt.date | None = strawberry.field(
-        default=None, description="With `memberOf`: membership in force on this day."
+        default=None,
+        description="With `memberOf`: the membership held on this day (known to, unless "
+        "`certainty` says otherwise). Without `memberOf` it is an error: it qualifies nothing.",
+    )
+    certainty: list[Certainty] | None = strawberry.field(
+        default=None,
+        description="With `asOf`: the certainties to count (default [KNOWN]).",
     )
 
 
 @strawberry.input(description="Filters for `officials`.")
 class OfficialWhere:
-    country: str | None = strawberry.field(default=None, description="ISO alpha-2 code.")
+    country: str | None = strawberry.field(
+        default=None, description="Officials of this country: its ISO alpha-2 code."
+    )
     name_starts_with: str | None = strawberry.field(default=None, description="A name prefix.")
 
 
 @strawberry.input(description="Filters for `organisations`.")
 class OrganisationWhere:
     kind: OrganisationKind | None = strawberry.field(default=None, description="Kind.")
-    country: str | None = strawberry.field(default=None, description="Bodies of this country.")
-    parent: str | None = strawberry.field(default=None, description="Parts of this organisation.")
+    country: str | None = strawberry.field(
+        default=None, description="Bodies of this country (its ISO alpha-2 code)."
+    )
+    parent: str | None = strawberry.field(
+        default=None, description="Parts of this organisation (its slug)."
+    )
     name_starts_with: str | None = strawberry.field(default=None, description="A name prefix.")
 
 
@@ -126,9 +154,61 @@ class MeetingWhere:
 
 @strawberry.input(description="Filters for `articles`.")
 class ArticleWhere:
-    publisher: str | None = strawberry.field(default=None, description="Exact publisher name.")
+    publisher: str | None = strawberry.field(
+        default=None,
+        description="The publisher's name, as `Article.publisher` writes it (case and accents "
+        "aside). A publisher no article has is an error.",
+    )
     published_from: dt.date | None = strawberry.field(default=None, description="From this day.")
     published_to: dt.date | None = strawberry.field(default=None, description="Up to this day.")
+
+
+@strawberry.input(description="Filters for `statements`; all given must match.")
+class StatementWhere:
+    kind: StatementKind | None = strawberry.field(default=None, description="Kind.")
+    speaker: str | None = strawberry.field(
+        default=None, description="Made by this official, country or organisation (its id)."
+    )
+    on_behalf_of: str | None = strawberry.field(
+        default=None, description="Made on behalf of this country or organisation (its id)."
+    )
+    about: str | None = strawberry.field(
+        default=None, description="About this entity (its id): a country, an official, an event."
+    )
+    from_date: dt.date | None = strawberry.field(default=None, description="On or after this day.")
+    to_date: dt.date | None = strawberry.field(default=None, description="On or before this day.")
+
+
+@strawberry.input(description="Filters for `events`; all given must match.")
+class EventWhere:
+    kind: EventKind | None = strawberry.field(default=None, description="Kind.")
+    actor: str | None = strawberry.field(
+        default=None, description="Done by this country, official or organisation (its id)."
+    )
+    subject: str | None = strawberry.field(
+        default=None, description="Concerning this entity (its id)."
+    )
+    from_date: dt.date | None = strawberry.field(default=None, description="On or after this day.")
+    to_date: dt.date | None = strawberry.field(default=None, description="On or before this day.")
+
+
+def _date_range(start: dt.date | None, end: dt.date | None, names: tuple[str, str]) -> None:
+    if start is not None and end is not None and start > end:
+        raise BadInput(f"`{names[0]}` ({start}) is after `{names[1]}` ({end}): nothing can match.")
+
+
+async def _entity_id(info: GraphQLInfo, value: str, argument: str, kinds: tuple[str, ...]) -> str:
+    """The stored id `value` names among `kinds` (a country code in any case); BadInput naming
+    it when nothing has it."""
+    for kind in kinds:
+        identifier = value.strip().upper() if kind == "country" else value.strip()
+        if await loaders(info).by_id(collection_of(kind)).load(identifier):
+            return identifier
+    wanted = " or ".join(kinds)
+    raise BadInput(f"`{argument}`: no {wanted} has the id {value!r}.", argument=argument)
+
+
+ANY_ENTITY = ("official", "country", "organisation", "meeting", "event")
 
 
 def _name_prefix(criteria: Criteria, prefix: str | None) -> None:
@@ -139,6 +219,22 @@ def _name_prefix(criteria: Criteria, prefix: str | None) -> None:
         if not key:
             raise BadInput("`nameStartsWith` must contain at least one letter or digit.")
         criteria.name_starts_with(key)
+
+
+async def _publisher(info: GraphQLInfo, publisher: str) -> str:
+    """The publisher as stored, for a name written with any case or accents; BadInput naming it
+    when no article has it."""
+    if await graph.any_matching(
+        info.context.store, "articles", Criteria().equal("publisher", publisher)
+    ):
+        return publisher
+    key = name_key(publisher)
+    for name in await graph.publishers(info.context.store):
+        if name_key(name) == key:
+            return name
+    raise BadInput(
+        f"`publisher`: no article has the publisher {publisher!r}.", argument="publisher"
+    )
 
 
 async def _connection(
@@ -274,15 +370,41 @@ class Query:
             codes = (
                 [code.strip().upper() for code in where.codes] if where.codes is not None else None
             )
+            if codes:
+                found = await loaders(info).by_id("countries").load_many(codes)
+                unknown = [code for code, doc in zip(codes, found, strict=True) if doc is None]
+                if unknown:
+                    raise BadInput(
+                        f"`codes`: no country has the code {', '.join(map(repr, unknown))}; "
+                        "give ISO 3166-1 alpha-2 codes, like KR.",
+                        argument="codes",
+                    )
             _name_prefix(criteria, where.name_starts_with)
-            if where.member_of is not None:
-                roles = [where.role.value] if where.role else None
-                memberships = await graph.memberships_of(info.context.store, where.member_of, roles)
+            if where.member_of is None:
+                for argument, value in (
+                    ("role", where.role),
+                    ("asOf", where.as_of),
+                    ("certainty", where.certainty),
+                ):
+                    if value is not None:
+                        raise BadInput(
+                            f"`{argument}` qualifies `memberOf`, which is not given: name the "
+                            'organisation too (e.g. memberOf: "nato").',
+                            argument=argument,
+                        )
+            else:
+                await require(info, "organisations", where.member_of, "memberOf")
+                wanted = certainties(where.as_of, where.certainty)
+                role = (where.role or MembershipRole.MEMBER).value
+                memberships = await graph.memberships_of(
+                    info.context.store, where.member_of, [role]
+                )
                 day = iso_day(where.as_of)
                 members = {
                     m["member"]["id"]
                     for m in memberships
-                    if m["member"]["kind"] == "country" and (day is None or in_force(m, day))
+                    if m["member"]["kind"] == "country"
+                    and (day is None or certainty_on(m, day) in wanted)
                 }
                 if codes is not None:
                     members &= set(codes)
@@ -309,7 +431,8 @@ class Query:
         criteria = Criteria()
         if where:
             if where.country is not None:
-                criteria.equal("country_id", where.country.strip().upper())
+                country = await _entity_id(info, where.country, "country", ("country",))
+                criteria.equal("country_id", country)
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Official, criteria, order_by, first, after, last, before)
 
@@ -333,8 +456,10 @@ class Query:
             if where.kind is not None:
                 criteria.equal("kind", where.kind.value)
             if where.country is not None:
-                criteria.equal("country_id", where.country.strip().upper())
+                country = await _entity_id(info, where.country, "country", ("country",))
+                criteria.equal("country_id", country)
             if where.parent is not None:
+                await require(info, "organisations", where.parent, "parent")
                 criteria.equal("parent_id", where.parent)
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Organisation, criteria, order_by, first, after, last, before)
@@ -359,7 +484,9 @@ class Query:
             if where.kind is not None:
                 criteria.equal("kind", where.kind.value)
             if where.organiser is not None:
+                await require(info, "organisations", where.organiser, "organiser")
                 criteria.equal("organiser_id", where.organiser)
+            _date_range(where.from_date, where.to_date, ("fromDate", "toDate"))
             criteria.between("date.earliest", iso_day(where.from_date), iso_day(where.to_date))
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Meeting, criteria, order_by, first, after, last, before)
@@ -382,11 +509,78 @@ class Query:
         criteria = Criteria()
         if where:
             if where.publisher is not None:
-                criteria.equal("publisher", where.publisher)
+                criteria.equal("publisher", await _publisher(info, where.publisher))
+            _date_range(where.published_from, where.published_to, ("publishedFrom", "publishedTo"))
             criteria.between(
                 "published.earliest", iso_day(where.published_from), iso_day(where.published_to)
             )
         return await _connection(info, Article, criteria, order_by, first, after, last, before)
+
+    @strawberry.field(description="A statement by slug.")
+    async def statement(self, info: GraphQLInfo, slug: Slug) -> Statement | None:
+        return (await Statement.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+
+    @strawberry.field(
+        description="Statements, filtered and ordered (oldest first by default): who condemned "
+        "what, who spoke for whom."
+    )
+    async def statements(
+        self,
+        info: GraphQLInfo,
+        where: Annotated[StatementWhere | None, FILTERS] = None,
+        order_by: Annotated[DatedOrder, ORDER] = DatedOrder.DATE,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Statement]:
+        criteria = Criteria()
+        if where:
+            if where.kind is not None:
+                criteria.equal("kind", where.kind.value)
+            if where.speaker is not None:
+                speaker = ("official", "country", "organisation")
+                identifier = await _entity_id(info, where.speaker, "speaker", speaker)
+                criteria.equal("speakers.id", identifier)
+            if where.on_behalf_of is not None:
+                parties = ("country", "organisation")
+                identifier = await _entity_id(info, where.on_behalf_of, "onBehalfOf", parties)
+                criteria.equal("on_behalf_of.id", identifier)
+            if where.about is not None:
+                identifier = await _entity_id(info, where.about, "about", ANY_ENTITY)
+                criteria.equal("subjects.id", identifier)
+            _date_range(where.from_date, where.to_date, ("fromDate", "toDate"))
+            criteria.between("date.earliest", iso_day(where.from_date), iso_day(where.to_date))
+        return await _connection(info, Statement, criteria, order_by, first, after, last, before)
+
+    @strawberry.field(description="An event by slug, e.g. dprk-icbm-launch-2022-11-18.")
+    async def event(self, info: GraphQLInfo, slug: Slug) -> Event | None:
+        return (await Event.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+
+    @strawberry.field(description="Events, filtered and ordered (oldest first by default).")
+    async def events(
+        self,
+        info: GraphQLInfo,
+        where: Annotated[EventWhere | None, FILTERS] = None,
+        order_by: Annotated[DatedOrder, ORDER] = DatedOrder.DATE,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Event]:
+        criteria = Criteria()
+        if where:
+            if where.kind is not None:
+                criteria.equal("kind", where.kind.value)
+            if where.actor is not None:
+                actor = ("official", "country", "organisation")
+                criteria.equal("actors.id", await _entity_id(info, where.actor, "actor", actor))
+            if where.subject is not None:
+                identifier = await _entity_id(info, where.subject, "subject", ANY_ENTITY)
+                criteria.equal("subjects.id", identifier)
+            _date_range(where.from_date, where.to_date, ("fromDate", "toDate"))
+            criteria.between("date.earliest", iso_day(where.from_date), iso_day(where.to_date))
+        return await _connection(info, Event, criteria, order_by, first, after, last, before)
 
     @strawberry.field(description="A decision by slug, e.g. nac-2022-09-26-kr-mission.")
     async def decision(self, info: GraphQLInfo, slug: Slug) -> Decision | None:

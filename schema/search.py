@@ -24,6 +24,8 @@ class EntityType(Enum):
     OFFICIAL = "official"
     ORGANISATION = "organisation"
     MEETING = "meeting"
+    EVENT = "event"
+    STATEMENT = "statement"
 
 
 @strawberry.type(description="One search match.")
@@ -42,7 +44,7 @@ class SearchResult:
 
 def _names(document: Document) -> list[str]:
     names = [document.get("name"), document.get("acronym"), document.get("official_name")]
-    names += [document.get("iso_name"), document.get("alpha3")]
+    names += [document.get("iso_name"), document.get("alpha3"), document.get("summary")]
     for field in ("aliases", "metonyms", "demonyms"):
         names += document.get(field) or []
     return [name for name in names if name]

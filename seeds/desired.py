@@ -834,10 +834,8 @@ def build_dataset(
 
     note("merging")
     collections = builder.merge()
-    if not problems:
-        # Evidence days and bounds need every reference resolved and every date read.
-        builder.bound_in_time(collections)
-        builder.check_groups(collections)
+    builder.bound_in_time(collections)
+    builder.check_groups(collections)
     builder.check_parents(collections)
     if problems:
         raise SeedValidationError(problems)

@@ -21,6 +21,7 @@ from seeds.inputs import (
     display,
     read_article_folder,
 )
+from seeds.migrate import migrate_facts
 from seeds.problems import Problem, SeedValidationError
 from seeds.yamlfile import YamlSyntaxError, parse_yaml
 from store.connection import Store
@@ -43,6 +44,11 @@ class LoadReport:
     validate_seconds: float = 0.0
     write_seconds: float = 0.0
     articles: list[str] = field(default_factory=list)
+    """Every article the store holds after the load (would hold, for a dry run)."""
+    loaded: list[str] = field(default_factory=list)
+    """The bundles this load read from folders, as `id (folder)`."""
+    removed: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     def totals(self) -> dict[str, int]:
         return {
@@ -110,29 +116,66 @@ def collect_articles(paths: Sequence[Path] | None) -> list[ArticleInput]:
     return articles
 
 
-def _stored_inputs(stored: list[dict], given: list[ArticleInput]) -> list[ArticleInput]:
-    """Bundles already in the store that this load does not replace, re-read from their YAML."""
-    given_ids = {
-        article.meta_doc.data.get("id")
-        for article in given
-        if isinstance(article.meta_doc.data, dict)
-    }
+def article_id(article: ArticleInput) -> str | None:
+    data = article.meta_doc.data
+    return data.get("id") if isinstance(data, dict) else None
+
+
+def _stored_inputs(
+    stored: list[dict], given: list[ArticleInput], removed: Sequence[str] = ()
+) -> list[ArticleInput]:
+    """Bundles already in the store that this load neither replaces nor removes, re-read from
+    their YAML. A bundle stored by an earlier version is migrated as it is read (there is no file
+    to run `diplograph migrate` on); the load then stores the migrated YAML."""
+    skipped = {article_id(article) for article in given} | set(removed)
     inputs = []
     for document in stored:
-        if document["_id"] in given_ids:
+        if document["_id"] in skipped:
             continue
         label = f"stored article {document['_id']}"
+        facts_path = Path(label, "facts.yaml")
+        facts_yaml = migrate_facts(document["facts_yaml"], facts_path).text
         inputs.append(
             ArticleInput(
                 label=label,
                 text=document["text"],
                 meta_doc=parse_yaml(document["meta_yaml"], Path(label, "article.yaml")),
-                facts_doc=parse_yaml(document["facts_yaml"], Path(label, "facts.yaml")),
+                facts_doc=parse_yaml(facts_yaml, facts_path),
                 meta_yaml=document["meta_yaml"],
-                facts_yaml=document["facts_yaml"],
+                facts_yaml=facts_yaml,
             )
         )
     return inputs
+
+
+def _unknown_removals(
+    stored: list[dict], given: list[ArticleInput], removed: Sequence[str]
+) -> list[Problem]:
+    """A removal must name a stored article that this load does not also give."""
+    stored_ids = [document["_id"] for document in stored]
+    given_ids = {article_id(article) for article in given}
+    problems = []
+    for identifier in removed:
+        if identifier in given_ids:
+            problems.append(
+                Problem(
+                    "--remove",
+                    None,
+                    "",
+                    f"{identifier!r} is both given as a bundle and removed; do one or the other",
+                )
+            )
+        elif identifier not in stored_ids:
+            known = ", ".join(stored_ids) or "none"
+            problems.append(
+                Problem(
+                    "--remove",
+                    None,
+                    "",
+                    f"no stored article has the id {identifier!r} (stored articles: {known})",
+                )
+            )
+    return problems
 
 
 async def plan(
@@ -140,11 +183,19 @@ async def plan(
     articles: list[ArticleInput],
     reference_dir: Path = REFERENCE_DIR,
     progress: Progress | None = None,
+    remove: Sequence[str] = (),
 ) -> tuple[Dataset, list[repository.CollectionChanges]]:
-    """Validate the inputs and compute each collection's change set, writing nothing."""
+    """Validate the inputs and compute each collection's change set, writing nothing.
+
+    `remove` names stored articles to leave out: what only they state is deleted, and what others
+    state too loses only their sources.
+    """
     note: Progress = progress or (lambda _message, _steps=None: None)
     note("reading stored articles")
-    inputs = articles + _stored_inputs(await repository.stored_articles(store), articles)
+    stored = await repository.stored_articles(store)
+    if problems := _unknown_removals(stored, articles, remove):
+        raise SeedValidationError(problems)
+    inputs = articles + _stored_inputs(stored, articles, remove)
     # The steps: these two, reading the reference data and each article, resolving, merging,
     # comparing each collection, writing.
     note(f"validating {len(inputs)} articles", len(inputs) + len(COLLECTIONS) + 6)
@@ -164,10 +215,11 @@ async def load(
     dry_run: bool = False,
     reference_dir: Path = REFERENCE_DIR,
     progress: Progress | None = None,
+    remove: Sequence[str] = (),
 ) -> LoadReport:
-    """Validate, then write the difference (unless `dry_run`). All or nothing."""
+    """Validate, then write the difference (unless `dry_run`). All or nothing: a removal too."""
     started = time.perf_counter()
-    dataset, changes = await plan(store, articles, reference_dir, progress)
+    dataset, changes = await plan(store, articles, reference_dir, progress, remove)
     validated = time.perf_counter()
     if not dry_run and any(change.changed for change in changes):
         if progress:
@@ -179,4 +231,7 @@ async def load(
         validate_seconds=validated - started,
         write_seconds=time.perf_counter() - validated,
         articles=sorted(dataset.collections["articles"]),
+        loaded=[f"{article_id(article)} ({article.label})" for article in articles],
+        removed=list(remove),
+        warnings=dataset.warnings,
     )

@@ -114,6 +114,28 @@ CASES: dict[str, Case] = {
         same,
     ),
     "Query.decision(id)": ("query($v: String!) { decision(id: $v) { summary } }", same),
+    "Query.statement(id)": ("query($v: String!) { statement(id: $v) { summary } }", same),
+    "Query.event(id)": ("query($v: String!) { event(id: $v) { name } }", same),
+    "StatementWhere.speaker": (
+        "query($v: String) { statements(where: {speaker: $v}) { totalCount } }",
+        same,
+    ),
+    "StatementWhere.onBehalfOf": (
+        "query($v: String) { statements(where: {onBehalfOf: $v}) { totalCount } }",
+        upper,
+    ),
+    "StatementWhere.about": (
+        "query($v: String) { statements(where: {about: $v}) { totalCount } }",
+        same,
+    ),
+    "EventWhere.actor": (
+        "query($v: String) { events(where: {actor: $v}) { totalCount } }",
+        same,
+    ),
+    "EventWhere.subject": (
+        "query($v: String) { events(where: {subject: $v}) { totalCount } }",
+        same,
+    ),
     "Query.connections(from)": (
         'query($v: ID!) { connections(from: $v, to: "KR") { length } }',
         same,
@@ -134,7 +156,9 @@ CASES: dict[str, Case] = {
         None,
     ),
 }
-for connection in ("countries", "officials", "organisations", "meetings", "articles"):
+for connection in (
+    "countries", "officials", "organisations", "meetings", "articles", "statements", "events"
+):  # fmt: skip
     for argument in ("after", "before"):
         CASES[f"Query.{connection}({argument})"] = (
             f"query($v: String) {{ {connection}({argument}: $v, last: 1) {{ totalCount }} }}",

@@ -38,6 +38,8 @@ SEED_COUNTS = {
     "posts": 10,
     "participations": 12,
     "decisions": 1,
+    "events": 0,
+    "statements": 0,
 }
 NATO_MEMBERS_2022 = {
     *("AL", "BE", "BG", "CA", "CZ", "DE", "DK", "EE", "ES", "FR", "GB", "GR", "HR", "HU", "IS"),
