@@ -76,14 +76,32 @@ class GraphQLView(GraphQLHTTP):
 
 
 async def prepare_store(store: Store, settings: Settings) -> None:
-    """Check the database answers, create indexes, and load the seed data if asked to."""
+    """Check the database answers, create indexes, and load the seed data (the bundled articles
+    and DIPLOGRAPH_ARTICLES' bundles) if asked to. Invalid bundles stop the start-up with every
+    problem logged: serving without them would answer as if they did not exist."""
     await store.ping()
     await store.ensure_indexes()
     if settings.should_seed:
         from seeds.loader import collect_articles, load
+        from seeds.problems import SeedValidationError
 
-        report = await load(store, collect_articles(None))
-        logger.info("seed data loaded: %s", report.summary())
+        try:
+            articles = collect_articles(None)
+            if settings.articles:
+                articles += collect_articles(settings.articles)
+            report = await load(store, articles)
+        except SeedValidationError as error:
+            logger.error("the seed data did not load; nothing was written. %s", error.message)
+            raise
+        for warning in report.warnings:
+            logger.warning("seed data: WARNING %s", warning)
+        logger.info(
+            "seed data loaded (%s): %d bundle(s) read: %s; the store holds %d article(s)",
+            report.summary(),
+            len(report.loaded),
+            ", ".join(report.loaded),
+            len(report.articles),
+        )
 
 
 def mark_ready(app: Starlette) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -31,6 +33,15 @@ console = Console(stderr=True)
 
 @app.command()
 def serve(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Article bundle folders (or folders of them) to load at start-up too, after the "
+            "bundled articles and DIPLOGRAPH_ARTICLES' (when the seed data is loaded: on the "
+            "embedded store, or with DIPLOGRAPH_SEED_ON_STARTUP).",
+            show_default=False,
+        ),
+    ] = None,
     host: Annotated[
         str | None, typer.Option(help="Address to bind (default: DIPLOGRAPH_HOST or 127.0.0.1).")
     ] = None,
@@ -43,7 +54,19 @@ def serve(
     """Start the API. With MONGODB_URI unset, it runs on the embedded store with the seed data."""
     import uvicorn
 
+    from seeds.loader import collect_articles
+    from seeds.problems import SeedValidationError
+
     settings = Settings()
+    extra = [*settings.articles, *(path.resolve() for path in paths or [])]
+    if paths:
+        try:
+            collect_articles(list(paths))
+        except SeedValidationError as error:
+            console.print("[red]Not started.[/]", escape(error.message), soft_wrap=True)
+            raise typer.Exit(1) from None
+        # The app reads its settings in each worker process; the environment reaches them all.
+        os.environ["DIPLOGRAPH_ARTICLES"] = json.dumps([str(path) for path in extra])
     if settings.embedded and workers > 1:
         console.print(
             "[yellow]Each worker has its own embedded store; use MONGODB_URI to share data.[/]"
@@ -52,6 +75,16 @@ def serve(
         f"diplograph on http://{host or settings.host}:{port or settings.port}/graphql "
         f"({'embedded store' if settings.embedded else 'MongoDB'})"
     )
+    if settings.should_seed:
+        also = f", then the bundles under {', '.join(map(str, extra))}" if extra else ""
+        console.print(f"Loading the bundled articles at start-up{also}.", soft_wrap=True)
+    elif paths:
+        console.print(
+            "[yellow]The seed data is not loaded at start-up on MongoDB unless "
+            "DIPLOGRAPH_SEED_ON_STARTUP=true: load these bundles with `diplograph seed "
+            f"{' '.join(map(str, paths))}`.[/]",
+            soft_wrap=True,
+        )
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -69,7 +102,11 @@ SEED_EPILOG = "\n\n".join(
         "Examples: `diplograph seed` loads every bundle under seeds/articles/; "
         "`diplograph seed path/to/bundle` loads one bundle (a folder with article.txt, "
         "article.yaml and facts.yaml), merged with what is already stored; "
-        "`diplograph seed --dry-run` validates and lists what would change.",
+        "`diplograph seed --dry-run` validates and lists what would change; "
+        "`diplograph seed --remove ARTICLE_ID` removes a stored article and every fact only it "
+        "states.",
+        "Sources that disagree are all kept, and each disagreement is printed as a WARNING naming "
+        "both places; one file that contradicts itself is a problem.",
         "Exit status: 0 loaded (or nothing to change), 1 invalid input (nothing written), "
         "2 database unavailable, 3 writing failed (rolled back).",
         "The database is MONGODB_URI's; with it unset, a throwaway embedded store, which makes "
@@ -92,6 +129,16 @@ def seed(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and show what would change; write nothing.")
     ] = False,
+    remove: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove",
+            metavar="ARTICLE_ID",
+            help="Remove this stored article (repeatable): the facts only it states are deleted, "
+            "the others lose its sources. Without PATHs, nothing else is loaded.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate reference data and article bundles, then write what changed. All or nothing."""
     from seeds.loader import collect_articles, load
@@ -99,6 +146,7 @@ def seed(
     from store.repository.dataset import WriteFailed
 
     settings = Settings()
+    removed = list(remove or [])
 
     async def run() -> None:
         from store.connection import create_store
@@ -107,7 +155,7 @@ def seed(
         try:
             await store.ping()
             await store.ensure_indexes()
-            articles = collect_articles(paths)
+            articles = collect_articles(paths) if paths or not removed else []
             with Progress(
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
@@ -121,10 +169,10 @@ def seed(
                 def step(message: str, steps: int | None = None) -> None:
                     progress.update(task, description=escape(message), advance=1, total=steps)
 
-                report = await load(store, articles, dry_run=dry_run, progress=step)
+                report = await load(store, articles, dry_run=dry_run, progress=step, remove=removed)
         finally:
             await store.close()
-        _print_report(report, settings)
+        _print_report(report, settings, paths)
 
     # Messages quote the user's files, which may hold "[...]": print them as text, not markup,
     # and unwrapped, so that each problem stays on one line for grep and editors.
@@ -132,6 +180,11 @@ def seed(
         asyncio.run(run())
     except SeedValidationError as error:
         console.print("[red]Nothing was written.[/]", escape(error.message), soft_wrap=True)
+        if removed and settings.embedded:
+            console.print(
+                "[dim]MONGODB_URI is unset: the throwaway embedded store holds no article to "
+                "remove; point MONGODB_URI at the database to remove from.[/]"
+            )
         raise typer.Exit(1) from None
     except DatabaseUnavailable as error:
         console.print(
@@ -150,8 +203,15 @@ def _without_password(uri: str | None) -> str:
     return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", str(uri))
 
 
-def _print_report(report, settings: Settings) -> None:
+def _print_report(report, settings: Settings, paths: list[Path] | None) -> None:
     output = Console()
+    for warning in report.warnings:
+        console.print(f"[yellow]WARNING[/] {escape(str(warning))}", soft_wrap=True)
+    verb = "would read" if report.dry_run else "read"
+    for loaded in report.loaded:
+        output.print(f"{verb} {escape(loaded)}", soft_wrap=True)
+    for identifier in report.removed:
+        output.print(f"{'would remove' if report.dry_run else 'removed'} article {identifier}")
     table = Table(title="dry run: what would change" if report.dry_run else "seed load")
     for column in ("collection", "inserted", "updated", "deleted", "unchanged"):
         table.add_column(column, justify="left" if column == "collection" else "right")
@@ -179,10 +239,60 @@ def _print_report(report, settings: Settings) -> None:
                     )
     output.print(report.summary())
     if settings.embedded:
-        console.print(
-            "[dim]MONGODB_URI is unset: this ran on a throwaway embedded store (a validation run). "
-            "`diplograph serve` loads the bundle into its own embedded store at start-up.[/]"
+        given = " ".join(str(path) for path in paths or [])
+        serve_them = (
+            f"To serve these bundles, run `diplograph serve {given}` or add them to "
+            "DIPLOGRAPH_ARTICLES; `diplograph serve` alone loads only seeds/articles/."
+            if paths
+            else "`diplograph serve` loads seeds/articles/ (and DIPLOGRAPH_ARTICLES) at start-up."
         )
+        console.print(
+            "[dim]MONGODB_URI is unset: this ran on a throwaway embedded store, so nothing was "
+            f"kept (a validation run). {escape(serve_them)}[/]",
+            soft_wrap=True,
+        )
+
+
+@app.command()
+def migrate(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Article bundle folders (or folders of them) whose facts.yaml to rewrite.",
+            show_default=False,
+        ),
+    ],
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Exit 1 if a file needs migrating; write nothing."),
+    ] = False,
+) -> None:
+    """Rewrite facts files of an earlier format so that they load: mark the entries whose names
+    their quotes do not write `name_source: editorial` (review each one). Every other byte of the
+    file is kept. Articles already stored are migrated when they are next loaded."""
+    from seeds.loader import collect_articles
+    from seeds.migrate import migrate_facts
+    from seeds.problems import SeedValidationError
+
+    try:
+        folders = [Path(article.label) for article in collect_articles(list(paths))]
+    except SeedValidationError as error:
+        console.print("[red]Nothing was migrated.[/]", escape(error.message), soft_wrap=True)
+        raise typer.Exit(1) from None
+    pending = 0
+    for folder in folders:
+        facts = folder / "facts.yaml"
+        migration = migrate_facts(facts.read_text(encoding="utf-8"), facts)
+        for line in migration.changes + migration.problems:
+            console.print(escape(line), soft_wrap=True)
+        if migration.changed:
+            pending += 1
+            if not check:
+                facts.write_text(migration.text, encoding="utf-8")
+    done = "need migrating" if check else "migrated"
+    console.print(f"{pending} of {len(folders)} facts file(s) {done}.")
+    if check and pending:
+        raise typer.Exit(1)
 
 
 @schema_app.command("export")

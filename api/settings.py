@@ -9,6 +9,7 @@ release; a bare `DEBUG` is not: one left in a shell, or set for another tool, wo
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import AliasChoices, Field
@@ -62,6 +63,11 @@ class Settings(BaseSettings):
     seed_on_startup: bool | None = Field(
         default=None,
         description="Load the bundled seed data at start-up. Unset: only on the embedded store.",
+    )
+    articles: list[Path] = Field(
+        default_factory=list,
+        description="Article bundle folders (or folders of them) that start-up loads after the "
+        "bundled seed articles, whenever it loads the seed data. JSON list.",
     )
     write_token: str | None = Field(
         default=None,

@@ -78,6 +78,7 @@ def collect_articles(paths: Sequence[Path] | None) -> list[ArticleInput]:
     """
     folders: list[Path] = []
     problems: list[Problem] = []
+    seen: set[Path] = set()
     for path in paths or [None]:
         if path is None:
             folders.extend(bundled_article_folders())
@@ -99,6 +100,10 @@ def collect_articles(paths: Sequence[Path] | None) -> list[ArticleInput]:
             )
     articles = []
     for folder in folders:
+        # The same folder given twice (a path and its parent) is one bundle.
+        if folder.resolve() in seen:
+            continue
+        seen.add(folder.resolve())
         try:
             articles.append(read_article_folder(folder))
         except YamlSyntaxError as error:
