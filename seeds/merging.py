@@ -82,8 +82,10 @@ def shown(value: Any) -> str:
 
 
 def _shown_value(value: Any) -> str:
-    """A date by its value (the words differ between sources that agree), anything else shown."""
-    return repr(value["value"]) if is_date(value) else shown(value)
+    """A date by its value, and its words when it has some; anything else as `shown`."""
+    if is_date(value):
+        return repr(value["value"]) + (f" ({value['raw']!r})" if value.get("raw") else "")
+    return shown(value)
 
 
 def _contains(outer: Document, inner: Document) -> bool:
