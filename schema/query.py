@@ -76,8 +76,8 @@ class ArticleOrder(Enum):
 
 @strawberry.enum(description="Orderings of a list of dated things (statements, events).")
 class DatedOrder(Enum):
-    DATE = strawberry.enum_value("date", description="Oldest first, undated last.")
-    DATE_DESC = strawberry.enum_value("date_desc", description="Newest first.")
+    DATE = strawberry.enum_value("date", description="Oldest first (undated ones first).")
+    DATE_DESC = strawberry.enum_value("date_desc", description="Newest first (undated ones last).")
 
 
 SORTS: dict[Enum, list[tuple[str, int]]] = {
