@@ -160,7 +160,7 @@ class Builder:
         if ref is None:
             return None
         try:
-            kind, entity_id = self.names.resolve(ref, kinds)
+            kind, entity_id = self.names.resolve(ref, kinds, origin.label)
         except ValueError as error:
             self.problem(origin.at(*where), str(error))
             return None
@@ -826,7 +826,7 @@ def build_dataset(
     for article, facts, context in parsed_articles:
         label = f"{article.label}/facts.yaml"
         builder.declare_entities(facts, Origin(article.facts_doc, (), label, context.article_id))
-    builder.duplicate_names.check(builder.problem)
+    builder.duplicate_names.check(builder.problem, builder.names.newcomer)
     for doc, facts in reference:
         builder.add_facts(facts, doc, display(doc.path), None)
     for article, facts, context in parsed_articles:

@@ -50,14 +50,20 @@ class DuplicateNames:
             if name:
                 self._declared.append((kind, identifier, name, origin))
 
-    def check(self, report: Report) -> None:
-        """Report every article name that is already another entity's (one problem per pair)."""
+    def check(self, report: Report, newcomer: Callable[[str, str, str], None]) -> None:
+        """Report every article name that is already another entity's (one problem per pair).
+
+        `newcomer(kind, id, file)` is told of each entity that shares a name with an earlier one
+        (a namesake, or a duplicate just reported), and of the file declaring it: elsewhere, the
+        shared name keeps meaning the earlier one.
+        """
         reported: set[tuple[str, str]] = set()
         for kind, identifier, name, origin in self._declared:
             for key in sorted(match_keys(name)):
                 owner = self._owners.setdefault((kind, key), _Owner(identifier, origin, name))
                 if owner.identifier == identifier or origin.article is None:
                     continue
+                newcomer(kind, identifier, origin.label)
                 if self._namesakes(identifier, owner.identifier):
                     continue
                 pair = (identifier, owner.identifier)

@@ -17,6 +17,13 @@ class NameIndex:
         self._by_key: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self._by_id: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self._display: dict[str, str] = {}
+        self._newcomers: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def newcomer(self, kind: str, entity_id: str, declared_in: str) -> None:
+        """Mark an entity that shares a name with an earlier one (a namesake declared
+        `distinct_from` it), declared in the file `declared_in`: in other files the shared name
+        keeps meaning the earlier entity; in that file it is ambiguous (use the ids)."""
+        self._newcomers[(kind, entity_id)].add(declared_in)
 
     def add(self, kind: str, entity_id: str, names: Iterable[str | None]) -> None:
         self._by_id[entity_id].add((kind, entity_id))
@@ -26,13 +33,19 @@ class NameIndex:
             self._by_key[key].add((kind, entity_id))
             self._display.setdefault(key, name)
 
-    def resolve(self, ref: str, kinds: Iterable[str]) -> tuple[str, str]:
-        """(kind, id) for `ref`, or ValueError saying what is wrong and what was probably meant."""
+    def resolve(self, ref: str, kinds: Iterable[str], where: str | None = None) -> tuple[str, str]:
+        """(kind, id) for `ref`, written in the file `where`, or ValueError saying what is wrong
+        and what was probably meant."""
         allowed = set(kinds)
         by_id = {match for match in self._by_id.get(ref, ()) if match[0] in allowed}
         if len(by_id) == 1:
             return next(iter(by_id))
         matches = {match for match in self._by_key.get(name_key(ref), ()) if match[0] in allowed}
+        if len(matches) > 1:
+            earlier = {
+                m for m in matches if m not in self._newcomers or where in self._newcomers[m]
+            }
+            matches = earlier or matches
         if len(matches) == 1:
             return next(iter(matches))
         wanted = " or ".join(sorted(allowed))
