@@ -207,11 +207,13 @@ def _print_report(report, settings: Settings, paths: list[Path] | None) -> None:
     output = Console()
     for warning in report.warnings:
         console.print(f"[yellow]WARNING[/] {escape(str(warning))}", soft_wrap=True)
-    verb = "would read" if report.dry_run else "read"
     for loaded in report.loaded:
-        output.print(f"{verb} {escape(loaded)}", soft_wrap=True)
+        output.print(
+            f"{'would read' if report.dry_run else 'read'} {escape(loaded)}", soft_wrap=True
+        )
     for identifier in report.removed:
-        output.print(f"{'would remove' if report.dry_run else 'removed'} article {identifier}")
+        verb = "would remove" if report.dry_run else "removed"
+        output.print(f"{verb} article {escape(identifier)}", soft_wrap=True)
     table = Table(title="dry run: what would change" if report.dry_run else "seed load")
     for column in ("collection", "inserted", "updated", "deleted", "unchanged"):
         table.add_column(column, justify="left" if column == "collection" else "right")

@@ -180,7 +180,8 @@ async def test_the_same_day_in_other_words_is_one_date_with_every_phrase_kept(ma
 async def test_a_month_that_contains_the_researched_day_agrees_with_it(many):
     body = await graphql(
         many,
-        """{ official(id: "yoon-suk-yeol") { posts { start { value disputed evidence { raw value } } } }
+        """{ official(id: "yoon-suk-yeol") {
+              posts { start { value disputed evidence { raw value } } } }
             country(code: "FI") { memberships(organisation: "nato", role: MEMBER) {
               start { value disputed evidence { raw value } } } } }""",
     )
@@ -306,7 +307,8 @@ async def test_statements_and_events_are_nodes_found_by_search(many):
     body = await graphql(
         many,
         """{ search(query: "condemn", types: [STATEMENT], first: 20) { node { id __typename } }
-            launches: search(query: "North Korea's launch", types: [EVENT]) { node { id name } } }""",
+            launches: search(query: "North Korea's launch", types: [EVENT]) {
+              node { id name } } }""",
     )
 
     found = body["data"]["search"]

@@ -64,7 +64,7 @@ def without_meta(dumped: dict) -> dict:
     return {name: documents for name, documents in dumped.items() if name != "meta"}
 
 
-# --- no silent duplicates -----------------------------------------------------------------------
+# --- no silent duplicates ------------------------------------------------------------------------
 
 
 async def test_a_post_restated_without_its_id_is_refused_with_the_existing_id(seeded, tmp_path):
@@ -173,7 +173,7 @@ async def test_a_name_source_exempts_a_name_from_the_quote(seeded, tmp_path):
     assert report.warnings == []
 
 
-# --- many articles together ---------------------------------------------------------------------
+# --- many articles together ----------------------------------------------------------------------
 
 
 async def test_the_fixtures_load_beside_the_seed_with_one_warning_naming_both_places(store):
@@ -212,7 +212,7 @@ async def test_loading_articles_one_by_one_in_any_order_stores_the_same(store):
     assert without_meta(await dump(store)) == all_at_once
 
 
-# --- removal ---------------------------------------------------------------------------------------
+# --- removal -------------------------------------------------------------------------------------
 
 
 async def test_removing_an_article_leaves_the_store_as_if_it_had_never_been_loaded(store):
@@ -290,7 +290,7 @@ async def test_two_holders_known_at_once_in_a_sole_office_are_warned_of(seeded, 
     )
 
 
-# --- migration ---------------------------------------------------------------------------------------
+# --- migration -----------------------------------------------------------------------------------
 
 
 def _old_format(text: str) -> str:
