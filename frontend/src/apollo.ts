@@ -22,6 +22,8 @@ export const typePolicies: TypePolicies = {
       organisations: relayStylePagination(["where", "orderBy"]),
       meetings: relayStylePagination(["where", "orderBy"]),
       articles: relayStylePagination(["where", "orderBy"]),
+      statements: relayStylePagination(["where", "orderBy"]),
+      events: relayStylePagination(["where", "orderBy"]),
       // node(id:) answers from the cache when the object is there, and asks the server if not.
       node: { read: (_, { args, toReference }) => toReference(String(args?.id)) },
     },
@@ -30,7 +32,7 @@ export const typePolicies: TypePolicies = {
   // unique across types, and what node(id:) takes. Fetched without `id`, it stays in its parent.
   Node: { keyFields: (object) => (typeof object.id === "string" ? object.id : false) },
   Meeting: { fields: { participants: relayStylePagination(["kind", "role"]) } },
-  Organisation: { fields: { members: relayStylePagination(["role", "asOf"]) } },
+  Organisation: { fields: { members: relayStylePagination(["role", "asOf", "certainty"]) } },
 };
 
 /** An Apollo Client for diplograph: normalised cache, paged lists, automatic persisted queries. */

@@ -272,7 +272,8 @@ def test_removing_an_article_not_stored_exits_1(cli_store):
 def test_serve_takes_extra_bundle_folders_and_hands_them_to_the_app(monkeypatch):
     given = {}
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: given.update(kwargs))
-    monkeypatch.delenv("DIPLOGRAPH_ARTICLES", raising=False)
+    # `serve` sets the variable for the app's processes; setenv first, so that it is put back.
+    monkeypatch.setenv("DIPLOGRAPH_ARTICLES", "[]")
     monkeypatch.delenv("MONGODB_URI", raising=False)
 
     result = CliRunner().invoke(app, ["serve", str(FIXTURES)])
@@ -281,7 +282,6 @@ def test_serve_takes_extra_bundle_folders_and_hands_them_to_the_app(monkeypatch)
     assert json.loads(os.environ["DIPLOGRAPH_ARTICLES"]) == [str(FIXTURES.resolve())]
     assert Settings().articles == [FIXTURES.resolve()]
     assert f"then the bundles under {FIXTURES.resolve()}" in " ".join(result.stderr.split())
-    monkeypatch.delenv("DIPLOGRAPH_ARTICLES")
 
 
 def test_serve_refuses_a_path_that_is_not_a_bundle(monkeypatch, tmp_path):
