@@ -357,6 +357,7 @@ class DateValue:
     )
     claims: strawberry.Private[list[Document] | None] = None
     owner_sources: strawberry.Private[list[Document] | None] = None
+    document: strawberry.Private[Document | None] = None
 
     @classmethod
     def from_doc(
@@ -375,6 +376,7 @@ class DateValue:
             inferred=bool(document.get("inferred", False)),
             claims=(owner.get("claims") or {}).get(field) if owner and field else None,
             owner_sources=owner.get("sources") if owner else None,
+            document=document,
         )
 
     @strawberry.field(
@@ -394,7 +396,7 @@ class DateValue:
                     sources=claim_sources(self.owner_sources, None),
                 )
             ]
-        return _date_evidence(self.claims[0], self.owner_sources or [])
+        return _date_evidence(self.claims[0], self.owner_sources or [], self.document)
 
     @strawberry.field(description="True when sources give other dates than this one.")
     def disputed(self) -> bool:
@@ -421,10 +423,12 @@ class DateValue:
         return found
 
 
-def _date_evidence(alternative: Document, owner_sources: list[Document]) -> list[DateEvidence]:
+def _date_evidence(
+    alternative: Document, owner_sources: list[Document], preferred: Document | None = None
+) -> list[DateEvidence]:
     evidence = []
     for claim in alternative["by"]:
-        value = claim.get("value") or alternative["value"]
+        value = claim.get("value") or alternative.get("value") or preferred or {}
         evidence.append(
             DateEvidence(
                 raw=value.get("raw"),
@@ -566,18 +570,20 @@ def disputes_of(document: Document) -> list[Dispute]:
             continue
         values = []
         for position, alternative in enumerate(alternatives):
+            # The preferred alternative's value is the field's own.
+            given = alternative["value"] if position else document.get(field_name)
             evidence: list[Source] = []
             phrases: list[str] = []
             for claim in alternative["by"]:
                 for source in claim_sources(owner_sources, claim["article_id"]):
                     if source not in evidence:
                         evidence.append(source)
-                raw = claim.get("value") or alternative["value"] or {}
+                raw = claim.get("value") or given or {}
                 if isinstance(raw, dict) and raw.get("raw") and raw["raw"] not in phrases:
                     phrases.append(raw["raw"])
             values.append(
                 ClaimedValue(
-                    value=_as_text(alternative["value"]),
+                    value=_as_text(given),
                     preferred=position == 0,
                     sources=evidence,
                     phrases=phrases,

@@ -183,9 +183,10 @@ def _claims_document(found: list[Alternative]) -> list[Document]:
     """The stored form of a field's alternatives: preferred first, each with the inputs that give
     it, by article id (None for reference data; the claim's sources are the document's sources
     from that article, or its reference URLs), and the claim's own value when it differs (a
-    coarser date, the same day in other words, a name spelt otherwise)."""
+    coarser date, the same day in other words, a name spelt otherwise). The preferred one has no
+    `value`: it is the field's."""
     stored = []
-    for alternative in found:
+    for position, alternative in enumerate(found):
         by = []
         for claim in sorted(alternative.claims, key=lambda c: c.rank):
             item: Document = {"article_id": claim.article_id}
@@ -193,7 +194,7 @@ def _claims_document(found: list[Alternative]) -> list[Document]:
                 item["value"] = claim.value
             if item not in by:
                 by.append(item)
-        stored.append({"value": alternative.value, "by": by})
+        stored.append({"by": by} if position == 0 else {"value": alternative.value, "by": by})
     return stored
 
 

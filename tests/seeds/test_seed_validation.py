@@ -212,10 +212,12 @@ async def test_an_article_disagreeing_with_reference_data_is_kept_and_warned_of(
         "yoon-suk-yeol--president-kr"
     ]
     assert post["start"]["value"] == "2022-05-10"
-    assert [
-        (alternative["value"]["value"], [claim["article_id"] for claim in alternative["by"]])
-        for alternative in post["claims"]["start"]
-    ] == [("2022-05-10", [None]), ("2022-05-11", [SEED_ARTICLE_ID])]
+    preferred, other = post["claims"]["start"]
+    assert preferred == {"by": [{"article_id": None}]}  # its value is the field's
+    assert (other["value"]["value"], other["by"]) == (
+        "2022-05-11",
+        [{"article_id": SEED_ARTICLE_ID}],
+    )
 
 
 async def test_the_same_id_declared_twice_with_different_data_is_a_conflict(stored, facts):
@@ -256,10 +258,10 @@ async def test_two_articles_disagreeing_about_an_official_are_both_kept(stored, 
     assert warning.message.endswith("the preferred value is 'Ambassador' (stated first)")
     kim = (await documents_by_ids(stored, "officials", ["kim-gunn"]))["kim-gunn"]
     assert kim["honorific"] == "Ambassador"
-    assert [
-        (alternative["value"], [claim["article_id"] for claim in alternative["by"]])
-        for alternative in kim["claims"]["honorific"]
-    ] == [("Ambassador", [SEED_ARTICLE_ID]), ("Foreign Minister", ["second"])]
+    assert kim["claims"]["honorific"] == [
+        {"by": [{"article_id": SEED_ARTICLE_ID}]},
+        {"value": "Foreign Minister", "by": [{"article_id": "second"}]},
+    ]
 
 
 async def test_a_group_whose_size_disagrees_with_the_membership_history_is_refused(stored, facts):
