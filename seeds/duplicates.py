@@ -53,9 +53,10 @@ class DuplicateNames:
     def check(self, report: Report, newcomer: Callable[[str, str, str], None]) -> None:
         """Report every article name that is already another entity's (one problem per pair).
 
-        `newcomer(kind, id, file)` is told of each entity that shares a name with an earlier one
-        (a namesake, or a duplicate just reported), and of the file declaring it: elsewhere, the
-        shared name keeps meaning the earlier one.
+        `newcomer(kind, id, file)` is told of each entity that shares a name with an earlier one:
+        the shared name keeps meaning the earlier one, except (for a namesake) in the `file` that
+        declares it, where it is ambiguous. A duplicate just reported yields it everywhere (file
+        ""), so that its one problem is not followed by an ambiguity at every reference.
         """
         reported: set[tuple[str, str]] = set()
         for kind, identifier, name, origin in self._declared:
@@ -63,9 +64,10 @@ class DuplicateNames:
                 owner = self._owners.setdefault((kind, key), _Owner(identifier, origin, name))
                 if owner.identifier == identifier or origin.article is None:
                     continue
-                newcomer(kind, identifier, origin.label)
                 if self._namesakes(identifier, owner.identifier):
+                    newcomer(kind, identifier, origin.label)
                     continue
+                newcomer(kind, identifier, "")
                 pair = (identifier, owner.identifier)
                 if pair in reported:
                     continue

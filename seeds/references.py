@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from store.names import name_key
+from store.names import name_key, token_key
 
 
 class NameIndex:
@@ -15,6 +15,8 @@ class NameIndex:
 
     def __init__(self) -> None:
         self._by_key: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        # By the words in any order, for a name written in another order ("Kishida Fumio").
+        self._by_words: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self._by_id: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self._display: dict[str, str] = {}
         self._newcomers: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -31,6 +33,7 @@ class NameIndex:
         for name in sorted(filter(None, names), key=lambda name: name == entity_id):
             key = name_key(name)
             self._by_key[key].add((kind, entity_id))
+            self._by_words[token_key(name)].add((kind, entity_id))
             self._display.setdefault(key, name)
 
     def resolve(self, ref: str, kinds: Iterable[str], where: str | None = None) -> tuple[str, str]:
@@ -41,6 +44,8 @@ class NameIndex:
         if len(by_id) == 1:
             return next(iter(by_id))
         matches = {match for match in self._by_key.get(name_key(ref), ()) if match[0] in allowed}
+        if not matches:
+            matches = {m for m in self._by_words.get(token_key(ref), ()) if m[0] in allowed}
         if len(matches) > 1:
             earlier = {
                 m for m in matches if m not in self._newcomers or where in self._newcomers[m]
