@@ -21,7 +21,7 @@ from seeds.inputs import (
     display,
     read_article_folder,
 )
-from seeds.migrate import migrate_facts
+from seeds.migrate import migrate_facts, needs_migration
 from seeds.problems import Problem, SeedValidationError
 from seeds.yamlfile import YamlSyntaxError, parse_yaml
 from store.connection import Store
@@ -139,13 +139,17 @@ def _stored_inputs(
             continue
         label = f"stored article {document['_id']}"
         facts_path = Path(label, "facts.yaml")
-        facts_yaml = migrate_facts(document["facts_yaml"], facts_path).text
+        facts_yaml = document["facts_yaml"]
+        facts_doc = parse_yaml(facts_yaml, facts_path)
+        if needs_migration(facts_doc.data):
+            facts_yaml = migrate_facts(facts_yaml, facts_path).text
+            facts_doc = parse_yaml(facts_yaml, facts_path)
         inputs.append(
             ArticleInput(
                 label=label,
                 text=document["text"],
                 meta_doc=parse_yaml(document["meta_yaml"], Path(label, "article.yaml")),
-                facts_doc=parse_yaml(facts_yaml, facts_path),
+                facts_doc=facts_doc,
                 meta_yaml=document["meta_yaml"],
                 facts_yaml=facts_yaml,
             )

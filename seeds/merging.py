@@ -164,7 +164,8 @@ def alternatives(claims: list[Claim], key: str) -> list[Alternative]:
                 found.append(Alternative(claim.value, [claim]))
             else:
                 match.claims.append(claim)
-    found.sort(key=Alternative.sort_key)
+    if len(found) > 1:
+        found.sort(key=Alternative.sort_key)
     return found
 
 
@@ -291,6 +292,12 @@ class Merger:
                 claims.append(Claim(value, origin, ranks.get(origin.label, len(ranks))))
         if not claims:
             return None, None
+        if len(claims) == 1:
+            # One input: nothing to compare or rank (most fields of most documents).
+            (only,) = claims
+            return only.value, [
+                {"by": [{"article_id": only.article_id}]}
+            ] if only.article_id else None
         # One file, or reviewed reference data, that says two things is a mistake to fix.
         for position, claim in enumerate(claims):
             for earlier in claims[:position]:

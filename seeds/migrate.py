@@ -44,6 +44,27 @@ def _unquoted(entry: Named) -> bool:
     )
 
 
+def needs_migration(data: object) -> bool:
+    """Whether parsed facts (`facts.yaml` as data) have an entry the migration would mark: a cheap
+    look at the raw mappings, so that a load does not validate every stored file twice."""
+    if not isinstance(data, dict):
+        return False
+    for section in NAMED_SECTIONS:
+        for entry in data.get(section) or []:
+            if not isinstance(entry, dict) or entry.get("name_source") is not None:
+                continue
+            quote = entry.get("quote")
+            quotes = [quote] if isinstance(quote, str) else [q for q in quote or [] if q]
+            names = [entry.get("name"), entry.get("acronym"), *(entry.get("aliases") or [])]
+            if quotes and any(
+                isinstance(name, str) and not any(occurs_in(name, str(q)) for q in quotes)
+                for name in names
+                if name
+            ):
+                return True
+    return False
+
+
 def migrate_facts(text: str, path: Path) -> Migration:
     """The migrated text of an article's facts file (read from `path`, for messages).
 

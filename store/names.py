@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _APOSTROPHES = re.compile(r"['\u2019`\u00b4]s\b|['\u2019`\u00b4]")
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """The normalised form of a name: folded accents, lower case, words joined by single spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
