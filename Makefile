@@ -7,7 +7,7 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench soak install install-dev ferretdb
+.PHONY: run test lint format schema seed bench soak install install-dev ferretdb screenshots
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -54,6 +54,11 @@ schema: install
 
 seed: install
 	.venv/bin/diplograph seed
+
+## Refresh docs/graphiql.png (the README's picture) from the browser tests; their three other
+## screenshots go to $$DIPLOGRAPH_SCREENSHOT_DIR (default: <tmp>/diplograph-graphiql), never here.
+screenshots: install-dev
+	DIPLOGRAPH_UPDATE_SCREENSHOT=1 .venv/bin/pytest tests/api/test_graphiql_browser.py -m browser -q -s
 
 ## Run the benchmark (about 6 minutes on 2 cores; writes bench/results/).
 bench: install-dev

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import json
+import logging
 import os
-import re
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.settings import Settings
+from api.settings import Settings, environment_name
 from store.errors import DatabaseUnavailable
 
 app = typer.Typer(
@@ -29,6 +31,7 @@ app.add_typer(schema_app, name="schema")
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
 console = Console(stderr=True)
+logger = logging.getLogger("diplograph")
 
 
 @app.command()
@@ -51,50 +54,91 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart when code changes (development).")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
-    """Start the API. With MONGODB_URI unset, it runs on the embedded store with the seed data."""
-    import uvicorn
+    """Start the API. With MONGODB_URI unset, it runs on the embedded store with the seed data.
 
+    The address is checked before anything starts: a port in use fails here, with one line. The
+    banner (address, store, data, origins, security) is logged once the store is ready.
+    """
+    import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    from api.logs import configure_logging, uvicorn_log_config
     from seeds.loader import collect_articles
     from seeds.problems import SeedValidationError
 
     settings = Settings()
+    host = host or settings.host
+    port = port or settings.port
+    configure_logging(settings.log_level, settings.log_format)
+    problem = bind_problem(host, port)
+    if problem is not None:
+        logger.error(problem)
+        raise typer.Exit(1)
     extra = [*settings.articles, *(path.resolve() for path in paths or [])]
     if paths:
         try:
             collect_articles(list(paths))
         except SeedValidationError as error:
-            console.print("[red]Not started.[/]", escape(error.message), soft_wrap=True)
+            logger.error("Not started. %s", error.message)
             raise typer.Exit(1) from None
         # The app reads its settings in each worker process; the environment reaches them all.
-        os.environ["DIPLOGRAPH_ARTICLES"] = json.dumps([str(path) for path in extra])
+        os.environ[environment_name("articles")] = json.dumps([str(path) for path in extra])
+    # uvicorn creates the app (in each worker) from the environment's settings; pass the address
+    # given here that way, so that the app's banner shows where it listens.
+    os.environ[environment_name("host")] = host
+    os.environ[environment_name("port")] = str(port)
     if settings.embedded and workers > 1:
-        console.print(
-            "[yellow]Each worker has its own embedded store; use MONGODB_URI to share data.[/]"
+        logger.warning("Each worker has its own embedded store; use MONGODB_URI to share data.")
+    if settings.should_seed and extra:
+        logger.info(
+            "start-up loads the bundled articles, then the bundles under %s",
+            ", ".join(map(str, extra)),
         )
-    console.print(
-        f"diplograph on http://{host or settings.host}:{port or settings.port}/graphql "
-        f"({'embedded store' if settings.embedded else 'MongoDB'})"
-    )
-    if settings.should_seed:
-        also = f", then the bundles under {', '.join(map(str, extra))}" if extra else ""
-        console.print(f"Loading the bundled articles at start-up{also}.", soft_wrap=True)
     elif paths:
-        console.print(
-            "[yellow]The seed data is not loaded at start-up on MongoDB unless "
-            "DIPLOGRAPH_SEED_ON_STARTUP=true: load these bundles with `diplograph seed "
-            f"{' '.join(map(str, paths))}`.[/]",
-            soft_wrap=True,
+        logger.warning(
+            "The seed data is not loaded at start-up on MongoDB unless "
+            "DIPLOGRAPH_SEED_ON_STARTUP=true: load these bundles with `diplograph seed %s`.",
+            " ".join(map(str, paths)),
         )
     uvicorn.run(
         "api.app:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         reload=reload,
         workers=workers,
         log_level=settings.log_level,
+        log_config=uvicorn_log_config(settings.log_level, settings.log_format) or LOGGING_CONFIG,
         timeout_keep_alive=settings.keep_alive_seconds,
     )
+
+
+def bind_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (None when it can), in one sentence.
+
+    Binds a socket the way uvicorn will (SO_REUSEADDR, so a port in TIME_WAIT is free) and
+    closes it again; uvicorn would otherwise find out only after the seed data is loaded.
+    """
+    where = f"{host}:{port}"
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        return f"Cannot listen on {where}: {host!r} is not an address here ({error.strerror})."
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return (
+                    f"Cannot listen on {where}: the port is in use (is diplograph already "
+                    "running?). Stop the other server, or choose another port with --port or "
+                    "DIPLOGRAPH_PORT."
+                )
+            return f"Cannot listen on {where}: {error.strerror}."
+    return None
 
 
 SEED_EPILOG = "\n\n".join(
@@ -189,18 +233,13 @@ def seed(
     except DatabaseUnavailable as error:
         console.print(
             f"[red]{escape(error.message)}[/] "
-            f"(MONGODB_URI={escape(_without_password(settings.mongodb_uri))})",
+            f"(MONGODB_URI={escape(settings.mongodb_uri_redacted)})",
             soft_wrap=True,
         )
         raise typer.Exit(2) from None
     except WriteFailed as error:
         console.print(f"[red]{escape(error.message)}[/]", soft_wrap=True)
         raise typer.Exit(3) from None
-
-
-def _without_password(uri: str | None) -> str:
-    """The URI as it may be printed in a log: `mongodb://user:***@host`."""
-    return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", str(uri))
 
 
 def _print_report(report, settings: Settings, paths: list[Path] | None) -> None:

@@ -158,7 +158,9 @@ async def _answer(app: Any, request: Any, count: int) -> float:
 async def profile_query(query_name: str, requests: int, out: Path) -> dict[str, Any]:
     (query,) = [q for q in golden_queries() if q.name == query_name]
     request = request_for("graphql", query)
-    app = create_app(settings_for("graphql"))  # uncached, with a limitless cost budget
+    # Uncached, with a limitless cost budget, and on the embedded store even when MONGODB_URI is
+    # set: the profile is of diplograph's own code, and a server would get no seed data.
+    app = create_app(settings_for("graphql").model_copy(update={"mongodb_uri": None}))
     async with app.router.lifespan_context(app):
         await _answer(app, request, 50)  # warm the parser and validation caches
         collector = CollectorClock()

@@ -21,13 +21,21 @@ from schema.common import (
     from_documents,
     iso_day,
     loaders,
+    readable_id,
     sources,
 )
 from schema.event import Event, EventRoles, events_involving
 from schema.lazy import OrganisationType
 from schema.meeting import by_meeting_date, group_of, participation_of
 from schema.official import Official, posts_in_force
-from schema.relations import Decision, Membership, MembershipRole, Participation, PostHeld
+from schema.relations import (
+    Decision,
+    Membership,
+    MembershipRole,
+    Participation,
+    ParticipationRole,
+    PostHeld,
+)
 from schema.statement import Statement, StatementRoles, statements_involving
 from store import Document
 from store.errors import BadInput
@@ -50,16 +58,25 @@ def memberships_in_force(
         if (role is None or d["role"] == role.value)
         and (day is None or certainty_on(d, day) in wanted)
     ]
-    chosen.sort(key=lambda d: ((d.get("start") or {}).get("earliest") or "0000", d["_id"]))
-    return [Membership.from_doc(document, day) for document in chosen]
+    memberships = [Membership.from_doc(document, day) for document in chosen]
+    memberships.sort(key=membership_position)
+    return memberships
 
 
-async def require(info: GraphQLInfo, collection: str, identifier: str, argument: str) -> None:
-    """BadInput naming the id, when a filter names something the graph does not hold: an
-    unknown id silently matching nothing reads as a true "none"."""
-    if await loaders(info).by_id(collection).load(identifier) is None:
-        kind = collection.removesuffix("s")
+def membership_position(membership: Membership) -> tuple[str, str]:
+    """Where a membership is listed: by the day it began (undated first), then by id."""
+    return (membership.start.earliest.isoformat() if membership.start else "0000"), membership.slug
+
+
+async def require(info: GraphQLInfo, collection: str, identifier: str, argument: str) -> str:
+    """The readable id a filter names (a global id of that kind is read too); BadInput naming
+    it when the graph holds nothing with it: an unknown id silently matching nothing reads as
+    a true "none"."""
+    kind = collection.removesuffix("s")
+    wanted = readable_id(identifier, kind, argument)
+    if await loaders(info).by_id(collection).load(wanted) is None:
         raise BadInput(f"`{argument}`: no {kind} has the id {identifier!r}.", argument=argument)
+    return wanted
 
 
 async def attendance_via_groups(
@@ -89,7 +106,7 @@ async def attendance_via_groups(
                 view = group_of(group, meeting)
                 attended.append(
                     Participation(
-                        role=group["attended_as"],
+                        role=ParticipationRole(group["attended_as"]),
                         via=view,
                         participant_ref=matching[0]["member"],
                         meeting_id=meeting["_id"],
@@ -152,7 +169,8 @@ class Country(StoredNode, Entity):
         organisation: Annotated[
             str | None,
             strawberry.argument(
-                description="Only memberships of this organisation (its slug, e.g. nato)."
+                description="Only memberships of this organisation: its readable id (nato) or "
+                "global id."
             ),
         ] = None,
         role: Annotated[
@@ -162,10 +180,10 @@ class Country(StoredNode, Entity):
         certainty: CertaintyArg = None,
     ) -> list[Membership]:
         if organisation is not None:
-            await require(info, "organisations", organisation, "organisation")
+            wanted = await require(info, "organisations", organisation, "organisation")
         documents = await loaders(info).by_field("memberships", "member.id").load(self.code)
         if organisation is not None:
-            documents = [d for d in documents if d["organisation_id"] == organisation]
+            documents = [d for d in documents if d["organisation_id"] == wanted]
         return memberships_in_force(documents, as_of, role, certainty)
 
     @strawberry.field(description="Officials of this country.")

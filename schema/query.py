@@ -21,14 +21,16 @@ from schema.common import (
     First,
     GraphQLInfo,
     Last,
-    Slug,
     StoredNode,
     certainties,
+    id_argument,
     iso_day,
     loaders,
-    window,
+    page_sizes,
+    readable_id,
 )
 from schema.country import Country, require
+from schema.cursors import decode_cursor, encode_cursor
 from schema.event import Event, EventKind
 from schema.meeting import Meeting, MeetingKind
 from schema.official import Official
@@ -44,6 +46,13 @@ from store.repository import graph
 from store.repository.criteria import Criteria
 from store.timeline import certainty_on
 
+OfficialId = id_argument("official", "kim-gunn")
+OrganisationId = id_argument("organisation", "nato or nato-nac")
+MeetingId = id_argument("meeting", "nac-plus-4-2022-09-27")
+ArticleId = id_argument("article", "korea-times-2022-09-28-nato-mission")
+DecisionId = id_argument("decision", "nac-2022-09-26-kr-mission")
+StatementId = id_argument("statement", "harris-condemns-launch-2022-11-18")
+EventId = id_argument("event", "dprk-icbm-launch-2022-11-18")
 SearchFirst = Annotated[int, strawberry.argument(description="How many results (1 to 50).")]
 FILTERS = strawberry.argument(description="Filters; all given must match.")
 ORDER = strawberry.argument(description="The order of the list.")
@@ -51,62 +60,88 @@ ORDER = strawberry.argument(description="The order of the list.")
 
 @strawberry.enum(description="Orderings of a list of countries.")
 class CountryOrder(Enum):
-    CODE = "code"
-    NAME = "name"
+    CODE = strawberry.enum_value(
+        "code", description="By ISO 3166-1 alpha-2 code, A to Z (the default)."
+    )
+    NAME = strawberry.enum_value(
+        "name",
+        description="By English name, A to Z as a reader expects: accents and case do not move a "
+        "name (Åland Islands comes with the A's).",
+    )
 
 
 @strawberry.enum(description="Orderings of a list of named things.")
 class NameOrder(Enum):
-    NAME = "name"
-    NAME_DESC = "name_desc"
+    NAME = strawberry.enum_value(
+        "name",
+        description="By name, A to Z, accents and case ignored unless names are otherwise equal "
+        "(the default).",
+    )
+    NAME_DESC = strawberry.enum_value("name_desc", description="By name, Z to A.")
 
 
 @strawberry.enum(description="Orderings of a list of meetings.")
 class MeetingOrder(Enum):
-    DATE = "date"
-    DATE_DESC = "date_desc"
-    NAME = "name"
+    DATE = strawberry.enum_value(
+        "date",
+        description="Oldest first, by the first day the meeting's date can mean; undated meetings "
+        "first (the default).",
+    )
+    DATE_DESC = strawberry.enum_value(
+        "date_desc", description="Newest first; undated meetings last."
+    )
+    NAME = strawberry.enum_value("name", description="By name, A to Z.")
 
 
 @strawberry.enum(description="Orderings of a list of articles.")
 class ArticleOrder(Enum):
-    PUBLISHED = "published"
-    PUBLISHED_DESC = "published_desc"
+    PUBLISHED = strawberry.enum_value("published", description="Oldest first, by publication day.")
+    PUBLISHED_DESC = strawberry.enum_value(
+        "published_desc", description="Newest first (the default)."
+    )
 
 
 @strawberry.enum(description="Orderings of a list of dated things (statements, events).")
 class DatedOrder(Enum):
-    DATE = strawberry.enum_value("date", description="Oldest first (undated ones first).")
-    DATE_DESC = strawberry.enum_value("date_desc", description="Newest first (undated ones last).")
+    DATE = strawberry.enum_value(
+        "date", description="Oldest first; undated ones first (the default)."
+    )
+    DATE_DESC = strawberry.enum_value("date_desc", description="Newest first; undated ones last.")
 
 
+# Names sort by their stored collation key (`sort_name`), dates by ISO day; `_id` breaks ties.
 SORTS: dict[Enum, list[tuple[str, int]]] = {
     CountryOrder.CODE: [("_id", 1)],
-    CountryOrder.NAME: [("name", 1)],
-    NameOrder.NAME: [("name", 1)],
-    NameOrder.NAME_DESC: [("name", -1)],
-    MeetingOrder.DATE: [("date.earliest", 1)],
-    MeetingOrder.DATE_DESC: [("date.earliest", -1)],
-    MeetingOrder.NAME: [("name", 1)],
+    CountryOrder.NAME: [("sort_name", 1)],
+    NameOrder.NAME: [("sort_name", 1)],
+    NameOrder.NAME_DESC: [("sort_name", -1)],
+    MeetingOrder.DATE: [("sort_date", 1)],
+    MeetingOrder.DATE_DESC: [("sort_date", -1)],
+    MeetingOrder.NAME: [("sort_name", 1)],
     ArticleOrder.PUBLISHED: [("published.earliest", 1)],
     ArticleOrder.PUBLISHED_DESC: [("published.earliest", -1)],
-    DatedOrder.DATE: [("date.earliest", 1)],
-    DatedOrder.DATE_DESC: [("date.earliest", -1)],
+    DatedOrder.DATE: [("sort_date", 1)],
+    DatedOrder.DATE_DESC: [("sort_date", -1)],
 }
+
+
+NAME_PREFIX = (
+    "A prefix of any word of any of its names or aliases, accents and case ignored, "
+    'e.g. "north atl".'
+)
 
 
 @strawberry.input(description="Filters for `countries`; all given filters must match.")
 class CountryWhere:
-    codes: list[str] | None = strawberry.field(default=None, description="ISO alpha-2 codes.")
-    name_starts_with: str | None = strawberry.field(
-        default=None,
-        description="A prefix of any of its names or aliases (accents and case ignored).",
+    codes: list[str] | None = strawberry.field(
+        default=None, description="Only these countries: ISO alpha-2 codes (or global ids)."
     )
+    name_starts_with: str | None = strawberry.field(default=None, description=NAME_PREFIX)
     member_of: str | None = strawberry.field(
         default=None,
-        description="Only countries with a membership of this organisation (its slug, e.g. "
-        "nato) in the role `role`: by default MEMBER, so partners are not members. An unknown "
-        "slug is an error.",
+        description="Only countries with a membership of this organisation (its readable id, "
+        "nato, or global id) in the role `role`: by default MEMBER, so partners are not members. "
+        "An id nothing has is an error.",
     )
     role: MembershipRole | None = strawberry.field(
         default=None,
@@ -118,115 +153,157 @@ class CountryWhere:
         "`certainty` says otherwise). Without `memberOf` it is an error: it qualifies nothing.",
     )
     certainty: list[Certainty] | None = strawberry.field(
-        default=None,
-        description="With `asOf`: the certainties to count (default [KNOWN]).",
+        default=None, description="With `asOf`: the certainties to count (default [KNOWN])."
     )
 
 
-@strawberry.input(description="Filters for `officials`.")
+@strawberry.input(description="Filters for `officials`; all given filters must match.")
 class OfficialWhere:
     country: str | None = strawberry.field(
-        default=None, description="Officials of this country: its ISO alpha-2 code."
+        default=None,
+        description="Only officials of this country: ISO alpha-2 code (KR) or global id.",
     )
-    name_starts_with: str | None = strawberry.field(default=None, description="A name prefix.")
+    name_starts_with: str | None = strawberry.field(default=None, description=NAME_PREFIX)
 
 
-@strawberry.input(description="Filters for `organisations`.")
+@strawberry.input(description="Filters for `organisations`; all given filters must match.")
 class OrganisationWhere:
-    kind: OrganisationKind | None = strawberry.field(default=None, description="Kind.")
+    kind: OrganisationKind | None = strawberry.field(
+        default=None, description="Only organisations of this kind."
+    )
     country: str | None = strawberry.field(
-        default=None, description="Bodies of this country (its ISO alpha-2 code)."
+        default=None,
+        description="Only the bodies of this country: ISO alpha-2 code (KR) or global id.",
     )
     parent: str | None = strawberry.field(
-        default=None, description="Parts of this organisation (its slug)."
+        default=None,
+        description="Only the parts of this organisation: its readable id (nato) or global id.",
     )
-    name_starts_with: str | None = strawberry.field(default=None, description="A name prefix.")
+    name_starts_with: str | None = strawberry.field(default=None, description=NAME_PREFIX)
 
 
-@strawberry.input(description="Filters for `meetings`.")
+@strawberry.input(description="Filters for `meetings`; all given filters must match.")
 class MeetingWhere:
-    kind: MeetingKind | None = strawberry.field(default=None, description="Kind.")
-    from_date: dt.date | None = strawberry.field(default=None, description="On or after this day.")
-    to_date: dt.date | None = strawberry.field(default=None, description="On or before this day.")
-    organiser: str | None = strawberry.field(default=None, description="Convened by (slug).")
-    name_starts_with: str | None = strawberry.field(default=None, description="A name prefix.")
+    kind: MeetingKind | None = strawberry.field(
+        default=None, description="Only meetings of this kind."
+    )
+    place: str | None = strawberry.field(
+        default=None,
+        description="Only meetings held at this place: a city (Brussels), a venue (NATO "
+        "headquarters) or a country (Belgium, BE, or any of its names); accents and case ignored.",
+    )
+    from_date: dt.date | None = strawberry.field(
+        default=None,
+        description="Only meetings that took place, at least in part, on or after this day.",
+    )
+    to_date: dt.date | None = strawberry.field(
+        default=None,
+        description="Only meetings that took place, at least in part, on or before this day.",
+    )
+    organiser: str | None = strawberry.field(
+        default=None,
+        description="Only meetings convened by this organisation: its readable id or global id.",
+    )
+    name_starts_with: str | None = strawberry.field(default=None, description=NAME_PREFIX)
 
 
-@strawberry.input(description="Filters for `articles`.")
+@strawberry.input(description="Filters for `articles`; all given filters must match.")
 class ArticleWhere:
     publisher: str | None = strawberry.field(
         default=None,
-        description="The publisher's name, as `Article.publisher` writes it (case and accents "
-        "aside). A publisher no article has is an error.",
+        description="Only articles of this publisher, as `Article.publisher` writes it (case and "
+        "accents aside). A publisher no article has is an error.",
     )
-    published_from: dt.date | None = strawberry.field(default=None, description="From this day.")
-    published_to: dt.date | None = strawberry.field(default=None, description="Up to this day.")
+    published_from: dt.date | None = strawberry.field(
+        default=None, description="Only articles published on or after this day."
+    )
+    published_to: dt.date | None = strawberry.field(
+        default=None, description="Only articles published on or before this day."
+    )
 
 
-@strawberry.input(description="Filters for `statements`; all given must match.")
+@strawberry.input(description="Filters for `statements`; all given filters must match.")
 class StatementWhere:
-    kind: StatementKind | None = strawberry.field(default=None, description="Kind.")
+    kind: StatementKind | None = strawberry.field(
+        default=None, description="Only statements of this kind."
+    )
     speaker: str | None = strawberry.field(
-        default=None, description="Made by this official, country or organisation (its id)."
+        default=None,
+        description="Only statements made by this official, country or organisation: its "
+        "readable id or global id.",
     )
     on_behalf_of: str | None = strawberry.field(
-        default=None, description="Made on behalf of this country or organisation (its id)."
+        default=None,
+        description="Only statements made on behalf of this country or organisation: its "
+        "readable id or global id.",
     )
     about: str | None = strawberry.field(
-        default=None, description="About this entity (its id): a country, an official, an event."
+        default=None,
+        description="Only statements about this entity (a country, an official, an event...): "
+        "its readable id or global id.",
     )
-    from_date: dt.date | None = strawberry.field(default=None, description="On or after this day.")
-    to_date: dt.date | None = strawberry.field(default=None, description="On or before this day.")
+    from_date: dt.date | None = strawberry.field(
+        default=None, description="Only statements made on or after this day."
+    )
+    to_date: dt.date | None = strawberry.field(
+        default=None, description="Only statements made on or before this day."
+    )
 
 
-@strawberry.input(description="Filters for `events`; all given must match.")
+@strawberry.input(description="Filters for `events`; all given filters must match.")
 class EventWhere:
-    kind: EventKind | None = strawberry.field(default=None, description="Kind.")
+    kind: EventKind | None = strawberry.field(default=None, description="Only events of this kind.")
     actor: str | None = strawberry.field(
-        default=None, description="Done by this country, official or organisation (its id)."
+        default=None,
+        description="Only events this country, official or organisation did: its readable id "
+        "or global id.",
     )
     subject: str | None = strawberry.field(
-        default=None, description="Concerning this entity (its id)."
+        default=None,
+        description="Only events concerning this entity: its readable id or global id.",
     )
-    from_date: dt.date | None = strawberry.field(default=None, description="On or after this day.")
-    to_date: dt.date | None = strawberry.field(default=None, description="On or before this day.")
+    from_date: dt.date | None = strawberry.field(
+        default=None, description="Only events that began on or after this day."
+    )
+    to_date: dt.date | None = strawberry.field(
+        default=None, description="Only events that began on or before this day."
+    )
+
+
+ACTORS = ("official", "country", "organisation")
+ANY_ENTITY = ("official", "country", "organisation", "meeting", "event")
 
 
 def _date_range(start: dt.date | None, end: dt.date | None, names: tuple[str, str]) -> None:
+    """A range that ends before it starts matches nothing: refused rather than answered empty."""
     if start is not None and end is not None and start > end:
         raise BadInput(f"`{names[0]}` ({start}) is after `{names[1]}` ({end}): nothing can match.")
 
 
 async def _entity_id(info: GraphQLInfo, value: str, argument: str, kinds: tuple[str, ...]) -> str:
-    """The stored id `value` names among `kinds` (a country code in any case); BadInput naming
-    it when nothing has it."""
+    """The stored id `value` names among `kinds` (a readable id, a country code in any case, or a
+    global id); BadInput naming it when nothing has it."""
+    refused: list[BadInput] = []
     for kind in kinds:
-        identifier = value.strip().upper() if kind == "country" else value.strip()
+        try:
+            identifier = readable_id(value.strip(), kind, argument)
+        except BadInput as error:  # a global id of another kind: try the next
+            refused.append(error)
+            continue
+        identifier = identifier.upper() if kind == "country" else identifier
         if await loaders(info).by_id(collection_of(kind)).load(identifier):
             return identifier
+    if len(refused) == len(kinds):
+        raise refused[0]
     wanted = " or ".join(kinds)
     raise BadInput(f"`{argument}`: no {wanted} has the id {value!r}.", argument=argument)
-
-
-ANY_ENTITY = ("official", "country", "organisation", "meeting", "event")
-
-
-def _name_prefix(criteria: Criteria, prefix: str | None) -> None:
-    if prefix is not None:
-        if len(prefix) > MAX_QUERY_LENGTH:
-            raise BadInput(f"`nameStartsWith` is limited to {MAX_QUERY_LENGTH} characters.")
-        key = name_key(prefix)
-        if not key:
-            raise BadInput("`nameStartsWith` must contain at least one letter or digit.")
-        criteria.name_starts_with(key)
 
 
 async def _publisher(info: GraphQLInfo, publisher: str) -> str:
     """The publisher as stored, for a name written with any case or accents; BadInput naming it
     when no article has it."""
-    if await graph.any_matching(
-        info.context.store, "articles", Criteria().equal("publisher", publisher)
-    ):
+    exact = Criteria().equal("publisher", publisher)
+    if await graph.any_matching(info.context.store, "articles", exact):
         return publisher
     key = name_key(publisher)
     for name in await graph.publishers(info.context.store):
@@ -235,6 +312,21 @@ async def _publisher(info: GraphQLInfo, publisher: str) -> str:
     raise BadInput(
         f"`publisher`: no article has the publisher {publisher!r}.", argument="publisher"
     )
+
+
+def _checked_key(text: str, argument: str) -> str:
+    """The name key of a filter's text, refused when too long or without a letter or digit."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise BadInput(f"`{argument}` is limited to {MAX_QUERY_LENGTH} characters.")
+    key = name_key(text)
+    if not key:
+        raise BadInput(f"`{argument}` must contain at least one letter or digit.")
+    return key
+
+
+def _name_prefix(criteria: Criteria, prefix: str | None) -> None:
+    if prefix is not None:
+        criteria.name_starts_with(_checked_key(prefix, "nameStartsWith"))
 
 
 async def _connection(
@@ -247,18 +339,44 @@ async def _connection(
     last: int | None,
     before: str | None,
 ) -> Connection[Any]:
-    store = info.context.store
-    slice_ = window(first, after, last, before, None)
-    if slice_.needs_total:
-        total = (await graph.page(store, node_type.collection, criteria, SORTS[order], 0, 0)).total
-        slice_ = window(first, after, last, before, total)
+    """A page of a root list: keyset bounds from the cursors, built by the repository."""
+    sort = graph.with_tiebreak(SORTS[order])
+    first, last = page_sizes(first, last)
+    list_name = node_type.collection
+
+    def position(cursor: str | None, argument: str) -> list[Any] | None:
+        if cursor is None:
+            return None
+        return list(decode_cursor(cursor, argument, list_name, order.name, len(sort)))
+
     found = await graph.page(
-        store, node_type.collection, criteria, SORTS[order], slice_.offset, slice_.limit
+        info.context.store,
+        node_type.collection,
+        criteria,
+        sort,
+        first=first,
+        last=last,
+        after=position(after, "after"),
+        before=position(before, "before"),
     )
-    items = [node_type.from_doc(document) for document in found.documents]
     for document in found.documents:
         loaders(info).by_id(node_type.collection).prime(document["_id"], document)
-    return Connection.of_page(items, slice_.offset, found.total)
+    return Connection.of_page(
+        [node_type.from_doc(document) for document in found.documents],
+        [
+            encode_cursor(list_name, order.name, graph.keyset_values(document, sort))
+            for document in found.documents
+        ],
+        total=found.total,
+        has_next=found.has_next,
+        has_previous=found.has_previous,
+    )
+
+
+async def _lookup(info: GraphQLInfo, node_type: type[StoredNode], value: str) -> Any:
+    """The object a readable id or a global id names (NOT_FOUND when nothing has it)."""
+    identifier = readable_id(value, node_type.node_kind, "id")
+    return (await node_type.resolve_nodes(info=info, node_ids=[identifier], required=True))[0]
 
 
 async def _node_or_none(info: GraphQLInfo, global_id: relay.GlobalID) -> relay.Node | None:
@@ -314,8 +432,11 @@ class Query:
 
     @strawberry.field(
         description="Find countries, officials, organisations and meetings by name, alias, "
-        'acronym, demonym or metonym ("Seoul", "ROK", "the Alliance"), ranked; accents and '
-        "case are ignored and any word of a name can start the match."
+        'acronym, demonym or metonym ("Seoul", "ROK", "the Alliance"), officials by the titles '
+        'of their posts ("Secretary-General"), and anything by place ("Brussels": the country '
+        "whose capital it is, what is headquartered there, the meetings held there). Ranked: "
+        "the best match first and, of equal matches, the entity the graph says most about. "
+        "Accents and case are ignored and any word of a name can start the match."
     )
     async def search(
         self,
@@ -323,7 +444,8 @@ class Query:
         query: Annotated[
             str,
             strawberry.argument(
-                description="Words to look for: a name, alias, acronym, demonym or capital."
+                description="Words to look for: a name, alias, acronym, demonym, capital, post "
+                "title or place."
             ),
         ],
         types: Annotated[
@@ -335,16 +457,20 @@ class Query:
         return await search_entities(info, query, types, first)
 
     @strawberry.field(
-        description="A country by ISO 3166-1 alpha-2 or alpha-3 code, e.g. KR or KOR."
+        description="A country by ISO 3166-1 alpha-2 or alpha-3 code (KR or KOR), or global id."
     )
     async def country(
         self,
         info: GraphQLInfo,
         code: Annotated[
-            str, strawberry.argument(description="ISO 3166-1 alpha-2 or alpha-3 code.")
+            str,
+            strawberry.argument(
+                description="ISO 3166-1 alpha-2 or alpha-3 code, e.g. KR or KOR, or the "
+                "country's global id (`id`)."
+            ),
         ],
     ) -> Country | None:
-        code = code.strip().upper()
+        code = readable_id(code.strip(), "country", "code").upper()
         if len(code) == 2:
             document = await loaders(info).by_id("countries").load(code)
         else:
@@ -368,7 +494,9 @@ class Query:
         criteria = Criteria()
         if where:
             codes = (
-                [code.strip().upper() for code in where.codes] if where.codes is not None else None
+                [readable_id(code.strip(), "country", "codes").upper() for code in where.codes]
+                if where.codes is not None
+                else None
             )
             if codes:
                 found = await loaders(info).by_id("countries").load_many(codes)
@@ -393,12 +521,10 @@ class Query:
                             argument=argument,
                         )
             else:
-                await require(info, "organisations", where.member_of, "memberOf")
+                organisation = await require(info, "organisations", where.member_of, "memberOf")
                 wanted = certainties(where.as_of, where.certainty)
                 role = (where.role or MembershipRole.MEMBER).value
-                memberships = await graph.memberships_of(
-                    info.context.store, where.member_of, [role]
-                )
+                memberships = await graph.memberships_of(info.context.store, organisation, [role])
                 day = iso_day(where.as_of)
                 members = {
                     m["member"]["id"]
@@ -413,9 +539,9 @@ class Query:
                 criteria.id_in(codes)
         return await _connection(info, Country, criteria, order_by, first, after, last, before)
 
-    @strawberry.field(description="An official by slug, e.g. kim-gunn.")
-    async def official(self, info: GraphQLInfo, slug: Slug) -> Official | None:
-        return (await Official.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+    @strawberry.field(description="An official by readable id (kim-gunn) or global id.")
+    async def official(self, info: GraphQLInfo, slug: OfficialId) -> Official | None:
+        return await _lookup(info, Official, slug)
 
     @strawberry.field(description="Officials, filtered and ordered.")
     async def officials(
@@ -436,9 +562,9 @@ class Query:
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Official, criteria, order_by, first, after, last, before)
 
-    @strawberry.field(description="An organisation by slug, e.g. nato or nato-nac.")
-    async def organisation(self, info: GraphQLInfo, slug: Slug) -> Organisation | None:
-        return (await Organisation.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+    @strawberry.field(description="An organisation by readable id (nato, nato-nac) or global id.")
+    async def organisation(self, info: GraphQLInfo, slug: OrganisationId) -> Organisation | None:
+        return await _lookup(info, Organisation, slug)
 
     @strawberry.field(description="Organisations, filtered and ordered.")
     async def organisations(
@@ -459,14 +585,15 @@ class Query:
                 country = await _entity_id(info, where.country, "country", ("country",))
                 criteria.equal("country_id", country)
             if where.parent is not None:
-                await require(info, "organisations", where.parent, "parent")
-                criteria.equal("parent_id", where.parent)
+                criteria.equal(
+                    "parent_id", await require(info, "organisations", where.parent, "parent")
+                )
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Organisation, criteria, order_by, first, after, last, before)
 
-    @strawberry.field(description="A meeting by slug, e.g. nac-plus-4-2022-09-27.")
-    async def meeting(self, info: GraphQLInfo, slug: Slug) -> Meeting | None:
-        return (await Meeting.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+    @strawberry.field(description="A meeting by readable id (nac-plus-4-2022-09-27) or global id.")
+    async def meeting(self, info: GraphQLInfo, slug: MeetingId) -> Meeting | None:
+        return await _lookup(info, Meeting, slug)
 
     @strawberry.field(description="Meetings, filtered and ordered (by date by default).")
     async def meetings(
@@ -484,16 +611,26 @@ class Query:
             if where.kind is not None:
                 criteria.equal("kind", where.kind.value)
             if where.organiser is not None:
-                await require(info, "organisations", where.organiser, "organiser")
-                criteria.equal("organiser_id", where.organiser)
+                organiser = await require(info, "organisations", where.organiser, "organiser")
+                criteria.equal("organiser_id", organiser)
+            if where.place is not None:
+                key = _checked_key(where.place, "place")
+                code = where.place.strip().upper()
+                countries = await graph.countries_named(info.context.store, key, code)
+                criteria.at_place(key, countries)
             _date_range(where.from_date, where.to_date, ("fromDate", "toDate"))
-            criteria.between("date.earliest", iso_day(where.from_date), iso_day(where.to_date))
+            criteria.overlapping(
+                "date.earliest",
+                ["end_date.latest", "date.latest"],
+                iso_day(where.from_date),
+                iso_day(where.to_date),
+            )
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Meeting, criteria, order_by, first, after, last, before)
 
-    @strawberry.field(description="An article by slug.")
-    async def article(self, info: GraphQLInfo, slug: Slug) -> Article | None:
-        return (await Article.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+    @strawberry.field(description="An article by readable id or global id.")
+    async def article(self, info: GraphQLInfo, slug: ArticleId) -> Article | None:
+        return await _lookup(info, Article, slug)
 
     @strawberry.field(description="Articles, filtered and ordered (newest first by default).")
     async def articles(
@@ -516,9 +653,15 @@ class Query:
             )
         return await _connection(info, Article, criteria, order_by, first, after, last, before)
 
-    @strawberry.field(description="A statement by slug.")
-    async def statement(self, info: GraphQLInfo, slug: Slug) -> Statement | None:
-        return (await Statement.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+    @strawberry.field(
+        description="A decision by readable id (nac-2022-09-26-kr-mission) or global id."
+    )
+    async def decision(self, info: GraphQLInfo, slug: DecisionId) -> Decision | None:
+        return await _lookup(info, Decision, slug)
+
+    @strawberry.field(description="A statement by readable id or global id.")
+    async def statement(self, info: GraphQLInfo, slug: StatementId) -> Statement | None:
+        return await _lookup(info, Statement, slug)
 
     @strawberry.field(
         description="Statements, filtered and ordered (oldest first by default): who condemned "
@@ -539,23 +682,24 @@ class Query:
             if where.kind is not None:
                 criteria.equal("kind", where.kind.value)
             if where.speaker is not None:
-                speaker = ("official", "country", "organisation")
-                identifier = await _entity_id(info, where.speaker, "speaker", speaker)
-                criteria.equal("speakers.id", identifier)
+                speaker = await _entity_id(info, where.speaker, "speaker", ACTORS)
+                criteria.equal("speakers.id", speaker)
             if where.on_behalf_of is not None:
                 parties = ("country", "organisation")
-                identifier = await _entity_id(info, where.on_behalf_of, "onBehalfOf", parties)
-                criteria.equal("on_behalf_of.id", identifier)
+                party = await _entity_id(info, where.on_behalf_of, "onBehalfOf", parties)
+                criteria.equal("on_behalf_of.id", party)
             if where.about is not None:
-                identifier = await _entity_id(info, where.about, "about", ANY_ENTITY)
-                criteria.equal("subjects.id", identifier)
+                subject = await _entity_id(info, where.about, "about", ANY_ENTITY)
+                criteria.equal("subjects.id", subject)
             _date_range(where.from_date, where.to_date, ("fromDate", "toDate"))
             criteria.between("date.earliest", iso_day(where.from_date), iso_day(where.to_date))
         return await _connection(info, Statement, criteria, order_by, first, after, last, before)
 
-    @strawberry.field(description="An event by slug, e.g. dprk-icbm-launch-2022-11-18.")
-    async def event(self, info: GraphQLInfo, slug: Slug) -> Event | None:
-        return (await Event.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+    @strawberry.field(
+        description="An event by readable id (dprk-icbm-launch-2022-11-18) or global id."
+    )
+    async def event(self, info: GraphQLInfo, slug: EventId) -> Event | None:
+        return await _lookup(info, Event, slug)
 
     @strawberry.field(description="Events, filtered and ordered (oldest first by default).")
     async def events(
@@ -573,18 +717,13 @@ class Query:
             if where.kind is not None:
                 criteria.equal("kind", where.kind.value)
             if where.actor is not None:
-                actor = ("official", "country", "organisation")
-                criteria.equal("actors.id", await _entity_id(info, where.actor, "actor", actor))
+                criteria.equal("actors.id", await _entity_id(info, where.actor, "actor", ACTORS))
             if where.subject is not None:
-                identifier = await _entity_id(info, where.subject, "subject", ANY_ENTITY)
-                criteria.equal("subjects.id", identifier)
+                subject = await _entity_id(info, where.subject, "subject", ANY_ENTITY)
+                criteria.equal("subjects.id", subject)
             _date_range(where.from_date, where.to_date, ("fromDate", "toDate"))
             criteria.between("date.earliest", iso_day(where.from_date), iso_day(where.to_date))
         return await _connection(info, Event, criteria, order_by, first, after, last, before)
-
-    @strawberry.field(description="A decision by slug, e.g. nac-2022-09-26-kr-mission.")
-    async def decision(self, info: GraphQLInfo, slug: Slug) -> Decision | None:
-        return (await Decision.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
 
     @strawberry.field(
         description="How two entities are connected: the shortest chains of relations (posts, "

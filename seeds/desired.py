@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from seeds.dates import DateError, PartialDate, date_document, order_problem, parse_iso
+from seeds.derived import add_derived_fields
 from seeds.duplicates import DuplicateNames, DuplicatePosts, unquoted_names
 from seeds.inputs import REFERENCE_DIR, ArticleInput, Origin, display, origin_default_source
 from seeds.merging import Merger
@@ -40,8 +41,8 @@ from seeds.references import NameIndex, slug
 from seeds.timebounds import Dated, Grouped, Office, Stated, apply_bounds, evidence_days, spans_of
 from seeds.yamlfile import YamlDocument, YamlSyntaxError, read_yaml
 from store import Document
-from store.entities import COLLECTIONS, NAMED_COLLECTIONS, NAMED_KINDS
-from store.names import search_keys, token_key
+from store.entities import COLLECTIONS, NAMED_KINDS
+from store.names import token_key
 from store.timeline import certainty_on
 
 
@@ -839,9 +840,7 @@ def build_dataset(
     builder.check_parents(collections)
     if problems:
         raise SeedValidationError(problems)
-    for collection in NAMED_COLLECTIONS:
-        for document in collections[collection].values():
-            document["search_keys"] = search_keys(_names_of(document))
+    add_derived_fields(collections)
     return Dataset(collections=collections, warnings=builder.warnings)
 
 
@@ -851,13 +850,3 @@ def _article_order(article: ArticleInput) -> tuple[str, str, str]:
     published = meta.get("published")
     date = published.get("date") if isinstance(published, dict) else None
     return (str(date or ""), str(meta.get("id") or ""), article.label)
-
-
-def _names_of(document: Document) -> list[str]:
-    names = [document.get("name"), document.get("acronym"), document.get("official_name")]
-    names.append(document.get("summary"))
-    names += [document.get("iso_name"), document.get("alpha3")]
-    names += (
-        document.get("aliases", []) + document.get("metonyms", []) + document.get("demonyms", [])
-    )
-    return [name for name in names if name]

@@ -18,7 +18,6 @@ ALPHA3 = r"^[A-Z]{3}$"
 NUMERIC = r"^\d{3}$"
 QID = r"^Q\d+$"
 SHA256 = r"^[0-9a-f]{64}$"
-ROLE = r"^[a-z][a-z ]*$"
 # What each pattern means, for error messages: a regex is not what an editor expects to read.
 PATTERN_HINTS = {
     SLUG: "an id of lower-case letters and digits joined by hyphens, like `kim-gunn`",
@@ -29,7 +28,6 @@ PATTERN_HINTS = {
     NUMERIC: "a three-digit ISO 3166-1 numeric code, like `410`",
     QID: "a Wikidata id, like `Q884`",
     SHA256: "64 lower-case hexadecimal digits (the output of `sha256sum article.txt`)",
-    ROLE: "lower-case words, like `representative` or `partner leader`",
 }
 
 Slug = str  # a stable, readable id: lower-case words joined by hyphens (ISO codes for countries)
@@ -83,6 +81,18 @@ StatementKind = Literal[
     "opposed",
     "called_for",
     "other",
+]
+# The capacity someone took part in a meeting in: a closed list, so that clients can filter on it.
+ParticipationRole = Literal[
+    "host",
+    "chair",
+    "leader",
+    "representative",
+    "member",
+    "partner",
+    "invitee",
+    "observer",
+    "participant",
 ]
 
 
@@ -206,7 +216,7 @@ class GroupEntry(Evidence):
     label: str
     organisation: Ref
     roles: list[MembershipRole] = ["member"]
-    attended_as: str = "member"
+    attended_as: ParticipationRole = "member"
     as_of: DateInput | None = None
     expected_count: int | None = Field(default=None, ge=0)
 
@@ -231,7 +241,7 @@ class ParticipationEntry(Evidence):
     meeting: Ref
     participant: Ref | None = None
     participants: list[Ref] = []
-    role: str = Field(default="participant", pattern=ROLE)
+    role: ParticipationRole = "participant"
     on_behalf_of: Ref | None = None
 
     @model_validator(mode="after")

@@ -1,9 +1,8 @@
-"""Shared query helpers: bounded finds, batched lookups and one-round-trip pages."""
+"""Shared query helpers: bounded finds, batched lookups and counts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pymongo.errors import ConnectionFailure, PyMongoError
@@ -11,16 +10,10 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 from store import Document
 from store.connection import Store
 from store.errors import DatabaseUnavailable
+from store.repository.criteria import Sort
 
-Sort = Sequence[tuple[str, int]]
-
-
-@dataclass(frozen=True)
-class Page:
-    """One slice of a filtered, ordered collection, and how many documents the filter matches."""
-
-    documents: list[Document]
-    total: int
+# Documents in a cursor's first reply when no limit bounds it (a reply is capped at 16 MiB anyway).
+FIRST_BATCH = 100_000
 
 
 def _unavailable(error: PyMongoError) -> Exception:
@@ -37,9 +30,10 @@ async def find_many(
     *,
     projection: Mapping[str, Any] | None = None,
     sort: Sort | None = None,
+    skip: int = 0,
     limit: int = 0,
 ) -> list[Document]:
-    """All documents matching `query` (at most `limit` when it is set)."""
+    """All documents matching `query` (at most `limit` when it is set), in one round trip."""
     try:
         # A copy: mongomock adds `_id` to the projection it is given, which would corrupt shared
         # constants such as ARTICLE_LIGHT for every later query.
@@ -47,7 +41,11 @@ async def find_many(
             dict(query),
             dict(projection) if projection else None,
             max_time_ms=store.timeout_ms,
+            skip=skip,
             limit=limit,
+            # A server answers 101 documents, then one `getMore` per batch: the whole result in
+            # the first reply keeps the commands per request flat as the data grows.
+            batch_size=limit or FIRST_BATCH,
         )
         if sort:
             cursor = cursor.sort(list(sort))
@@ -71,27 +69,9 @@ async def find_by_ids(
     return {document["_id"]: document for document in documents}
 
 
-async def find_page(
-    store: Store,
-    collection: str,
-    query: Mapping[str, Any],
-    *,
-    sort: Sort,
-    offset: int,
-    limit: int,
-    projection: Mapping[str, Any] | None = None,
-) -> Page:
-    """A page of documents and the total count, in a single `$facet` round trip."""
-    items: list[dict[str, Any]] = [{"$sort": dict(sort)}, {"$skip": offset}]
-    # MongoDB refuses `$limit: 0`; a page of no items (only `totalCount` asked) matches nothing.
-    items.append({"$limit": limit} if limit > 0 else {"$match": {"_id": {"$exists": False}}})
-    if projection:
-        items.append({"$project": dict(projection)})
-    pipeline = [{"$match": dict(query)}, {"$facet": {"items": items, "total": [{"$count": "n"}]}}]
+async def count(store: Store, collection: str, query: Mapping[str, Any]) -> int:
+    """How many documents match `query` (an `aggregate` that carries `maxTimeMS`)."""
     try:
-        cursor = await store[collection].aggregate(pipeline, maxTimeMS=store.timeout_ms)
-        (result,) = await cursor.to_list(None)
+        return await store[collection].count_documents(dict(query), maxTimeMS=store.timeout_ms)
     except PyMongoError as error:
         raise _unavailable(error) from error
-    total = result["total"][0]["n"] if result["total"] else 0
-    return Page(documents=result["items"], total=total)

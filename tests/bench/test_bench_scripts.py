@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 
+from bench.targets import GOLDEN_COUNT
 from tests.support.app import ROOT
 
 
@@ -39,7 +40,7 @@ def test_soak_script_serves_golden_queries_without_errors(tmp_path):
     summary = json.loads(output.read_text())
     assert summary["errors"] == 0
     assert summary["requests"] > 0
-    assert len(summary["per_query"]) == 10
+    assert len(summary["per_query"]) == GOLDEN_COUNT
     assert summary["server_operations_counted"] >= summary["requests"]
 
 
