@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -269,29 +270,31 @@ def test_removing_an_article_not_stored_exits_1(cli_store):
     assert "--remove: no stored article has the id 'no-such-article'" in result.stderr
 
 
-def test_serve_takes_extra_bundle_folders_and_hands_them_to_the_app(monkeypatch):
+def test_serve_takes_extra_bundle_folders_and_hands_them_to_the_app(monkeypatch, caplog):
     given = {}
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: given.update(kwargs))
     # `serve` sets the variable for the app's processes; setenv first, so that it is put back.
     monkeypatch.setenv("DIPLOGRAPH_ARTICLES", "[]")
     monkeypatch.delenv("MONGODB_URI", raising=False)
 
-    result = CliRunner().invoke(app, ["serve", str(FIXTURES)])
+    with caplog.at_level(logging.INFO, logger="diplograph"):
+        result = CliRunner().invoke(app, ["serve", "--port", "0", str(FIXTURES)])
 
     assert result.exit_code == 0, result.output
     assert json.loads(os.environ["DIPLOGRAPH_ARTICLES"]) == [str(FIXTURES.resolve())]
     assert Settings().articles == [FIXTURES.resolve()]
-    assert f"then the bundles under {FIXTURES.resolve()}" in " ".join(result.stderr.split())
+    assert f"then the bundles under {FIXTURES.resolve()}" in caplog.text
 
 
-def test_serve_refuses_a_path_that_is_not_a_bundle(monkeypatch, tmp_path):
+def test_serve_refuses_a_path_that_is_not_a_bundle(monkeypatch, tmp_path, caplog):
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: pytest.fail("started"))
 
-    result = CliRunner().invoke(app, ["serve", str(tmp_path / "missing")])
+    with caplog.at_level(logging.ERROR, logger="diplograph"):
+        result = CliRunner().invoke(app, ["serve", "--port", "0", str(tmp_path / "missing")])
 
     assert result.exit_code == 1
-    assert "Not started." in result.stderr
-    assert "no such file or folder" in result.stderr
+    assert "Not started." in caplog.text
+    assert f"{tmp_path / 'missing'}: no such file or folder" in caplog.text
 
 
 def test_migrate_rewrites_a_bundle_of_the_previous_format(tmp_path):
