@@ -11,9 +11,11 @@ that state with the store and writes the difference. Every problem names its fil
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -672,7 +674,8 @@ ACTOR_KINDS = ("official", "country", "organisation")
 def _written_names(entry: Named, origin: Origin) -> list[tuple[str | None, Origin]]:
     """An entity entry's name, acronym and aliases, each with the place it is written."""
     names: list[tuple[str | None, Origin]] = [(getattr(entry, "name", None), origin.at("name"))]
-    names.append((getattr(entry, "acronym", None), origin.at("acronym")))
+    if acronym := getattr(entry, "acronym", None):
+        names.append((acronym, origin.at("acronym")))
     aliases = getattr(entry, "aliases", [])
     names += [(alias, origin.at("aliases", position)) for position, alias in enumerate(aliases)]
     return names
@@ -722,6 +725,29 @@ def build_dataset(
 
     Raises SeedValidationError listing every problem found, so that one run shows them all.
     """
+    with _without_cycle_collection():
+        return _build_dataset(articles, reference_dir, progress)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Building allocates hundreds of thousands of small objects that live until the end, and
+    makes no garbage cycles; the cyclic collector would walk the growing heap again and again
+    (more than half the build time at 1,000 articles). Reference counting still frees memory."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_dataset(
+    articles: list[ArticleInput],
+    reference_dir: Path,
+    progress: Callable[[str], None] | None,
+) -> Dataset:
     builder = Builder()
     problems = builder.problems
     note = progress or (lambda _message: None)

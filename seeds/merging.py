@@ -63,8 +63,11 @@ def union_fields(collection: str) -> frozenset[str]:
     return UNION_FIELDS | UNION_BY_COLLECTION.get(collection, frozenset())
 
 
-def _marker(item: Any) -> str:
-    """A hashable identity for a list item (a source, an alias), for unions without duplicates."""
+def _marker(item: Any) -> Any:
+    """A hashable identity for a value or a list item (a source, an alias), for unions without
+    duplicates: the value itself when it is hashable, its JSON otherwise."""
+    if item is None or isinstance(item, str | int | float | bool):
+        return (type(item).__name__, item)
     return json.dumps(item, sort_keys=True, default=str)
 
 
@@ -224,6 +227,8 @@ class Merger:
         name = f"{collection}/{identifier}"
         unions = union_fields(collection)
         identity = IDENTITY_FIELDS.get(collection, frozenset())
+        if len(contributions) == 1:
+            return self._one_input(collection, *contributions[0], unions | identity)
         keys: dict[str, None] = {}
         for contribution, _origin in contributions:
             keys.update(dict.fromkeys(contribution))
@@ -246,9 +251,29 @@ class Merger:
             document["claims"] = claims
         return document
 
+    def _one_input(
+        self, collection: str, contribution: Document, origin: Origin, fixed: frozenset[str]
+    ) -> Document:
+        """A document one input gives: its values as they are, each claimed by that input (most
+        documents: nothing to compare, rank or unite)."""
+        document = dict(contribution)
+        if origin.article is not None and collection != "articles":
+            claim = {"by": [{"article_id": origin.article}]}
+            claims = {
+                key: [claim]
+                for key, value in contribution.items()
+                if value is not None and key != "_id" and key not in fixed
+            }
+            if claims:
+                document["claims"] = claims
+        return document
+
     def _union(self, given: list[tuple[Any, Origin]]) -> list[Any]:
+        if len(given) == 1:
+            # One input: its own list, which has no duplicates to drop that matter here.
+            return list(given[0][0] or [])
         items: list[Any] = []
-        markers: set[str] = set()
+        markers: set[Any] = set()
         for value, _origin in given:
             for item in value or []:
                 marker = _marker(item)
@@ -284,11 +309,14 @@ class Merger:
         ranks: dict[str, int],
     ) -> tuple[Any, list[Document] | None]:
         claims: list[Claim] = []
-        seen: set[tuple[str, str]] = set()
+        seen: set[tuple[str, Any]] = set()
         for value, origin in given:
+            if value is None:
+                continue
             # One input restating a value (two entries for one document) makes one claim.
-            if value is not None and (origin.label, _marker(value)) not in seen:
-                seen.add((origin.label, _marker(value)))
+            marker = (origin.label, _marker(value)) if len(given) > 1 else None
+            if marker not in seen:
+                seen.add(marker)
                 claims.append(Claim(value, origin, ranks.get(origin.label, len(ranks))))
         if not claims:
             return None, None
