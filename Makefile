@@ -7,7 +7,8 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench soak install install-dev ferretdb screenshots
+.PHONY: run test lint format schema seed bench soak install install-dev ferretdb screenshots extract-eval
+
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -59,6 +60,10 @@ seed: install
 ## screenshots go to $$DIPLOGRAPH_SCREENSHOT_DIR (default: <tmp>/diplograph-graphiql), never here.
 screenshots: install-dev
 	DIPLOGRAPH_UPDATE_SCREENSHOT=1 .venv/bin/pytest tests/api/test_graphiql_browser.py -m browser -q -s
+
+## Score the extractor's drafts against reviewed facts files (the seed article, tests/fixtures/articles).
+extract-eval: install-dev
+	.venv/bin/python -m bench.extract_eval --details
 
 ## Run the benchmark (about 6 minutes on 2 cores; writes bench/results/).
 bench: install-dev

@@ -1,4 +1,5 @@
-"""The `diplograph` command: serve the API, load seed data, export the schema."""
+"""The `diplograph` command: serve the API, load seed data, draft facts files, export the
+schema."""
 
 from __future__ import annotations
 
@@ -334,6 +335,155 @@ def migrate(
     console.print(f"{pending} of {len(folders)} facts file(s) {done}.")
     if check and pending:
         raise typer.Exit(1)
+
+
+EXTRACT_EPILOG = "\n\n".join(
+    [
+        "Example: `diplograph extract story.txt --published 2023-07-11 --url https://… --out "
+        "seeds/articles/wire-2023-07-11-vilnius` writes article.txt (byte for byte), article.yaml "
+        "and a draft facts.yaml, every mention linked to what the graph knows. The loader "
+        "refuses the draft until a reviewer deletes its `draft:` line.",
+        "The graph is the reference data, the bundled articles, the bundles given with --known, "
+        "and, when MONGODB_URI is set, the articles stored there.",
+        "`diplograph extract --evaluate [REVIEWED_BUNDLE …]` drafts reviewed bundles again and "
+        "scores the drafts against their facts files (default: the seed article, and the "
+        "fixtures under tests/fixtures/articles when run from the repository). See "
+        "docs/extracting.md.",
+    ]
+)
+
+
+@app.command(epilog=EXTRACT_EPILOG)
+def extract(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="The article text (UTF-8); with --evaluate, reviewed bundle folders.",
+            show_default=False,
+        ),
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date, YYYY-MM-DD: the anchor of date phrases.")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="The bundle folder to write (default: ./<id>).")
+    ] = None,
+    article_id: Annotated[
+        str | None,
+        typer.Option("--id", help="The article's id (default: from the file name and the date)."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="The headline.")] = None,
+    publisher: Annotated[str | None, typer.Option(help="The publisher.")] = None,
+    known: Annotated[
+        list[Path] | None,
+        typer.Option(help="More bundle folders the graph knows (repeatable).", show_default=False),
+    ] = None,
+    bundled: Annotated[
+        bool,
+        typer.Option(help="Whether the graph includes the bundled articles (seeds/articles)."),
+    ] = True,
+    evaluate: Annotated[
+        bool,
+        typer.Option("--evaluate", help="Score drafts of reviewed bundles against their facts."),
+    ] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="With --evaluate: list every miss and false one.")
+    ] = False,
+) -> None:
+    """Draft an article's facts file, linked to what the graph already knows."""
+    import datetime as dt
+    import time
+
+    from seeds.extract import Extractor, Knowledge
+    from seeds.extract.evaluate import evaluation_sets, run_evaluation
+    from seeds.extract.write import article_yaml, facts_yaml, write_bundle
+    from seeds.loader import collect_articles
+    from seeds.problems import SeedValidationError
+    from seeds.references import slug
+
+    output = Console()
+    if evaluate:
+        fixtures = Path.cwd() / "tests" / "fixtures" / "articles"
+        sets = evaluation_sets(fixtures if fixtures.is_dir() else None)
+        if paths:
+            sets = [("given", sets[-1][1], list(paths))]
+        run_evaluation(sets, details, out=lambda line: output.print(escape(line), soft_wrap=True))
+        return
+    if not paths or len(paths) != 1 or published is None:
+        console.print("[red]Give one article file and --published YYYY-MM-DD.[/]")
+        raise typer.Exit(2)
+    source = paths[0]
+    try:
+        anchor = dt.date.fromisoformat(published)
+        raw = source.read_bytes()
+        text = raw.decode("utf-8")
+    except ValueError as error:
+        console.print(f"[red]{escape(str(error))}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    except OSError as error:
+        console.print(f"[red]{escape(str(error))}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    stem = source.parent.name if source.stem == "article" else source.stem
+    identifier = article_id or (
+        slug(stem) if anchor.isoformat() in stem else f"{slug(stem)}-{anchor.isoformat()}"
+    )
+    folder = out or Path.cwd() / identifier
+    started = time.perf_counter()
+    try:
+        articles = collect_articles(None) if bundled else []
+        articles += collect_articles(known) if known else []
+        articles += asyncio.run(_stored_articles(Settings(), articles))
+        knowledge = Knowledge.build(articles)
+    except SeedValidationError as error:
+        console.print("[red]The graph did not load.[/]", escape(error.message), soft_wrap=True)
+        raise typer.Exit(1) from None
+    except DatabaseUnavailable as error:
+        console.print(f"[red]{escape(error.message)}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    extractor = Extractor(knowledge)
+    built = time.perf_counter()
+    draft = extractor.draft(text, anchor)
+    drafted = time.perf_counter()
+    write_bundle(
+        folder,
+        raw,
+        article_yaml(identifier, text, anchor, url or "https://example.invalid/", title, publisher),
+        facts_yaml(draft, identifier),
+    )
+    counts = ", ".join(
+        f"{len(draft.section(name))} {name}"
+        for name in (
+            "officials",
+            "organisations",
+            "meetings",
+            "participations",
+            "posts",
+            "memberships",
+            "decisions",
+        )
+    )
+    output.print(f"wrote {escape(str(folder))}: {counts}; {len(draft.flags)} flag(s) to review")
+    console.print(
+        f"[dim]graph {built - started:.2f} s, draft {drafted - built:.2f} s. Review facts.yaml, "
+        "then delete its `draft:` line and run `diplograph seed` on the folder.[/]"
+    )
+
+
+async def _stored_articles(settings: Settings, given: list) -> list:
+    """The articles stored in MONGODB_URI's database, which the graph also knows."""
+    if settings.embedded:
+        return []
+    from seeds.loader import stored_inputs
+    from store.connection import create_store
+    from store.repository import dataset as repository
+
+    store = create_store(settings.store_config)
+    try:
+        await store.ping()
+        return stored_inputs(await repository.stored_articles(store), given)
+    finally:
+        await store.close()
 
 
 @schema_app.command("export")

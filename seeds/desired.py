@@ -25,7 +25,15 @@ from pydantic import BaseModel, ValidationError
 from seeds.dates import DateError, PartialDate, date_document, order_problem, parse_iso
 from seeds.derived import add_derived_fields
 from seeds.duplicates import DuplicateNames, DuplicatePosts, unquoted_names
-from seeds.inputs import REFERENCE_DIR, ArticleInput, Origin, display, origin_default_source
+from seeds.inputs import (
+    DRAFT,
+    REFERENCE_DIR,
+    ArticleInput,
+    Origin,
+    display,
+    is_draft,
+    origin_default_source,
+)
 from seeds.merging import Merger
 from seeds.models import (
     ArticleMeta,
@@ -214,14 +222,20 @@ class Builder:
             self.names.add("statement", statement.id, [statement.id])
 
     def check_names_quoted(
-        self, entry: Named, origin: Origin, article: ArticleContext | None
+        self, kind: str, entry: Named, origin: Origin, article: ArticleContext | None
     ) -> None:
         """An article entry's names must be written in its quotes, unless `name_source` says
-        where they come from."""
+        where they come from, or another input already gives the entity that name (an article
+        restating NATO by its full name, quoting "NATO")."""
         if article is None or entry.name_source is not None:
             return
         quotes = [entry.quote] if isinstance(entry.quote, str) else list(entry.quote or [])
-        unquoted_names(_written_names(entry, origin), quotes, self.problem)
+        new = [
+            (name, where)
+            for name, where in _written_names(entry, origin)
+            if name and not self.duplicate_names.named_elsewhere(kind, entry.id, name, origin.label)
+        ]
+        unquoted_names(new, quotes, self.problem)
 
     def add_countries(self, countries: CountriesFile, names: CountryNamesFile | None, docs) -> None:
         countries_doc, names_doc = docs
@@ -307,7 +321,7 @@ class Builder:
 
         for index, org in enumerate(facts.organisations):
             origin = at("organisations", index)
-            self.check_names_quoted(org, origin, article)
+            self.check_names_quoted("organisation", org, origin, article)
             described = []
             for position, text in enumerate(org.described_as):
                 located = article.locate(text) if article else None
@@ -347,7 +361,7 @@ class Builder:
             )
         for index, official in enumerate(facts.officials):
             origin = at("officials", index)
-            self.check_names_quoted(official, origin, article)
+            self.check_names_quoted("official", official, origin, article)
             self.add(
                 "officials",
                 {
@@ -363,7 +377,7 @@ class Builder:
             )
         for index, meeting in enumerate(facts.meetings):
             origin = at("meetings", index)
-            self.check_names_quoted(meeting, origin, article)
+            self.check_names_quoted("meeting", meeting, origin, article)
             groups = [
                 self.group(group, origin.at("groups", position), article)
                 for position, group in enumerate(meeting.groups)
@@ -399,7 +413,7 @@ class Builder:
                         )
         for index, event in enumerate(facts.events):
             origin = at("events", index)
-            self.check_names_quoted(event, origin, article)
+            self.check_names_quoted("event", event, origin, article)
             document = {
                 "_id": event.id,
                 "name": event.name,
@@ -793,6 +807,11 @@ def _build_dataset(
     for article in sorted(articles, key=_article_order):
         note(f"reading {article.label}")
         meta = builder.parse(article.meta_doc, ArticleMeta, f"{article.label}/article.yaml")
+        if is_draft(article.facts_doc):
+            builder.problem(
+                Origin(article.facts_doc, ("draft",), f"{article.label}/facts.yaml"), DRAFT
+            )
+            continue
         facts = builder.parse(
             article.facts_doc, EntitiesAndRelations, f"{article.label}/facts.yaml"
         )

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from seeds.inputs import Origin
-from store.names import match_keys, occurs_in, token_key
+from store.names import match_keys, name_key, occurs_in, token_key
 
 Report = Callable[[Origin, str], None]
 
@@ -36,6 +36,7 @@ class DuplicateNames:
     _owners: dict[tuple[str, str], _Owner] = field(default_factory=dict)
     _distinct: dict[str, set[str]] = field(default_factory=dict)
     _declared: list[tuple[str, str, str, Origin]] = field(default_factory=list)
+    _by_entity: dict[tuple[str, str], dict[str, set[str]]] | None = None
 
     def declare(
         self,
@@ -79,6 +80,16 @@ class DuplicateNames:
                     f"`id: {owner.identifier}`; if this is another {kind} of the same name, add "
                     f"`distinct_from: [{owner.identifier}]`",
                 )
+
+    def named_elsewhere(self, kind: str, identifier: str, name: str, label: str) -> bool:
+        """Whether another input (not the file `label`) gives entity `identifier` this name."""
+        if self._by_entity is None:
+            self._by_entity = {}
+            for declared_kind, declared_id, declared_name, origin in self._declared:
+                keys = self._by_entity.setdefault((declared_kind, declared_id), {})
+                keys.setdefault(name_key(declared_name), set()).add(origin.label)
+        labels = self._by_entity.get((kind, identifier), {}).get(name_key(name), set())
+        return bool(labels - {label})
 
     def _namesakes(self, first: str, second: str) -> bool:
         return second in self._distinct.get(first, set()) or first in self._distinct.get(

@@ -126,7 +126,7 @@ def article_id(article: ArticleInput) -> str | None:
     return data.get("id") if isinstance(data, dict) else None
 
 
-def _stored_inputs(
+def stored_inputs(
     stored: list[dict], given: list[ArticleInput], removed: Sequence[str] = ()
 ) -> list[ArticleInput]:
     """Bundles already in the store that this load neither replaces nor removes, re-read from
@@ -204,7 +204,7 @@ async def plan(
     stored = await repository.stored_articles(store)
     if problems := _unknown_removals(stored, articles, remove):
         raise SeedValidationError(problems)
-    inputs = articles + _stored_inputs(stored, articles, remove)
+    inputs = articles + stored_inputs(stored, articles, remove)
     # The steps: these two, reading the reference data and each article, resolving, merging,
     # comparing each collection, writing.
     note(f"validating {len(inputs)} articles", len(inputs) + len(COLLECTIONS) + 6)

@@ -95,11 +95,28 @@ def _contains(outer: Document, inner: Document) -> bool:
     return outer["earliest"] <= inner["earliest"] and inner["latest"] <= outer["latest"]
 
 
+def is_place(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"name", "city", "country_id"}
+
+
+def _within(outer: Document, inner: Document) -> bool:
+    """A place given less precisely (a city) that a more precise one (a venue in it) fits."""
+    return all(outer[part] is None or outer[part] == inner[part] for part in outer)
+
+
+def _precise(value: Any) -> int:
+    """How much of a place is given (more is more precise)."""
+    return sum(part is not None for part in value.values()) if is_place(value) else 0
+
+
 def agree(first: Any, second: Any, key: str) -> bool:
     """Whether two values of field `key` say the same thing: dates when one lies within the other,
-    names when their keys match whatever the spelling and word order, others when equal."""
+    places when one is the other given more precisely (a city, and a venue in it), names when
+    their keys match whatever the spelling and word order, others when equal."""
     if is_date(first) and is_date(second):
         return _contains(first, second) or _contains(second, first)
+    if is_place(first) and is_place(second):
+        return _within(first, second) or _within(second, first)
     if key in NAME_FIELDS and isinstance(first, str) and isinstance(second, str):
         return token_key(first) == token_key(second)
     return first == second
@@ -167,6 +184,8 @@ def alternatives(claims: list[Claim], key: str) -> list[Alternative]:
                 found.append(Alternative(claim.value, [claim]))
             else:
                 match.claims.append(claim)
+                if _precise(claim.value) > _precise(match.value):
+                    match.value = claim.value  # the venue, not just the city
     if len(found) > 1:
         found.sort(key=Alternative.sort_key)
     return found

@@ -65,8 +65,9 @@ def needs_migration(data: object) -> bool:
     return False
 
 
-def migrate_facts(text: str, path: Path) -> Migration:
-    """The migrated text of an article's facts file (read from `path`, for messages).
+def migrate_facts(text: str, path: Path, only: set[tuple[str, int]] | None = None) -> Migration:
+    """The migrated text of an article's facts file (read from `path`, for messages); with
+    `only`, just those entries (`("meetings", 2)`), as the loader reports them.
 
     YAML or schema errors are left for the loader to report: the file is returned unchanged.
     """
@@ -82,6 +83,8 @@ def migrate_facts(text: str, path: Path) -> Migration:
     for section in NAMED_SECTIONS:
         for index, entry in enumerate(getattr(facts, section)):
             if entry.name_source is not None or not _unquoted(entry):
+                continue
+            if only is not None and (section, index) not in only:
                 continue
             line = document.lines.get((section, index, "name"))
             written = lines[line - 1] if line else ""

@@ -101,9 +101,12 @@ class Strict(BaseModel):
 
 
 class DatePhrase(Strict):
-    """A date as the article words it; `phrase` must appear in the article text."""
+    """A date as the article words it; `phrase` must appear in the article text. `future` says the
+    text looks ahead ("is scheduled to travel on Wednesday"): the phrase then means the first such
+    day on or after the publication date, not the last one before it."""
 
     phrase: str = Field(min_length=1)
+    future: bool = False
 
 
 def _number_as_text(value: Any) -> Any:

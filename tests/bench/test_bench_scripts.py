@@ -1,4 +1,5 @@
-"""The load and fault scripts keep working: each runs here in a tiny configuration.
+"""The load, fault and extraction-scoring scripts keep working: each runs here in a tiny
+configuration.
 
 Their real runs (50 clients for 60 s; the default 2 s timeouts) take minutes and measure time,
 so they are run by hand (`make soak`, `python -m bench.faults`) and their numbers go in the docs.
@@ -55,3 +56,16 @@ def test_fault_script_reports_every_case(tmp_path):
     assert rows["comes up: GraphQL query"] == "200 data"
     assert rows["stalled server: GraphQL query"] == "503 DATABASE_UNAVAILABLE"
     assert rows["embedded outage over: GraphQL query"] == "200 data"
+
+
+def test_extract_eval_scores_the_seed_and_the_fixtures_separately(tmp_path):
+    output = tmp_path / "extract.json"
+
+    finished = run_module("bench.extract_eval", "--json", str(output))
+
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    report = json.loads(output.read_text())
+    assert sorted(report["sets"]) == ["own", "seed"]
+    assert len(report["sets"]["own"]["articles"]) == 5
+    for totals in (report["sets"]["seed"]["total"], report["sets"]["own"]["total"]):
+        assert {"official", "participation", "post", "date", "entities"} <= set(totals)

@@ -1,5 +1,6 @@
-"""Many articles, one truth: the seed and the four fixture articles of tests/fixtures/articles,
-loaded together through DIPLOGRAPH_ARTICLES, asked the questions of tests/fixtures/queries.
+"""Many articles, one truth: the seed and the four fixture articles written for these questions
+(tests/fixtures/articles, `diplograph-test-wire-2022-…` and `…-2023-07-12-…`), loaded together
+through DIPLOGRAPH_ARTICLES, asked the questions of tests/fixtures/queries.
 
 The expected answers come from the fixtures' reviewed checklists and the researched facts of the
 reference data, written out here.
@@ -23,11 +24,14 @@ CONTRADICTS = "diplograph-test-wire-2022-06-30-yoon-stoltenberg-partnership"
 RESTATES = "diplograph-test-wire-2022-07-01-yoon-madrid-wrap"
 CONDEMNATION = "diplograph-test-wire-2022-11-22-hwasong-17-condemnation"
 SUCCESSOR = "diplograph-test-wire-2023-07-12-vilnius-indo-pacific-partners"
+BUNDLES = [
+    FIXTURES / "articles" / name for name in (CONTRADICTS, RESTATES, CONDEMNATION, SUCCESSOR)
+]
 
 
 @pytest.fixture(scope="module")
 async def fixtures_app() -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
-    async for pair in running_app(make_settings(articles=[FIXTURES / "articles"])):
+    async for pair in running_app(make_settings(articles=BUNDLES)):
         yield pair
 
 

@@ -32,6 +32,8 @@ RESTATES = FIXTURES / "diplograph-test-wire-2022-07-01-yoon-madrid-wrap"
 CONTRADICTS = FIXTURES / "diplograph-test-wire-2022-06-30-yoon-stoltenberg-partnership"
 SUCCESSOR = FIXTURES / "diplograph-test-wire-2023-07-12-vilnius-indo-pacific-partners"
 CONDEMNATION = FIXTURES / "diplograph-test-wire-2022-11-22-hwasong-17-condemnation"
+# The four articles written for these rules (the folder also holds the extractor's fixtures).
+MINE = [CONTRADICTS, RESTATES, CONDEMNATION, SUCCESSOR]
 OFFICIALS = REFERENCE_DIR / "officials.yaml"
 
 SHORT_META = (
@@ -177,7 +179,7 @@ async def test_a_name_source_exempts_a_name_from_the_quote(seeded, tmp_path):
 
 
 async def test_the_fixtures_load_beside_the_seed_with_one_warning_naming_both_places(store):
-    report = await load(store, collect_articles([SEED_BUNDLE, FIXTURES]))
+    report = await load(store, collect_articles([SEED_BUNDLE, *MINE]))
 
     (warning,) = report.warnings
     seed_facts = SEED_BUNDLE / "facts.yaml"
@@ -195,10 +197,25 @@ async def test_the_fixtures_load_beside_the_seed_with_one_warning_naming_both_pl
     )
 
 
+async def test_every_fixture_article_loads_as_one_graph_with_one_disagreement(store):
+    report = await load(store, collect_articles([SEED_BUNDLE, FIXTURES]))
+
+    assert len(report.articles) == 10
+    assert [warning.field for warning in report.warnings] == ["memberships.0.start"]
+    # Shared ids link the fixtures: one Vilnius summit, one European Union, one Erdoğan.
+    for collection, identifier in (
+        ("meetings", "nato-summit-2023"),
+        ("organisations", "european-union"),
+        ("officials", "recep-tayyip-erdogan"),
+    ):
+        (document,) = await store[collection].find({"_id": identifier}).to_list(None)
+        assert len({s["article_id"] for s in document["sources"] if "article_id" in s}) >= 2
+
+
 async def test_loading_articles_one_by_one_in_any_order_stores_the_same(store):
     other = create_store(make_settings().store_config)
     try:
-        await load(other, collect_articles([SEED_BUNDLE, FIXTURES]))
+        await load(other, collect_articles([SEED_BUNDLE, *MINE]))
         all_at_once = without_meta(await dump(other))
     finally:
         if not other.embedded:
