@@ -175,6 +175,21 @@ async def test_a_name_source_exempts_a_name_from_the_quote(seeded, tmp_path):
     assert report.warnings == []
 
 
+async def test_a_name_another_input_gives_need_not_be_quoted_again(seeded, tmp_path):
+    bundle = short_bundle(
+        tmp_path,
+        "nato-again",
+        "NATO met on Friday.\n",
+        "organisations:\n  - id: nato\n    name: North Atlantic Treaty Organization\n"
+        "    quote: NATO met\n",
+    )
+
+    report = await load(seeded, collect_articles([bundle]))
+
+    assert report.warnings == []
+    assert "nato" in {c.collection: list(c.updated) for c in report.changes}["organisations"]
+
+
 # --- many articles together ----------------------------------------------------------------------
 
 

@@ -101,3 +101,13 @@ def test_a_start_known_to_the_year_is_known_from_its_last_day():
 
 def test_a_relation_without_any_day_of_evidence_is_never_known():
     assert intervals(relation()) == (None, {"from": None, "until": None})
+
+
+def test_a_city_and_a_venue_in_it_are_one_place_and_the_venue_is_kept():
+    city = {"name": None, "city": "Vilnius", "country_id": "LT"}
+    venue = {"name": "Litexpo", "city": "Vilnius", "country_id": "LT"}
+    elsewhere = {"name": None, "city": "Madrid", "country_id": "ES"}
+
+    found = alternatives([claim(city, 1, "a"), claim(venue, 2, "b"), claim(elsewhere, 3, "c")], "x")
+
+    assert [alternative.value for alternative in found] == [venue, elsewhere]
