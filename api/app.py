@@ -14,16 +14,19 @@ from starlette.applications import Starlette
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
 
+from api.auth import warn_about_deprecated
 from api.banner import log_banner
+from api.changes import ChangeFeed, ChangeHub, choose_feed
+from api.consistency import ReadWriteLock
 from api.context import RequestContext
 from api.cost import Budgets
-from api.examples import default_query, golden_queries
+from api.examples import default_query, golden_queries, live_examples
 from api.graphiql import STATIC_DIR, render_graphiql_page
 from api.graphql_schema import build_schema
 from api.http import GraphQLHTTP, RawRequestGuard, cors_options
@@ -33,6 +36,8 @@ from api.middleware import LoggedCORSMiddleware, RequestIdMiddleware
 from api.response_cache import ResponseCache
 from api.settings import Settings
 from api.tracing import create_tracer_provider
+from api.writes import Writer, restore_data_folder
+from seeds.datadir import DataFolder
 from store.connection import Store, create_store
 from store.errors import DatabaseUnavailable
 
@@ -60,7 +65,9 @@ class GraphQLView(GraphQLHTTP):
         # The example files themselves, read at start-up: GraphiQL never holds copies.
         self._page = (
             render_graphiql_page(
-                static_url=STATIC_URL, default_query=default_query(), examples=golden_queries()
+                static_url=STATIC_URL,
+                default_query=default_query(),
+                examples=golden_queries() + live_examples(),
             )
             if settings.graphiql
             else ""
@@ -76,20 +83,30 @@ class GraphQLView(GraphQLHTTP):
 
 
 async def prepare_store(store: Store, settings: Settings) -> None:
-    """Check the database answers, create indexes, and load the seed data (the bundled articles
-    and DIPLOGRAPH_ARTICLES' bundles) if asked to. Invalid bundles stop the start-up with every
-    problem logged: serving without them would answer as if they did not exist."""
+    """Check the database answers, learn what it can do, create indexes, and load the seed
+    data if asked to: the bundled articles, then DIPLOGRAPH_ARTICLES' bundles. On the embedded
+    store, also what earlier runs wrote (the data folder). Invalid bundles stop the start-up with
+    every problem logged: serving without them would answer as if they did not exist."""
     await store.ping()
+    await store.detect_capabilities()
     await store.ensure_indexes()
-    if settings.should_seed:
-        from seeds.loader import collect_articles, load
+    folder = data_folder(settings)
+    if settings.should_seed or folder is not None:
+        from seeds.loader import article_id_of, collect_articles, load
         from seeds.problems import SeedValidationError
 
         try:
-            articles = collect_articles(None)
-            if settings.articles:
+            articles = collect_articles(None) if settings.should_seed else []
+            if settings.should_seed and settings.articles:
                 articles += collect_articles(settings.articles)
-            report = await load(store, articles)
+            corrections = []
+            if folder is not None:
+                saved = folder.articles()
+                removed = folder.removed()
+                replaced = {article_id_of(article) for article in saved} | removed
+                articles = [a for a in articles if article_id_of(a) not in replaced] + saved
+                corrections = folder.corrections()
+            report = await load(store, articles, corrections=corrections)
         except SeedValidationError as error:
             logger.error("the seed data did not load; nothing was written. %s", error.message)
             raise
@@ -102,6 +119,30 @@ async def prepare_store(store: Store, settings: Settings) -> None:
             ", ".join(report.loaded),
             len(report.articles),
         )
+        if folder is not None:
+            writes, entries = await restore_data_folder(store, folder)
+            logger.info(
+                "data folder %s: %d saved articles, %d removed, %d corrections, %d earlier "
+                "writes (%d audit entries)",
+                folder.root,
+                len(saved),
+                len(removed),
+                len(corrections),
+                len(writes),
+                entries,
+            )
+
+
+def data_folder(settings: Settings) -> DataFolder | None:
+    """The data folder the embedded store saves writes to (none on MongoDB: it is the truth)."""
+    return DataFolder(settings.data_dir) if settings.embedded else None
+
+
+async def start_feed(app: Starlette, settings: Settings) -> None:
+    """Start hearing of writes by other processes, for `graphChanged` (api/changes.py)."""
+    store = app.state.store
+    kind = choose_feed(settings.change_feed, store)
+    app.state.feed = ChangeFeed(store, app.state.changes, kind, settings.change_poll_seconds)
 
 
 def mark_ready(app: Starlette) -> None:
@@ -124,6 +165,7 @@ async def _keep_trying(app: Starlette, settings: Settings) -> None:
             app.state.not_ready_reason = str(error)
             continue
         mark_ready(app)
+        await start_feed(app, settings)
         logger.info("database is available again; the API is ready")
         await log_banner(app.state.store, settings)
         return
@@ -153,14 +195,22 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        warn_about_deprecated(settings)
         app.state.store = create_store(settings.store_config)
         app.state.store.commands.observe(metrics.observe_command)
         app.state.prepared = False
         app.state.not_ready_reason = "starting"
+        app.state.changes = ChangeHub()
+        app.state.readers = ReadWriteLock()
+        app.state.writer = Writer(
+            app.state.store, app.state.changes, app.state.readers, data_folder(settings)
+        )
+        app.state.feed = None
         retry: asyncio.Task[None] | None = None
         try:
             await prepare_store(app.state.store, settings)
             mark_ready(app)
+            await start_feed(app, settings)
             await log_banner(app.state.store, settings)
         except DatabaseUnavailable as error:
             app.state.not_ready_reason = str(error)
@@ -175,6 +225,8 @@ def create_app(
                 retry.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await retry
+            if app.state.feed is not None:
+                await app.state.feed.stop()
             await app.state.store.close()
             if tracer_provider is not None:
                 tracer_provider.shutdown()  # flushes the spans still batched
@@ -205,6 +257,8 @@ def create_app(
         Route("/readyz", readyz),
         # The view answers every method itself (405 with a JSON body for the others).
         Route("/graphql", RawRequestGuard(graphql, settings.max_body_bytes)),
+        # Subscriptions (graphChanged) over graphql-transport-ws.
+        WebSocketRoute("/graphql", graphql),
     ]
     if settings.graphiql:
         # Compressed: GraphiQL's 4.1 MB of scripts travel as about 1.1 MB.

@@ -63,3 +63,7 @@ class RequestContext(Context):
     request: HTTPConnection | None = None
     response: Response | None = None
     state: RequestState = field(default_factory=RequestState)
+    principal: Any = None
+    """The holder of the request's token (`api.auth.Principal`), once it has been checked."""
+    connection_params: Any = None
+    """A WebSocket's `connection_init` payload (Strawberry sets it)."""

@@ -53,6 +53,7 @@ from graphql import (
     is_leaf_type,
     is_list_type,
 )
+from graphql import OperationType as GraphQLOperationType
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import PreExecutionError
 
@@ -65,6 +66,9 @@ from schema.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from store.errors import DiplographError
 
 LIST_SIZE = 5
+# A write costs more than the objects its answer holds: it validates every stored article and
+# writes; like Shopify's, a fixed charge per mutation field keeps a client from writing in a loop.
+MUTATION_COST = 10
 INTROSPECTION_COST = 1
 INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
 POLICY_NAME = "cost"
@@ -124,7 +128,16 @@ class CostModel:
 
     def operation_cost(self, operation: OperationDefinitionNode) -> int:
         root = self.schema.get_root_type(operation.operation)
-        return self._selection_set(operation.selection_set, root, page=0) if root else 0
+        if root is None:
+            return 0
+        cost = self._selection_set(operation.selection_set, root, page=0)
+        if operation.operation is GraphQLOperationType.MUTATION:
+            cost += MUTATION_COST * sum(
+                1
+                for selection in operation.selection_set.selections
+                if isinstance(selection, FieldNode)
+            )
+        return cost
 
     def _selection_set(
         self, selection_set: SelectionSetNode, parent: GraphQLNamedType | None, page: int

@@ -1,4 +1,5 @@
-"""The schema the app serves: `schema`'s Query and types, with the app's extensions."""
+"""The schema the app serves: `schema`'s Query and types, the writes (`api.mutations`) and live
+updates (`api.subscriptions`), with the app's extensions."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from api.caches import ParserCache, ValidationCache, ValidationResults
 from api.cost import Budgets, CostLimit
 from api.graphql_errors import ErrorPolicy
 from api.limits import static_limits
+from api.mutations import Mutation
 from api.settings import Settings
+from api.subscriptions import Subscription
 from schema import TYPES, Query
 
 CACHE_SIZE = 1000
@@ -52,6 +55,8 @@ def build_schema(
     )
     return DiplographSchema(
         query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
         types=TYPES,
         config=StrawberryConfig(
             disable_field_suggestions=not settings.debug, batching_config=batching

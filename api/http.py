@@ -24,19 +24,21 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
 import pymongo
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode, parse
+from graphql import OperationType as AstOperationType
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import MissingQueryError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.base import BaseSchema
@@ -45,7 +47,8 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from api.auth import client_key
+from api.auth import AuthError, authorize, client_key
+from api.consistency import ReadWriteLock
 from api.context import RequestContext, RequestState
 from api.cost import Budgets, charge, settle
 from api.errors import DeadlineExceeded
@@ -58,7 +61,7 @@ from api.response_cache import SCOPE, Entry, ResponseCache, cache_key, is_query
 from api.settings import Settings
 from store.connection import Store
 from store.errors import DatabaseUnavailable
-from store.repository.dataset import data_version
+from store.repository.dataset import DataState, data_state
 
 logger = logging.getLogger("diplograph.http")
 
@@ -238,6 +241,25 @@ def is_request_error(result: ExecutionResult) -> bool:
     return all(error.path is None for error in result.errors)
 
 
+# A query that overlapped a write made by another process runs again, at most this many times in
+# all, a little later each time (a write of one article takes milliseconds).
+READ_ATTEMPTS = 3
+READ_RETRY_SECONDS = 0.02
+
+
+@lru_cache(maxsize=1000)
+def _writes(query: str, operation: str | None) -> bool:
+    """Whether the operation a request selects is a mutation (unparseable: no, it cannot run)."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation is not None:
+        operations = [d for d in operations if d.name and d.name.value == operation]
+    return any(d.operation is AstOperationType.MUTATION for d in operations)
+
+
 class GraphQLHTTP(GraphQL):
     """Strawberry's ASGI view, made to follow the GraphQL-over-HTTP spec and to fail closed."""
 
@@ -299,6 +321,21 @@ class GraphQLHTTP(GraphQL):
             message = "Internal server error. Quote the request id when you report it."
             response = error_response(500, message, accept, request_id=request_id)
         await response(scope, receive, send)
+
+    async def on_ws_connect(self, context: Any) -> Any:
+        """A WebSocket reads: with `DIPLOGRAPH_READ_REQUIRES_TOKEN`, its `connection_init`
+        payload (or the upgrade request) must carry `Authorization: Bearer <token>`."""
+        if not self.settings.read_requires_token or not isinstance(context, RequestContext):
+            return await super().on_ws_connect(context)
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        headers = {
+            key.lower(): value for key, value in params.items() if isinstance(value, str)
+        } or dict(context.request.headers if context.request is not None else {})
+        try:
+            context.principal = authorize(headers, self.settings, "read")
+        except AuthError:
+            raise ConnectionRejectionError() from None
+        return await super().on_ws_connect(context)
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         # A GET that carries a persisted-query hash is an operation, not a visit to GraphiQL.
@@ -423,42 +460,121 @@ class GraphQLHTTP(GraphQL):
         """
         started = time.perf_counter()
         state = sub_response.state if isinstance(sub_response, SubResponse) else RequestState()
-        with pymongo.timeout(self.settings.mongodb_timeout_ms / 1000):
-            key = await self._cache_key(context, request_data)
+        self._authorize(request, request_adapter.method, context, request_data)
+        # A write waits its turn behind the others and validates every stored article: it has
+        # the write deadline, not one read's.
+        database_seconds = (
+            self.settings.write_deadline_seconds
+            if _writes(request_data.query, request_data.operation_name)
+            else self.settings.mongodb_timeout_ms / 1000
+        )
+        with pymongo.timeout(database_seconds):
+            key, data = await self._cache_key(context, request_data)
             entry = self.response_cache.get(key) if key else None
             if entry is not None:
                 result = self._cached(request, state, sub_response, request_data, entry, started)
             else:
-                result = await self._execute(
-                    request, request_adapter, state, context, root_value, request_data
+                result, consistent = await self._execute_consistently(
+                    request, request_adapter, state, context, root_value, request_data, data
                 )
                 cost = state.cost
-                if key and cost and result.data is not None and not result.errors:
+                if key and consistent and cost and result.data is not None and not result.errors:
                     self.response_cache.put(key, result.data, cost.requested, cost.actual)
         if self.metrics is not None:
             seconds = time.perf_counter() - started
             observe_unexecuted(self.metrics, state, request_data, result, seconds)
         return result
 
-    async def _cache_key(self, context: Any, request_data: GraphQLRequestData) -> str | None:
-        """The response-cache key of a query, or None (cache off, a mutation, database down)."""
-        if (
-            not self.response_cache.enabled
-            or not isinstance(context, RequestContext)
-            or not is_query(request_data.query, request_data.operation_name)
-        ):
-            return None
+    def _authorize(
+        self, request: Request, method: str, context: Any, request_data: GraphQLRequestData
+    ) -> None:
+        """Refuse a write without a `write` token (and, when reads need one, a read without a
+        token) with 401 or 403 before anything runs; remember who the caller is."""
+        writes = _writes(request_data.query, request_data.operation_name)
+        if writes and method == "GET":
+            return  # refused with 405 when it runs: GET never writes
         try:
-            version = await data_version(context.store)
+            principal = authorize(request.headers, self.settings, "write" if writes else "read")
+        except AuthError as error:
+            raise HTTPError(error.status, error.message, error.headers, error.code) from None
+        if isinstance(context, RequestContext):
+            context.principal = principal
+
+    async def _cache_key(
+        self, context: Any, request_data: GraphQLRequestData
+    ) -> tuple[str | None, DataState | None]:
+        """The response-cache key of a query, or None (cache off, a mutation, database down),
+        and the data state it was read at (None when not read)."""
+        if not isinstance(context, RequestContext) or not is_query(
+            request_data.query, request_data.operation_name
+        ):
+            return None, None
+        if not self.response_cache.enabled and (context.store is None or context.store.embedded):
+            return None, None
+        try:
+            data = await data_state(context.store)
         except DatabaseUnavailable:
-            return None  # executing will report the outage
-        return cache_key(
+            return None, None  # executing will report the outage
+        if not self.response_cache.enabled:
+            return None, data
+        key = cache_key(
             request_data.query,
             request_data.variables,
             request_data.operation_name,
             SCOPE,
-            version,
+            data.version,
         )
+        return key, data
+
+    async def _execute_consistently(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        state: RequestState,
+        context: Any,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+        before: DataState | None,
+    ) -> tuple[ExecutionResult, bool]:
+        """Run the operation so that it never sees a write half-done: holding this process's
+        readers' lock, and, on a database other processes write to, again when the data state
+        moved while it ran (api/consistency.py). Whether the result is known to be consistent."""
+        readers: ReadWriteLock | None = getattr(request.app.state, "readers", None)
+        store = context.store if isinstance(context, RequestContext) else None
+        shared = (
+            before is not None
+            and store is not None
+            and not store.embedded
+            and is_query(request_data.query, request_data.operation_name)
+        )
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            if readers is not None and is_query(request_data.query, request_data.operation_name):
+                async with readers.reading():
+                    result = await self._execute(
+                        request, request_adapter, state, context, root_value, request_data
+                    )
+            else:
+                result = await self._execute(
+                    request, request_adapter, state, context, root_value, request_data
+                )
+            if not shared or result.data is None:
+                return result, before is None or not before.writing
+            try:
+                after = await data_state(store)
+            except DatabaseUnavailable:
+                return result, False
+            writing = after.writing and not store.transactions
+            if after == before and not writing:
+                return result, True
+            if attempt == READ_ATTEMPTS:
+                logger.warning(
+                    "answering a query that overlapped writes by another process",
+                    extra={"request_id": state.request_id, "attempts": attempt},
+                )
+                return result, False
+            await asyncio.sleep(READ_RETRY_SECONDS * attempt)
+            before = await data_state(store)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _cached(
         self,
@@ -510,7 +626,12 @@ class GraphQLHTTP(GraphQL):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         method = request_adapter.method
-        deadline = asyncio.timeout(self.deadline_seconds)
+        seconds = (
+            self.settings.write_deadline_seconds
+            if _writes(request_data.query, request_data.operation_name)
+            else self.deadline_seconds
+        )
+        deadline = asyncio.timeout(seconds)
         started = time.perf_counter()
         try:
             async with deadline:
@@ -526,7 +647,7 @@ class GraphQLHTTP(GraphQL):
         except TimeoutError:
             if not deadline.expired():
                 raise
-            return self._timed_out(state, request_data, started)
+            return self._timed_out(state, request_data, started, seconds)
         except InvalidOperationTypeError as error:
             if method == "GET" and error.operation_type is OperationType.MUTATION:
                 raise HTTPError(
@@ -542,7 +663,7 @@ class GraphQLHTTP(GraphQL):
             raise HTTPError(400, "`query` is required and must be a string.") from None
 
     def _timed_out(
-        self, state: RequestState, request_data: GraphQLRequestData, started: float
+        self, state: RequestState, request_data: GraphQLRequestData, started: float, seconds: float
     ) -> TimedOut:
         request_id = state.request_id
         cost = state.cost
@@ -556,9 +677,9 @@ class GraphQLHTTP(GraphQL):
             },
         )
         error = DeadlineExceeded(
-            f"The request ran past its deadline of {self.deadline_seconds:g} s and was "
+            f"The request ran past its deadline of {seconds:g} s and was "
             "cancelled. Ask for less: smaller pages, fewer nested lists.",
-            deadline=self.deadline_seconds,
+            deadline=seconds,
             requestId=request_id,
         )
         return TimedOut(

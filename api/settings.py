@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field
+import platformdirs
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -35,6 +36,38 @@ NEVER_BARE = frozenset({"debug"})
 def environment_name(field: str) -> str:
     """The environment variable that sets `field`."""
     return "MONGODB_URI" if field == "mongodb_uri" else ENV_PREFIX + field.upper()
+
+
+Scope = Literal["read", "write"]
+
+
+class TokenEntry(BaseModel):
+    """A bearer token the server accepts, known by its SHA-256 only (`diplograph token create`).
+
+    Tokens are 256 random bits, so a fast hash is enough: nothing short of the token itself
+    produces the hash, and there is no dictionary to try (a password KDF defends guessable
+    secrets, and would cost every request tens of milliseconds for nothing)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._-]+$",
+        description="Who holds the token, as the audit trail records it; never the token.",
+    )
+    sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="The token's SHA-256, in lower-case hexadecimal."
+    )
+    scopes: list[Scope] = Field(
+        default_factory=lambda: ["read"],
+        description="What the token may do: `read`, `write` (which includes reading).",
+    )
+
+
+def default_data_dir() -> Path:
+    """Where the embedded store keeps what was written at run time: the user's data folder."""
+    return Path(platformdirs.user_data_dir("diplograph", appauthor=False))
 
 
 class Settings(BaseSettings):
@@ -76,7 +109,33 @@ class Settings(BaseSettings):
     )
     write_token: str | None = Field(
         default=None,
-        description="Bearer token that authorises writes. Unset: writes are refused.",
+        description="Deprecated: one plain bearer token with the `write` scope (token id "
+        "`write-token`). Prefer DIPLOGRAPH_TOKENS, which holds hashes only.",
+    )
+    tokens: list[TokenEntry] = Field(
+        default_factory=list,
+        description="Bearer tokens by hash, each with an id and scopes (JSON list of "
+        '{"id", "sha256", "scopes"}); `diplograph token create` makes one.',
+    )
+    read_requires_token: bool = Field(
+        default=False, description="Reads need a token with the `read` scope too."
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where the embedded store saves accepted writes as bundle files, loaded "
+        "again at start-up.",
+    )
+    write_deadline_seconds: float = Field(
+        default=60.0, gt=0, description="Longest a mutation may run before it is cancelled."
+    )
+    change_feed: Literal["auto", "local", "poll", "stream"] = Field(
+        default="auto",
+        description="How `graphChanged` learns of writes made by other processes: `stream` "
+        "(MongoDB change streams), `poll` (the data version), `local` (this process only); "
+        "`auto` picks stream, poll or local from the backend.",
+    )
+    change_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often the `poll` change feed reads the data version."
     )
     graphiql: bool = Field(default=True, description="Serve GraphiQL on GET /graphql.")
     introspection: bool = Field(default=True, description="Answer introspection queries.")

@@ -23,6 +23,7 @@ from schema.common import (
     loaders,
     sources,
 )
+from schema.history import Recorded
 from schema.lazy import StatementType
 from store import Document
 
@@ -60,7 +61,7 @@ class EventRole(Enum):
     description="Something that happened and is not a meeting: a missile launch, an invasion, an "
     "election, an accession. Its actors did it; its subjects are whom or what it concerned."
 )
-class Event(StoredNode, Entity):
+class Event(StoredNode, Entity, Recorded):
     slug: str = strawberry.field(
         description="Readable, stable id, e.g. dprk-icbm-launch-2022-11-18."
     )

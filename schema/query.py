@@ -32,6 +32,7 @@ from schema.common import (
 from schema.country import Country, require
 from schema.cursors import decode_cursor, encode_cursor
 from schema.event import Event, EventKind
+from schema.history import AuditEntry, history_of
 from schema.meeting import Meeting, MeetingKind
 from schema.official import Official
 from schema.organisation import Organisation, OrganisationKind
@@ -419,6 +420,23 @@ class Query:
         ],
     ) -> relay.Node | None:
         return await _node_or_none(info, global_id)
+
+    @strawberry.field(
+        description="The audit trail of any node by its global id, newest first: also of a node "
+        "that was since removed or merged away, whose `history` field can no longer be reached."
+    )
+    async def history(
+        self,
+        info: GraphQLInfo,
+        global_id: Annotated[
+            relay.GlobalID, strawberry.argument(name="id", description="A global id.")
+        ],
+        first: First = None,
+        after: After = None,
+    ) -> Connection[AuditEntry]:
+        if global_id.type_name not in BY_NODE_TYPE:
+            raise BadInput(f"{global_id.type_name!r} is not a type of node.")
+        return await history_of(info, f"{global_id.type_name}:{global_id.node_id}", first, after)
 
     @strawberry.field(description="Objects by their global ids, in order (null where unknown).")
     async def nodes(

@@ -25,6 +25,7 @@ from schema.common import (
     loaders,
     sources,
 )
+from schema.history import Recorded
 from schema.lazy import ArticleType, CountryType, MeetingType, OfficialType, OrganisationType
 from store import Document
 from store.timeline import certainty_on, intervals
@@ -425,7 +426,7 @@ class AttestedText:
     description="A decision taken by a body on a date, e.g. the North Atlantic Council accepting "
     "South Korea's mission to NATO."
 )
-class Decision(StoredNode, relay.Node):
+class Decision(StoredNode, relay.Node, Recorded):
     slug: str = strawberry.field(description="Readable, stable id.")
     summary: str = strawberry.field(description="What was decided.")
     date: DateValue | None = strawberry.field(description="When it was decided.")

@@ -22,6 +22,7 @@ from schema.common import (
     loaders,
     sources,
 )
+from schema.history import Recorded
 from schema.lazy import MeetingType
 from schema.relations import PostHeld
 from store import Document
@@ -64,7 +65,7 @@ class StatementRole(Enum):
     "of statement (condemned, agreed, called for...), about whom or what, when, and at which "
     "meeting. `name` is its summary; `sources` holds the article's words."
 )
-class Statement(StoredNode, Entity):
+class Statement(StoredNode, Entity, Recorded):
     slug: str = strawberry.field(description="Readable, stable id.")
     name: str = strawberry.field(description="The summary: the editors' one line for it.")
     summary: str = strawberry.field(description="The editors' one line for it.")

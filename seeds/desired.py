@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from seeds.corrections import CorrectionInput, parse_all
 from seeds.dates import DateError, PartialDate, date_document, order_problem, parse_iso
 from seeds.derived import add_derived_fields
 from seeds.duplicates import DuplicateNames, DuplicatePosts, unquoted_names
@@ -620,6 +621,11 @@ class Builder:
             "sources": self.sources(group, origin, article),
         }
 
+    @property
+    def parts(self) -> dict[str, dict[str, list[tuple[Document, Origin]]]]:
+        """The partial documents so far, by collection and id (corrections fold them)."""
+        return self._parts
+
     def merge(self) -> dict[str, dict[str, Document]]:
         """Every collection's documents, each folded from what the inputs said of it."""
         return Merger(self.problem, self.warning).merge(self._parts, self.ranks)
@@ -734,13 +740,15 @@ def build_dataset(
     articles: list[ArticleInput],
     reference_dir: Path = REFERENCE_DIR,
     progress: Callable[[str], None] | None = None,
+    corrections: list[CorrectionInput] | None = None,
 ) -> Dataset:
-    """Read the reference files and the given articles; return every collection's documents.
+    """Read the reference files, the given articles and the corrections; return every
+    collection's documents.
 
     Raises SeedValidationError listing every problem found, so that one run shows them all.
     """
     with _without_cycle_collection():
-        return _build_dataset(articles, reference_dir, progress)
+        return _build_dataset(articles, reference_dir, progress, corrections)
 
 
 @contextmanager
@@ -761,6 +769,7 @@ def _build_dataset(
     articles: list[ArticleInput],
     reference_dir: Path,
     progress: Callable[[str], None] | None,
+    corrections: list[CorrectionInput] | None,
 ) -> Dataset:
     builder = Builder()
     problems = builder.problems
@@ -866,20 +875,35 @@ def _build_dataset(
             meta_origin,
         )
 
+    fixes = parse_all(corrections or [], builder.parse)
     note("resolving names")
     for doc, facts in reference:
         builder.declare_entities(facts, Origin(doc, (), display(doc.path)))
     for article, facts, context in parsed_articles:
         label = f"{article.label}/facts.yaml"
         builder.declare_entities(facts, Origin(article.facts_doc, (), label, context.article_id))
-    builder.duplicate_names.check(builder.problem, builder.names.newcomer)
+    fixes.declare(builder.names)
+    # An entity a correction merges into another is that one, not a duplicate of it.
+    merged = {(kind.removesuffix("s"), drop) for kind, drop in fixes.redirects}
+    builder.duplicate_names.check(builder.problem, builder.names.newcomer, merged)
     for doc, facts in reference:
         builder.add_facts(facts, doc, display(doc.path), None)
     for article, facts, context in parsed_articles:
         builder.add_facts(facts, article.facts_doc, f"{article.label}/facts.yaml", context)
 
     note("merging")
+    fixes.fold(builder.parts)
     collections = builder.merge()
+    contexts = {context.article_id: context for _article, _facts, context in parsed_articles}
+
+    def locate(article_id: str, quote: str) -> Document | None:
+        context = contexts.get(article_id)
+        return context.locate(quote) if context else None
+
+    before = _claimed_values(collections)
+    fixes.update(collections, locate, builder.problem)
+    _corrected_claims(collections, before)
+    collections.update(fixes.documents(collections))
     builder.bound_in_time(collections)
     builder.check_groups(collections)
     builder.check_parents(collections)
@@ -887,6 +911,31 @@ def _build_dataset(
         raise SeedValidationError(problems)
     add_derived_fields(collections)
     return Dataset(collections=collections, warnings=builder.warnings)
+
+
+def _claimed_values(collections: dict[str, dict[str, Document]]) -> dict[tuple, Any]:
+    """The values of every field articles claim, before corrections are applied."""
+    return {
+        (collection, identifier, field_name): document.get(field_name)
+        for collection, documents in collections.items()
+        for identifier, document in documents.items()
+        for field_name in document.get("claims") or {}
+    }
+
+
+def _corrected_claims(collections: dict[str, dict[str, Document]], before: dict) -> None:
+    """A reviewed correction that changed a field is its preferred value: the sources' values
+    stay, as alternatives with their value written out (the preferred one has none)."""
+    for (collection, identifier, field_name), value in before.items():
+        document = collections[collection][identifier]
+        if document.get(field_name) == value:
+            continue
+        alternatives = document["claims"][field_name]
+        document["claims"][field_name] = [
+            {"by": [{"article_id": None, "correction": True}]},
+            {"value": value, "by": alternatives[0]["by"]},
+            *alternatives[1:],
+        ]
 
 
 def _article_order(article: ArticleInput) -> tuple[str, str, str]:

@@ -51,9 +51,15 @@ class DuplicateNames:
             if name:
                 self._declared.append((kind, identifier, name, origin))
 
-    def check(self, report: Report, newcomer: Callable[[str, str, str], None]) -> None:
+    def check(
+        self,
+        report: Report,
+        newcomer: Callable[[str, str, str], None],
+        merged: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         """Report every article name that is already another entity's (one problem per pair).
 
+        `merged` holds the (kind, id) of entities a correction merges into another.
         `newcomer(kind, id, file)` is told of each entity that shares a name with an earlier one:
         the shared name keeps meaning the earlier one, except (for a namesake) in the `file` that
         declares it, where it is ambiguous. A duplicate just reported yields it everywhere (file
@@ -65,6 +71,8 @@ class DuplicateNames:
                 owner = self._owners.setdefault((kind, key), _Owner(identifier, origin, name))
                 if owner.identifier == identifier or origin.article is None:
                     continue
+                if (kind, identifier) in merged or (kind, owner.identifier) in merged:
+                    continue  # a correction merges them: one entity
                 if self._namesakes(identifier, owner.identifier):
                     newcomer(kind, identifier, origin.label)
                     continue

@@ -164,6 +164,10 @@ class EmbeddedCollection:
         with self._command("findAndModify"):
             return self._collection.find_one_and_update(query, update, **kwargs)
 
+    async def delete_one(self, query: Mapping[str, Any], **kwargs: Any) -> Any:
+        with self._command("delete"):
+            return self._collection.delete_one(query, **kwargs)
+
     async def delete_many(self, query: Mapping[str, Any], **kwargs: Any) -> Any:
         with self._command("delete"):
             return self._collection.delete_many(query, **kwargs)

@@ -8,6 +8,7 @@ store in a throwaway database that is dropped afterwards.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -29,6 +30,11 @@ def make_settings(**overrides: Any) -> Settings:
         "mongodb_uri": MONGODB_URI,
         "mongodb_database": f"diplograph_test_{uuid.uuid4().hex[:10]}",
         "seed_on_startup": True,
+        # A data folder of its own: what one test's app writes, another's never loads.
+        "data_dir": Path(tempfile.mkdtemp(prefix="diplograph-test-data-")),
+        # No background polling of the store: tests count the commands a request sends. The
+        # change feed's own tests ask for `poll`.
+        "change_feed": "local",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
