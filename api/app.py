@@ -143,6 +143,8 @@ async def start_feed(app: Starlette, settings: Settings) -> None:
     store = app.state.store
     kind = choose_feed(settings.change_feed, store)
     app.state.feed = ChangeFeed(store, app.state.changes, kind, settings.change_poll_seconds)
+    await app.state.feed.start()
+    logger.info("change feed: %s", kind)
 
 
 def mark_ready(app: Starlette) -> None:

@@ -119,6 +119,15 @@ class WriteResult:
     def problems(self) -> list[SeedProblem]:
         return [SeedProblem.of(problem) for problem in self.outcome.problems]
 
+    @strawberry.field(
+        description="Sources that disagree: each value is kept with its sources and one is "
+        "preferred (see `disputes`); the write went ahead. Said as `diplograph seed` says it, "
+        "naming both places."
+    )
+    def warnings(self) -> list[SeedProblem]:
+        report = self.outcome.report
+        return [SeedProblem.of(warning) for warning in report.warnings] if report else []
+
     @strawberry.field(description="How many documents were (or would be) changed.")
     def counts(self) -> ChangeCounts:
         totals = self.outcome.report.totals() if self.outcome.report else {}
