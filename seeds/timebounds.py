@@ -145,11 +145,20 @@ def evidence_days(
             ):
                 meeting = collections["meetings"].get(group.meeting_id, {})
                 day = _day(group.as_of or meeting.get("date"))
-                add(item, day, "group", {"kind": "meeting", "id": group.meeting_id})
+                if day is not None and _within_dates(membership, day):
+                    add(item, day, "group", {"kind": "meeting", "id": group.meeting_id})
     for collection in ("posts", "memberships"):
         for identifier, document in collections[collection].items():
             days = found.get((collection, identifier), {})
             document["evidence_days"] = [days[key] for key in sorted(days)]
+
+
+def _within_dates(relation: Document, day: str) -> bool:
+    """Whether `day` lies inside the dates the relation itself gives: a group of "all 30 allies
+    of the time", the day before Finland joined, in the article that reports the accession, does
+    not show that Finland's membership held that day."""
+    start, end = relation.get("start"), relation.get("end")
+    return (start is None or start["earliest"] <= day) and (end is None or day < end["latest"])
 
 
 def researched(document: Document) -> bool:

@@ -3,6 +3,7 @@ loader would write them, so that store-level tests need neither the seed files n
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from store import Document
@@ -75,4 +76,93 @@ def participation(meeting_id: str, participant: str, *, kind: str = "official") 
         "role": "representative",
         "on_behalf_of": None,
         "sources": [],
+    }
+
+
+def month(value: str) -> Document:
+    """A date known to the month (YYYY-MM): it means any day of that month."""
+    first = dt.date.fromisoformat(f"{value}-01")
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return {
+        "value": value,
+        "precision": "month",
+        "raw": None,
+        "earliest": first.isoformat(),
+        "latest": (following - dt.timedelta(days=1)).isoformat(),
+    }
+
+
+def group(
+    label: str,
+    organisation_id: str = "nato",
+    *,
+    roles: tuple[str, ...] = ("member",),
+    attended_as: str = "member",
+    as_of: Document | None = None,
+) -> Document:
+    """A group participant of a meeting: the members of an organisation with `roles`, as of
+    `as_of` (None: the meeting's date)."""
+    return {
+        "label": label,
+        "organisation_id": organisation_id,
+        "roles": list(roles),
+        "attended_as": attended_as,
+        "as_of": as_of,
+        "expected_count": None,
+        "sources": [],
+    }
+
+
+def meeting(
+    slug: str,
+    name: str,
+    *,
+    date: Document | None = None,
+    groups: list[Document] | None = None,
+    **fields: Any,
+) -> Document:
+    """A meeting, optionally with group participants."""
+    document = _named(
+        slug,
+        name,
+        fields.pop("aliases", []),
+        {
+            "kind": "multilateral",
+            "organiser_id": None,
+            "parent_id": None,
+            "date": date,
+            "end_date": None,
+            "location": None,
+            "group_participants": groups or [],
+            **fields,
+        },
+    )
+    document["sort_date"] = (date or {}).get("earliest") or ""
+    return document
+
+
+def post(
+    official_id: str,
+    title: str,
+    *,
+    organisation_id: str | None = None,
+    country_id: str | None = None,
+    status: str = "held",
+    start: Document | None = None,
+    end: Document | None = None,
+) -> Document:
+    """A post an official holds (or is designated to), with dates."""
+    slug = title.lower().replace(" ", "-")
+    return {
+        "_id": f"{official_id}--{slug}-{organisation_id or country_id}".lower(),
+        "official_id": official_id,
+        "title": title,
+        "organisation_id": organisation_id,
+        "country_id": country_id,
+        "status": status,
+        "start": start,
+        "end": end,
+        "attested": [],
+        "sources": [],
+        "search_keys": search_keys([title]),
     }
