@@ -200,3 +200,24 @@ async def test_a_country_does_not_reach_a_meeting_of_the_month_it_joined_through
 
     assert MARCH_2020 not in macedonia
     assert france[MARCH_2020]["via"] == {"label": "the allies"}
+
+
+# --- the time rule on the day of an accession ---------------------------------------------------
+
+
+async def test_on_the_day_of_its_accession_a_country_is_a_member_and_no_longer_an_invitee(groups):
+    body = await graphql(
+        groups,
+        """{ country(code: "FI") {
+          before: memberships(asOf: "2023-04-03", organisation: "nato", certainty: [KNOWN, POSSIBLE])
+            { role certainty }
+          on: memberships(asOf: "2023-04-04", organisation: "nato", certainty: [KNOWN, POSSIBLE])
+            { role certainty }
+        } }""",
+    )
+
+    finland = body["data"]["country"]
+    # The article that reports the accession also gives "All 30 allies of the time", as of the
+    # day before: that group shows nothing about Finland's membership.
+    assert finland["before"] == [{"role": "INVITEE", "certainty": "KNOWN"}]
+    assert finland["on"] == [{"role": "MEMBER", "certainty": "KNOWN"}]
