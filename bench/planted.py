@@ -71,9 +71,9 @@ def plant(bug: Bug) -> Outcome:
     finally:
         path.write_bytes(original)
     failed = [
-        line.removeprefix("FAILED ").split(" - ")[0]
+        line.split(" ", 1)[1].split(" - ")[0]
         for line in run.stdout.splitlines()
-        if line.startswith(("FAILED ", "ERROR "))
+        if line.startswith(("FAILED tests/", "ERROR tests/"))
     ]
     return Outcome(bug, run.returncode == 1 and bool(failed), time.perf_counter() - started, failed)
 
