@@ -62,7 +62,7 @@ def plant(bug: Bug) -> Outcome:
         path.write_text(text.replace(bug.old, bug.new), encoding="utf-8")
         run = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
-            + ["-o", "addopts=", "--no-header", "-rf", *bug.tests],
+            + ["-o", "addopts=", "--no-header", "-rfE", *bug.tests],
             cwd=ROOT,
             capture_output=True,
             text=True,
