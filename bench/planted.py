@@ -1,8 +1,8 @@
-"""Planted bugs: each bug of bench/planted-bugs.yaml is written into the code, its tests are run,
-and the code is put back. A bug its tests do not catch is a test to write.
+"""Planted bugs: each bug of bench/planted-bugs.yaml is written into the code, its tests are
+run, and the code is put back. A bug its tests do not catch is a test to write.
 
-    .venv/bin/python -m bench.planted               # every bug; writes bench/results/planted-bugs.md
-    .venv/bin/python -m bench.planted cursor-after   # only the bugs whose id starts with that
+    .venv/bin/python -m bench.planted           # every bug; writes bench/results/planted-bugs.md
+    .venv/bin/python -m bench.planted cursor     # only the bugs whose id starts so
 
 Each entry names a file, an exact text that occurs once in it and its replacement (the bug), and
 the tests that must fail with it. The file is restored from the copy taken before, whatever
@@ -61,8 +61,10 @@ def plant(bug: Bug) -> Outcome:
     try:
         path.write_text(text.replace(bug.old, bug.new), encoding="utf-8")
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
-            + ["-o", "addopts=", "--no-header", "-rfE", *bug.tests],
+            [
+                *(sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p"),
+                *("no:cacheprovider", "-o", "addopts=", "--no-header", "-rfE", *bug.tests),
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,

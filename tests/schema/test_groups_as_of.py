@@ -30,9 +30,10 @@ ARTICLES = ROOT / "tests" / "fixtures" / "articles"
 LONDON = ARTICLES / "diplograph-test-wire-2019-12-04-london-leaders-meeting"
 FINLAND_JOINS = ARTICLES / "diplograph-test-wire-2023-04-04-finland-joins"
 # NATO's members on 2019-12-04 (seeds/reference/memberships.yaml): the 30 of 2022 less MK.
-ALLIES_2019 = set(
-    "AL BE BG CA CZ DE DK EE ES FR GB GR HR HU IS IT LT LU LV ME NL NO PL PT RO SI SK TR US".split()
-)
+ALLIES_2019 = {
+    *("AL", "BE", "BG", "CA", "CZ", "DE", "DK", "EE", "ES", "FR", "GB", "GR", "HR", "HU", "IS"),
+    *("IT", "LT", "LU", "LV", "ME", "NL", "NO", "PL", "PT", "RO", "SI", "SK", "TR", "US"),
+}
 ALLIES_2022 = ALLIES_2019 | {"MK"}
 MARCH_2020 = "nato-meeting-2020-03"
 
@@ -177,9 +178,7 @@ async def test_a_country_reaches_a_meeting_through_the_group_that_held_it_that_d
 
     assert finland["nato-foreign-ministers-2023-04"]["via"] == {"label": "31 allies"}
     assert finland["nato-foreign-ministers-2023-04"]["role"] == "MEMBER"
-    assert france["nato-foreign-ministers-2023-04"]["via"] == {
-        "label": "All 30 allies of the time"
-    }
+    assert france["nato-foreign-ministers-2023-04"]["via"] == {"label": "All 30 allies of the time"}
 
 
 # --- a meeting known only to the month ----------------------------------------------------------
@@ -209,10 +208,10 @@ async def test_on_the_day_of_its_accession_a_country_is_a_member_and_no_longer_a
     body = await graphql(
         groups,
         """{ country(code: "FI") {
-          before: memberships(asOf: "2023-04-03", organisation: "nato", certainty: [KNOWN, POSSIBLE])
-            { role certainty }
-          on: memberships(asOf: "2023-04-04", organisation: "nato", certainty: [KNOWN, POSSIBLE])
-            { role certainty }
+          before: memberships(asOf: "2023-04-03", organisation: "nato",
+                              certainty: [KNOWN, POSSIBLE]) { role certainty }
+          on: memberships(asOf: "2023-04-04", organisation: "nato",
+                          certainty: [KNOWN, POSSIBLE]) { role certainty }
         } }""",
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
 from schema.cursors import encode_cursor
 from tests.support.app import graphql, make_settings, running_app
 from tests.support.factories import country
@@ -139,3 +141,70 @@ async def test_relation_lists_take_keyset_cursors_too(client):
     foreign = encode_cursor("countries", "CODE", ["KR"])
     body = await graphql(client, query, {"after": foreign})
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "refused"),
+    [
+        ("first: -1", True),
+        ("last: -1", True),
+        ("first: 101", True),
+        ("last: 101", True),
+        ("first: 100", False),
+        ("last: 100", False),
+        ("first: 0", False),
+    ],
+)
+async def test_page_sizes_are_checked_at_both_ends(client, arguments, refused):
+    root = await graphql(client, f"{{ countries({arguments}) {{ nodes {{ code }} }} }}")
+    relation = await graphql(
+        client,
+        '{ meeting(id: "nac-plus-4-2022-09-27") { participants('
+        + arguments
+        + ") { totalCount } } }",
+    )
+
+    for body in (root, relation):
+        if refused:
+            (error,) = body["errors"]
+            assert error["extensions"]["code"] == "BAD_USER_INPUT"
+            assert "must be between 0 and 100" in error["message"]
+        else:
+            assert "errors" not in body, body["errors"]
+    if not refused:
+        size = int(arguments.split(": ")[1])
+        assert len(root["data"]["countries"]["nodes"]) == size
+
+
+@pytest.mark.parametrize(
+    ("cursor", "reason"),
+    [
+        (
+            base64.urlsafe_b64encode(b"arrayconnection:3").decode(),
+            "it is a position cursor of an earlier release",
+        ),
+        (base64.urlsafe_b64encode(b'v1:{"k":["AF","AF"]}').decode(), "it was changed or cut"),
+        (base64.urlsafe_b64encode(b'x1:0:{"k":[]}').decode(), "it is not one this API made"),
+        ("A" * 4097, "it is not one this API made"),
+        ("v1:not base64!", "it is not one this API made"),
+    ],
+    ids=["offset-cursor", "no-checksum", "unknown-prefix", "too-long", "not-base64"],
+)
+async def test_a_cursor_not_made_by_this_api_is_refused(client, cursor, reason):
+    body = await graphql(client, PAGE, {"order": "NAME", "after": cursor, "first": 2})
+
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert f"`after` is not a cursor of this list: {reason}" in error["message"], error
+
+
+async def test_a_cursor_with_a_checksum_of_other_values_is_refused(client):
+    """Tampering: the values of one cursor behind the checksum of another."""
+    first, second = (edge["cursor"] for edge in await edges(client, 2))
+    version, checksum, _ = base64.urlsafe_b64decode(first + "==").split(b":", 2)
+    payload = base64.urlsafe_b64decode(second + "==").split(b":", 2)[2]
+    forged = base64.urlsafe_b64encode(b":".join([version, checksum, payload])).decode()
+
+    body = await graphql(client, PAGE, {"order": "NAME", "after": forged, "first": 2})
+
+    assert "it was changed or cut short" in body["errors"][0]["message"]

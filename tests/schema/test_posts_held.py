@@ -18,7 +18,9 @@ from starlette.applications import Starlette
 from tests.support.app import ROOT, graphql, make_settings, running_app
 from tests.support.factories import day, post
 
-FINLAND_JOINS = ROOT / "tests" / "fixtures" / "articles" / "diplograph-test-wire-2023-04-04-finland-joins"
+FINLAND_JOINS = (
+    ROOT / "tests" / "fixtures" / "articles" / "diplograph-test-wire-2023-04-04-finland-joins"
+)
 
 
 @pytest.fixture(scope="module")
@@ -96,9 +98,7 @@ async def test_a_statement_names_the_posts_its_speaker_held_not_one_designated(p
         } }""",
     )
 
-    assert found["statement"]["speakerPosts"] == [
-        {"title": "Secretary General", "status": "HELD"}
-    ]
+    assert found["statement"]["speakerPosts"] == [{"title": "Secretary General", "status": "HELD"}]
 
 
 async def test_an_ended_post_is_held_until_the_day_before_its_end(posts_client):

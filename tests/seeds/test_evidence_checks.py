@@ -89,7 +89,9 @@ async def test_a_group_count_is_checked_on_the_groups_own_day(seeded, tmp_path):
     (problem,) = await problems_of(seeded, folder)
 
     assert problem.field == "meetings.0.groups.0.expected_count"
-    assert problem.message.startswith("the text says 30, but nato had 31 with role member on 2023-04-04")
+    assert problem.message.startswith(
+        "the text says 30, but nato had 31 with role member on 2023-04-04"
+    )
 
 
 async def test_a_group_as_of_the_day_before_an_accession_says_nothing_of_the_new_member(

@@ -166,3 +166,23 @@ def post(
         "sources": [],
         "search_keys": search_keys([title]),
     }
+
+
+def event(slug: str, name: str, *, date: Document | None = None, **fields: Any) -> Document:
+    """An event that is not a meeting (a launch, an election), with its date."""
+    document = _named(
+        slug,
+        name,
+        fields.pop("aliases", []),
+        {
+            "kind": "other",
+            "date": date,
+            "end_date": None,
+            "location": None,
+            "actors": [],
+            "subjects": [],
+            **fields,
+        },
+    )
+    document["sort_date"] = (date or {}).get("earliest") or ""
+    return document
