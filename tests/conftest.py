@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, settings
 # the session, which tests that write give a folder of their own (`make_settings`).
 os.environ["DIPLOGRAPH_DATA_DIR"] = tempfile.mkdtemp(prefix="diplograph-test-data-")
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.worktree"]
 
 # Property-based tests: `ci` (the default) is bounded and repeatable, so CI stays within minutes
 # and a red run replays; `long` explores new examples on every run, for a local soak:
