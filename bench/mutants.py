@@ -3,6 +3,10 @@
     .venv/bin/python -m bench.mutants                  # every group; about 25 minutes on 2 cores
     .venv/bin/python -m bench.mutants cursors search   # some groups
     .venv/bin/python -m bench.mutants --commit SHA     # the tree and tests of a commit
+    .venv/bin/python -m bench.mutants --report-only    # the report from the last results
+
+Each group's results are kept in bench/results/tmp/mutants/<group>.json as it finishes, so that
+groups run apart (or again) make one report.
 
 mutmut (pinned in the dev group) changes one thing at a time in a module (a comparison, a
 constant, a dropped argument...) and runs the tests; a mutant no test notices is a bug the suite
@@ -33,6 +37,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "bench" / "results" / "mutants.md"
+RESULTS = ROOT / "bench" / "results" / "tmp" / "mutants"
 VERDICTS = ROOT / "bench" / "mutants-survivors.yaml"
 TARGET = 0.90
 
@@ -280,6 +285,34 @@ def run_group(group: Group, commit: str | None, keep: bool) -> tuple[list[Module
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def save(group: Group, results: list[ModuleResult], seconds: float, directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    document = {
+        "group": group.name,
+        "seconds": seconds,
+        "modules": [
+            {"module": r.module, "statuses": dict(r.statuses), "survivors": r.survivors}
+            for r in results
+        ],
+    }
+    (directory / f"{group.name}.json").write_text(json.dumps(document, indent=1), "utf-8")
+
+
+def load_saved(directory: Path) -> list[tuple[Group, list[ModuleResult], float]]:
+    runs = []
+    for group in GROUPS:
+        path = directory / f"{group.name}.json"
+        if not path.exists():
+            continue
+        document = json.loads(path.read_text("utf-8"))
+        results = [
+            ModuleResult(m["module"], Counter(m["statuses"]), m["survivors"])
+            for m in document["modules"]
+        ]
+        runs.append((group, results, document["seconds"]))
+    return runs
+
+
 def changed_lines(diff: str) -> str:
     """The lines a mutant changed, without the diff's headers."""
     lines = diff.splitlines()[2:]
@@ -355,22 +388,32 @@ def main() -> int:
     parser.add_argument("--commit", help="mutate this commit's tree, with its tests")
     parser.add_argument("--report", type=Path, default=REPORT, help="where to write the report")
     parser.add_argument("--keep", action="store_true", help="keep the copies (to debug)")
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help="where each group's results are kept"
+    )
+    parser.add_argument(
+        "--report-only", action="store_true", help="write the report from the kept results"
+    )
     arguments = parser.parse_args()
     unknown = set(arguments.groups) - {group.name for group in GROUPS}
     if unknown:
         parser.error(f"no such group: {', '.join(sorted(unknown))}")
     chosen = [group for group in GROUPS if not arguments.groups or group.name in arguments.groups]
     verdicts = yaml.safe_load(VERDICTS.read_text(encoding="utf-8")) if VERDICTS.exists() else {}
-    runs = []
-    for group in chosen:
+    for group in [] if arguments.report_only else chosen:
         results, seconds = run_group(group, arguments.commit, arguments.keep)
-        runs.append((group, results, seconds))
+        save(group, results, seconds, arguments.results)
         for result in results:
             print(
                 f"{group.name}: {result.module}: {result.killed}/{result.total} killed "
                 f"({result.score:.1%}), {len(result.survivors)} surviving, {seconds:.0f} s"
             )
-    command = " ".join(["python -m bench.mutants", *sys.argv[1:]])
+    runs = load_saved(arguments.results)
+    command = (
+        "make mutants"
+        if not arguments.commit
+        else f"python -m bench.mutants --commit {arguments.commit}"
+    )
     arguments.report.parent.mkdir(parents=True, exist_ok=True)
     arguments.report.write_text(render(runs, verdicts or {}, command), encoding="utf-8")
     print(f"wrote {arguments.report}")
