@@ -64,6 +64,8 @@ GROUPS = (
             "tests/schema/test_posts_held.py",
             "tests/schema/test_many_articles_queries.py",
             "tests/schema/test_schema_api.py",
+            "tests/schema/test_golden_queries.py",
+            "tests/seeds/test_preference.py",
         ),
     ),
     Group(
@@ -89,6 +91,7 @@ GROUPS = (
             "tests/schema/test_schema_api.py",
             "tests/schema/test_search_ranking.py",
             "tests/schema/test_many_articles_queries.py",
+            "tests/schema/test_golden_queries.py",
             "tests/schema/test_injection.py",
             "tests/store/test_graph.py",
             "tests/store/test_repository.py",
@@ -100,6 +103,7 @@ GROUPS = (
         ("api/cost.py", "schema/bounds.py"),
         (
             "tests/api/test_cost.py",
+            "tests/api/test_cost_edges.py",
             "tests/schema/test_bounds.py",
             "tests/api/test_limits.py",
             "tests/api/test_response_cache.py",
@@ -109,7 +113,11 @@ GROUPS = (
         "limits",
         "limits: the document guard (depth, aliases, tokens, fields)",
         ("api/limits.py",),
-        ("tests/api/test_limits.py", "tests/api/test_hostile_corpus.py"),
+        (
+            "tests/api/test_limits.py",
+            "tests/api/test_document_guard.py",
+            "tests/api/test_hostile_corpus.py",
+        ),
     ),
     Group(
         "caches",
@@ -117,6 +125,7 @@ GROUPS = (
         ("api/response_cache.py", "api/caches.py", "api/persisted.py"),
         (
             "tests/api/test_response_cache.py",
+            "tests/api/test_cache_keys.py",
             "tests/api/test_limits.py",
             "tests/api/test_timeouts.py",
         ),
@@ -128,6 +137,7 @@ GROUPS = (
         (
             "tests/schema/test_search_ranking.py",
             "tests/schema/test_schema_api.py",
+            "tests/schema/test_golden_queries.py",
             "tests/schema/test_many_articles_queries.py",
         ),
     ),
@@ -147,8 +157,10 @@ GROUPS = (
         ("api/graphql_errors.py", "api/middleware.py"),
         (
             "tests/api/test_errors.py",
+            "tests/api/test_masking_and_cors.py",
             "tests/api/test_database_faults.py",
             "tests/api/test_http.py",
+            "tests/api/test_limits.py",
         ),
     ),
 )
