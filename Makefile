@@ -7,7 +7,8 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench soak install install-dev ferretdb screenshots extract-eval
+.PHONY: run test lint format schema seed bench soak install install-dev ferretdb screenshots extract-eval \
+	mutants planted
 
 
 $(UV):
@@ -64,6 +65,16 @@ screenshots: install-dev
 ## Score the extractor's drafts against reviewed facts files (the seed article, tests/fixtures/articles).
 extract-eval: install-dev
 	.venv/bin/python -m bench.extract_eval --details
+
+## Mutation testing of the modules that decide answers and guard the server (mutmut; about 25
+## minutes on 2 cores): writes bench/results/mutants.md (docs/testing.md).
+mutants: install-dev
+	.venv/bin/python -m bench.mutants
+
+## Plant each bug of bench/planted-bugs.yaml in turn and check that its tests fail (a few minutes):
+## writes bench/results/planted-bugs.md.
+planted: install-dev
+	.venv/bin/python -m bench.planted
 
 ## Run the benchmark (about 6 minutes on 2 cores; writes bench/results/).
 bench: install-dev

@@ -94,7 +94,12 @@ def report(outcomes: list[Outcome]) -> str:
         "|---|---|---|",
     ]
     for outcome in outcomes:
-        failed = "<br>".join(f"`{name}`" for name in outcome.failed) or "**NOT CAUGHT**"
+        shown = [f"`{name.split('::', 1)[1]}`" for name in outcome.failed[:3]]
+        if len(outcome.failed) > 3:
+            shown.append(f"and {len(outcome.failed) - 3} more")
+        failed = "<br>".join(shown) or "**NOT CAUGHT**"
+        files = sorted({name.split("::", 1)[0] for name in outcome.failed})
+        failed = f"{', '.join(f'`{f}`' for f in files)}:<br>{failed}" if files else failed
         lines.append(f"| {outcome.bug.id}: {outcome.bug.bug} | `{outcome.bug.file}` | {failed} |")
     return "\n".join(lines) + "\n"
 
