@@ -57,6 +57,7 @@ GROUPS = (
         ("store/timeline.py", "seeds/timebounds.py"),
         (
             "tests/store/test_timeline.py",
+            "tests/seeds/test_timebounds.py",
             "tests/seeds/test_evidence_checks.py",
             "tests/seeds/test_many_articles_loader.py",
             "tests/seeds/test_seed_loader.py",
