@@ -79,6 +79,7 @@ GROUPS = (
         "pagination: cursors, keyset bounds, pages",
         ("schema/cursors.py", "store/repository/criteria.py", "store/repository/graph.py"),
         (
+            "tests/schema/test_cursors.py",
             "tests/schema/test_pagination.py",
             "tests/schema/test_every_connection.py",
             "tests/store/test_graph.py",
@@ -105,6 +106,7 @@ GROUPS = (
         "caches: the response cache, the document cache, APQ",
         ("api/response_cache.py", "api/caches.py", "api/persisted.py"),
         (
+            "tests/api/test_cache_units.py",
             "tests/api/test_response_cache.py",
             "tests/api/test_cache_keys.py",
             "tests/api/test_limits.py",
