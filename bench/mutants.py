@@ -117,6 +117,7 @@ GROUPS = (
         "search: candidates, scores, ranking",
         ("schema/search.py",),
         (
+            "tests/schema/test_search_scores.py",
             "tests/schema/test_search_ranking.py",
             "tests/schema/test_schema_api.py",
             "tests/schema/test_golden_queries.py",

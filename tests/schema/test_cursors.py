@@ -71,8 +71,14 @@ def test_the_refusal_names_the_argument_and_says_what_to_pass():
         (base64.urlsafe_b64encode(b"arrayconnection:5").decode(), "a position cursor"),
         (made({"l": "countries", "o": "NAME"}), "not one this API made"),
         (made({"l": "countries", "o": "NAME", "k": ["a", "b"], "x": 1}), "not one this API made"),
-        (made({"l": "officials", "o": "NAME", "k": ["a", "b"]}), "another list (officials by NAME)"),
-        (made({"l": "countries", "o": "CODE", "k": ["a", "b"]}), "another list (countries by CODE)"),
+        (
+            made({"l": "officials", "o": "NAME", "k": ["a", "b"]}),
+            "another list (officials by NAME)",
+        ),
+        (
+            made({"l": "countries", "o": "CODE", "k": ["a", "b"]}),
+            "another list (countries by CODE)",
+        ),
         (made({"l": "countries", "o": "NAME", "k": ["a"]}), "not one this API made"),
         (made({"l": "countries", "o": "NAME", "k": ["a", 1]}), "not one this API made"),
         (made({"l": "countries", "o": "NAME", "k": "ab"}), "not one this API made"),
@@ -95,7 +101,9 @@ def test_a_value_at_the_length_limit_and_every_printable_character_are_kept():
     longest = "x" * MAX_VALUE_LENGTH
 
     for values in ([printable, "KR"], [longest, "KR"]):
-        assert decode_cursor(made({"l": "c", "o": "N", "k": values}), "after", "c", "N", 2) == values
+        assert (
+            decode_cursor(made({"l": "c", "o": "N", "k": values}), "after", "c", "N", 2) == values
+        )
 
 
 def test_a_payload_that_is_not_json_behind_a_right_checksum_is_refused():

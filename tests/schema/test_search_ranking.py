@@ -85,3 +85,44 @@ async def test_search_returns_at_most_first_results(searching, first):
     results = await search(searching, "robley", first=first)
 
     assert len(results) == first
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "message"),
+    [
+        ("robley", 0, "`first` must be between 1 and 50; got 0."),
+        ("robley", 51, "`first` must be between 1 and 50; got 51."),
+        ("r" * 201, 5, "`query` is limited to 200 characters."),
+        ("!?", 5, "`query` must contain at least one letter or digit."),
+    ],
+)
+async def test_a_search_outside_its_bounds_is_refused(searching, query, first, message):
+    body = await graphql(searching, SEARCH, {"q": query, "first": first})
+
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == message
+
+
+async def test_a_search_at_its_bounds_runs(searching):
+    longest = await search(searching, "r" * 200, first=50)
+    one = await search(searching, "robley", first=1)
+
+    assert longest == []
+    assert ranked(one) == [("robley-smith", 0.8)]
+
+
+async def test_officials_are_found_by_post_title_only_when_officials_are_asked_for(client):
+    query = """query ($types: [EntityType!]) {
+      search(query: "deputy secretary general", types: $types, first: 5) {
+        matchedOn node { __typename }
+      }
+    }"""
+    officials = await graphql(client, query, {"types": ["OFFICIAL"]})
+    organisations = await graphql(client, query, {"types": ["ORGANISATION"]})
+
+    assert officials["data"]["search"][0] == {
+        "matchedOn": "POST_TITLE",
+        "node": {"__typename": "Official"},
+    }
+    assert organisations["data"]["search"] == []

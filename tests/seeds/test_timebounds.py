@@ -126,15 +126,15 @@ def test_a_group_shows_the_memberships_the_same_article_states_of_its_organisati
 
 
 def test_a_group_with_its_own_as_of_shows_that_day_inside_the_memberships_dates_only():
-    joined = relation(
-        _id="joined", organisation_id="nato", role="member", start=day("2023-04-04")
-    )
+    joined = relation(_id="joined", organisation_id="nato", role="member", start=day("2023-04-04"))
     left = relation(_id="left", organisation_id="nato", role="member", end=day("2023-04-03"))
     meeting = {"_id": "m", "date": day("2023-04-04")}
     found = collections(memberships={"joined": joined, "left": left}, meetings={"m": meeting})
     stated = [Stated("memberships", key, ARTICLE, ((1, 2),)) for key in ("joined", "left")]
 
-    evidence_days(found, stated, [], [Grouped(ARTICLE, "m", "nato", ("member",), day("2023-04-03"))])
+    evidence_days(
+        found, stated, [], [Grouped(ARTICLE, "m", "nato", ("member",), day("2023-04-03"))]
+    )
 
     assert [e["basis"] for e in joined["evidence_days"]] == ["published"]  # 04-03 < its start
     assert [e["basis"] for e in left["evidence_days"]] == ["published"]  # 04-03 is its end day
