@@ -139,6 +139,7 @@ GROUPS = (
         "error masking and the request id; CORS options",
         ("api/graphql_errors.py", "api/middleware.py"),
         (
+            "tests/api/test_error_units.py",
             "tests/api/test_errors.py",
             "tests/api/test_masking_and_cors.py",
             "tests/api/test_http.py",
