@@ -100,7 +100,11 @@ GROUPS = (
         "limits",
         "limits: the document guard (depth, aliases, tokens, fields)",
         ("api/limits.py",),
-        ("tests/api/test_limits.py", "tests/api/test_document_guard.py"),
+        (
+            "tests/api/test_document_shape.py",
+            "tests/api/test_limits.py",
+            "tests/api/test_document_guard.py",
+        ),
     ),
     Group(
         "caches",
