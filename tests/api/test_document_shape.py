@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from graphql import parse
 
-from api.limits import MAX_SAME_NAME, DocumentShape, as_graphql_error, library_code
 from api.errors import TooManyFields
+from api.limits import MAX_SAME_NAME, DocumentShape, as_graphql_error, library_code
 
 
 def verdict(document: str, max_fields: int = 10):
@@ -83,7 +83,10 @@ def test_introspection_may_ask_for_each_expanding_field_once():
 
 
 def test_introspection_inside_a_fragment_counts():
-    document = "{ __schema { ...T } } fragment T on __Schema { types { fields { type { fields { name } } } } }"
+    document = (
+        "{ __schema { ...T } } "
+        "fragment T on __Schema { types { fields { type { fields { name } } } } }"
+    )
 
     assert "`fields`" in verdict(document, max_fields=100).message
 
