@@ -4,6 +4,11 @@ from the response cache alike. Each test has an app (and so budgets) of its own.
 
 from __future__ import annotations
 
+from graphql import parse
+
+from api.cost import MUTATION_COST, actual_cost, requested_cost
+from api.graphql_schema import build_schema
+from store.repository.sizes import Sizes
 from tests.support.app import make_settings, running_app
 
 PAGE = "{ countries(first: 20) { nodes { code } } }"  # 20 objects and the list: 21 points
@@ -44,3 +49,60 @@ async def test_what_a_query_did_not_use_is_refunded_and_a_cached_answer_is_charg
     assert cached["data"] == fresh["data"]
     assert cached["extensions"]["cost"]["actual"] == cost["actual"]
     assert cached["extensions"]["cost"]["remaining"] == 1000 - 2 * cost["actual"]
+
+
+# --- the model, unit by unit ----------------------------------------------------------------------
+
+SCHEMA = build_schema(make_settings())._schema
+SIZES = Sizes(groups={("officials", "country_id"): 7})
+
+
+def priced(query: str, operation: str | None = None, variables: dict | None = None) -> int | None:
+    return requested_cost(SCHEMA, parse(query), operation, variables, SIZES)
+
+
+def test_the_operation_named_is_the_one_priced():
+    document = "query A { countries(first: 2) { nodes { code } } } query B { __typename }"
+
+    assert priced(document, "A") == 3
+    assert priced(document, "B") == 0
+    assert priced(document) is None  # which one runs is not known
+    assert priced(document, "C") is None
+
+
+def test_variables_that_do_not_fit_their_types_leave_the_query_unpriced():
+    query = "query ($n: Int!) { countries(first: $n) { nodes { code } } }"
+
+    assert priced(query, variables={"n": 4}) == 5
+    assert priced(query, variables={"n": "four"}) is None
+    assert priced(query, variables={}) is None
+
+
+def test_page_sizes_are_clamped_to_the_page_range():
+    assert priced("{ countries(first: -5) { nodes { code } } }") == 1
+    assert priced('{ nodes(ids: ["x"]) { id } }') == 1
+    ids = ", ".join(f'"{n}"' for n in range(150))
+    assert priced(f"{{ nodes(ids: [{ids}]) {{ id }} }}") == 100
+
+
+def test_a_mutation_costs_a_fixed_charge_per_root_field_besides_its_answer():
+    query = 'mutation { removeArticle(id: "x") { ok } }'
+
+    assert priced(query) == MUTATION_COST + 1
+
+
+def test_typed_inline_fragments_are_priced_on_their_type():
+    query = '{ country(code: "KR") { ... on Country { officials { name } } } }'
+
+    assert priced(query) == 1 + 7
+
+
+def test_the_actual_cost_counts_the_objects_a_response_holds():
+    operation = parse("{ a b __schema { x } t: __type { y } }").definitions[0]
+
+    assert actual_cost({"a": {"b": [{"c": 1}, {"c": 2}]}, "n": None}, None) == 3
+    assert actual_cost({"a": [[{"x": 1}], [{"y": 2}, {"z": 3}]]}, None) == 3
+    assert actual_cost({"__schema": {"types": [{}, {}]}, "t": {"k": {}}}, operation) == 2
+    assert actual_cost({"__schema": None, "a": {}}, operation) == 1
+    assert actual_cost(None, None) == 0
+    assert actual_cost([{"a": 1}], None) == 0
