@@ -220,3 +220,77 @@ async def test_on_the_day_of_its_accession_a_country_is_a_member_and_no_longer_a
     # day before: that group shows nothing about Finland's membership.
     assert finland["before"] == [{"role": "INVITEE", "certainty": "KNOWN"}]
     assert finland["on"] == [{"role": "MEMBER", "certainty": "KNOWN"}]
+
+
+# --- the rest of a meeting ----------------------------------------------------------------------
+
+
+async def test_participants_filter_by_kind_and_role_officials_first_then_by_id(groups):
+    body = await graphql(
+        groups,
+        """{ meeting(id: "nato-leaders-meeting-2019") {
+          all: participants(first: 3) { nodes { role participant { id } } }
+          officials: participants(kind: OFFICIAL) { nodes { role participant { id } } }
+          invitees: participants(kind: COUNTRY, role: INVITEE) { totalCount }
+          hosts: participants(role: HOST) { nodes { participant { id } } }
+          organisations: participants(kind: ORGANISATION) { totalCount }
+        } }""",
+    )
+
+    london = body["data"]["meeting"]
+    ids = [node["participant"]["id"] for node in london["all"]["nodes"]]
+    assert [node["role"] for node in london["all"]["nodes"]] == ["HOST", "REPRESENTATIVE", "MEMBER"]
+    assert len(ids) == 3
+    assert [node["role"] for node in london["officials"]["nodes"]] == ["HOST", "REPRESENTATIVE"]
+    assert london["invitees"] == {"totalCount": 1}
+    assert len(london["hosts"]["nodes"]) == 1
+    assert london["organisations"] == {"totalCount": 0}
+
+
+async def test_a_group_says_what_it_is_and_where_it_comes_from(groups):
+    body = await graphql(
+        groups,
+        """{ meeting(id: "nato-foreign-ministers-2023-04") {
+          organiser { slug }
+          groups {
+            label roles attendedAs asOf { value } expectedCount
+            sources { quote } organisation { slug }
+          }
+          sideMeetings { slug }
+          articles { slug }
+        } }""",
+    )
+
+    ministers = body["data"]["meeting"]
+    assert ministers["organiser"] == {"slug": "nato"}
+    assert ministers["groups"][0] == {
+        "label": "All 30 allies of the time",
+        "roles": ["MEMBER"],
+        "attendedAs": "MEMBER",
+        "asOf": {"value": "2023-04-03"},
+        "expectedCount": 30,
+        "sources": [{"quote": "All 30 allies of the time have ratified Finland's protocol"}],
+        "organisation": {"slug": "nato"},
+    }
+    assert ministers["sideMeetings"] == [{"slug": "finland-accession-ceremony-2023-04-04"}]
+    assert ministers["articles"] == [{"slug": "diplograph-test-wire-2023-04-04-finland-joins"}]
+
+
+async def test_an_official_s_meetings_are_in_date_order_a_summit_before_its_side_meetings(groups):
+    body = await graphql(
+        groups,
+        """{ official(id: "boris-johnson") { meetings { role meeting { slug parent { slug } } } }
+           meeting(id: "finland-accession-ceremony-2023-04-04") {
+             parent { slug } participants(kind: OFFICIAL) { totalCount }
+           } }""",
+    )
+
+    meetings = body["data"]["official"]["meetings"]
+    assert [(m["meeting"]["slug"], m["role"]) for m in meetings] == [
+        ("johnson-talks-2019-12-03", "HOST"),
+        ("nato-leaders-meeting-2019", "HOST"),
+    ]
+    assert meetings[0]["meeting"]["parent"] == {"slug": "nato-leaders-meeting-2019"}
+    ceremony = body["data"]["meeting"]
+    assert ceremony["parent"] == {"slug": "nato-foreign-ministers-2023-04"}
+    assert ceremony["participants"]["totalCount"] == 4
