@@ -83,6 +83,7 @@ GROUPS = (
             "tests/schema/test_cursors.py",
             "tests/schema/test_pagination.py",
             "tests/schema/test_every_connection.py",
+            "tests/store/test_criteria.py",
             "tests/store/test_graph.py",
             "tests/store/test_repository.py",
             "tests/schema/test_search_ranking.py",
