@@ -134,6 +134,7 @@ GROUPS = (
         "the loader's evidence checks: names in quotes, duplicates",
         ("seeds/duplicates.py",),
         (
+            "tests/seeds/test_duplicates.py",
             "tests/seeds/test_evidence_checks.py",
             "tests/seeds/test_many_articles_loader.py",
             "tests/seeds/test_seed_validation.py",
