@@ -22,8 +22,10 @@ and every survivor with its diff and its verdict from bench/mutants-survivors.ya
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -333,7 +335,7 @@ def changed_lines(diff: str) -> str:
 
 
 def render(
-    runs: list[tuple[Group, list[ModuleResult], float]], verdicts: dict, command: str
+    runs: list[tuple[Group, list[ModuleResult], float]], verdicts: list[dict], command: str
 ) -> str:
     out = [
         "# Mutation testing",
@@ -377,7 +379,7 @@ def render(
                 continue
             out += [f"### `{result.module}` ({group.what})", ""]
             for name, diff in sorted(result.survivors.items(), key=lambda item: _number(item[0])):
-                verdict = verdicts.get(name)
+                verdict = verdict_for(name, diff, verdicts)
                 label = (
                     f"**{verdict['verdict']}**: {verdict['why']}" if verdict else "**unclassified**"
                 )
@@ -385,6 +387,18 @@ def render(
                 out += [f"  {line}" for line in changed_lines(diff).splitlines()]
                 out += ["  ```", ""]
     return "\n".join(out) + "\n"
+
+
+def verdict_for(name: str, diff: str, verdicts: list[dict]) -> dict | None:
+    """The first verdict whose name patterns match the mutant and whose `diff` pattern (if any)
+    is found in its changed lines."""
+    changed = changed_lines(diff)
+    for entry in verdicts:
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in entry["names"]) and (
+            "diff" not in entry or re.search(entry["diff"], changed)
+        ):
+            return entry
+    return None
 
 
 def _number(name: str) -> tuple[str, int]:
@@ -418,7 +432,7 @@ def main() -> int:
     if unknown:
         parser.error(f"no such group: {', '.join(sorted(unknown))}")
     chosen = [group for group in GROUPS if not arguments.groups or group.name in arguments.groups]
-    verdicts = yaml.safe_load(VERDICTS.read_text(encoding="utf-8")) if VERDICTS.exists() else {}
+    verdicts = yaml.safe_load(VERDICTS.read_text(encoding="utf-8")) if VERDICTS.exists() else []
     for group in [] if arguments.report_only else chosen:
         results, seconds = run_group(group, arguments.commit, arguments.keep, arguments.minutes)
         save(group, results, seconds, arguments.results)
@@ -434,7 +448,7 @@ def main() -> int:
         else f"python -m bench.mutants --commit {arguments.commit}"
     )
     arguments.report.parent.mkdir(parents=True, exist_ok=True)
-    arguments.report.write_text(render(runs, verdicts or {}, command), encoding="utf-8")
+    arguments.report.write_text(render(runs, verdicts or [], command), encoding="utf-8")
     print(f"wrote {arguments.report}")
     return 0
 
