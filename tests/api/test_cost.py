@@ -90,7 +90,7 @@ async def test_every_response_reports_its_cost_and_the_budget(client):
 
 
 async def test_a_query_over_the_maximum_cost_is_refused_before_it_runs():
-    async for app, client in running_app(make_settings(max_query_cost=10)):
+    async with running_app(make_settings(max_query_cost=10)) as (app, client):
         app.state.store.commands.reset()
         response = await client.post(
             "/graphql", json={"query": "{ countries(first: 20) { nodes { code } } }"}, headers=GQL
@@ -109,7 +109,7 @@ async def test_a_query_over_the_maximum_cost_is_refused_before_it_runs():
 async def test_a_client_over_its_budget_gets_429_with_a_retry_hint():
     settings = make_settings(rate_limit_budget=100, rate_limit_refill_per_second=0.01)
     query = {"query": "{ countries { nodes { code } } }"}  # 51 points, and 51 objects returned
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         first = await client.post("/graphql", json=query)
         assert first.status_code == 200
         assert first.json()["extensions"]["cost"]["remaining"] == 49
@@ -126,7 +126,7 @@ async def test_a_client_over_its_budget_gets_429_with_a_retry_hint():
 
 async def test_a_cheap_query_still_runs_when_an_expensive_one_would_not():
     settings = make_settings(rate_limit_budget=60, rate_limit_refill_per_second=0.01)
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         await client.post("/graphql", json={"query": "{ countries { nodes { code } } }"})
         cheap = await client.post("/graphql", json={"query": '{ country(code: "KR") { name } }'})
         assert cheap.json()["data"] == {"country": {"name": "South Korea"}}
@@ -137,7 +137,7 @@ async def test_a_known_token_has_a_budget_of_its_own_and_an_unknown_one_does_not
         rate_limit_budget=60, rate_limit_refill_per_second=0.01, api_tokens=["team-a-token"]
     )
     query = {"query": "{ countries { nodes { code } } }"}
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         await client.post("/graphql", json=query)
         assert (await client.post("/graphql", json=query)).status_code == 429
         invented = {"authorization": "Bearer made-up-token"}

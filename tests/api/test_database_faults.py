@@ -19,6 +19,8 @@ import pytest
 from tests.support.app import make_settings, running_app
 from tests.support.fake_mongod import FakeMongod, free_port
 
+pytestmark = pytest.mark.embedded
+
 KOREA = '{ country(code: "KR") { name } }'
 READY_POLLS = 120  # x 0.25 s: generous, so a slow CI machine waits instead of failing
 TIMEOUT_MS = 300
@@ -65,7 +67,7 @@ def assert_database_unavailable(response: httpx.Response) -> None:
 
 
 async def test_app_started_while_mongodb_is_down_recovers_when_it_comes_up(mongod):
-    async for _app, client in running_app(real_client_settings(mongod)):
+    async with running_app(real_client_settings(mongod)) as (_app, client):
         ready = await client.get("/readyz")
         assert ready.status_code == 503
         assert "did not answer" in ready.json()["reason"]
@@ -82,7 +84,7 @@ async def test_app_started_while_mongodb_is_down_recovers_when_it_comes_up(mongo
 
 async def test_mongodb_vanishing_while_serving_gives_503_then_recovers(mongod):
     await mongod.start()
-    async for _app, client in running_app(real_client_settings(mongod)):
+    async with running_app(real_client_settings(mongod)) as (_app, client):
         assert (await client.get("/readyz")).status_code == 200
         assert (await client.post("/graphql", json={"query": KOREA})).status_code == 200
 
@@ -100,7 +102,7 @@ async def test_mongodb_vanishing_while_serving_gives_503_then_recovers(mongod):
 
 async def test_connection_cut_during_a_query_gives_database_unavailable(mongod):
     await mongod.start()
-    async for _app, client in running_app(real_client_settings(mongod)):
+    async with running_app(real_client_settings(mongod)) as (_app, client):
         mongod.hang_up_on = "find"
         assert_database_unavailable(await client.post("/graphql", json={"query": KOREA}))
 
@@ -111,7 +113,7 @@ async def test_connection_cut_during_a_query_gives_database_unavailable(mongod):
 
 async def test_stalled_mongodb_fails_the_request_with_database_unavailable(mongod):
     await mongod.start()
-    async for _app, client in running_app(real_client_settings(mongod)):
+    async with running_app(real_client_settings(mongod)) as (_app, client):
         mongod.stall_on = "find"
         assert_database_unavailable(await client.post("/graphql", json={"query": KOREA}))
 
@@ -124,7 +126,7 @@ async def test_a_request_waits_on_a_stalled_mongodb_once_not_per_call(mongod):
     # The response cache reads the data version, then the resolver reads the country: with one
     # deadline for the request, the second read fails at once instead of stalling again.
     await mongod.start()
-    async for _app, client in running_app(real_client_settings(mongod)):
+    async with running_app(real_client_settings(mongod)) as (_app, client):
         mongod.stall_on = "find"
         mongod.commands.clear()
         assert_database_unavailable(await client.post("/graphql", json={"query": KOREA}))
@@ -134,7 +136,7 @@ async def test_a_request_waits_on_a_stalled_mongodb_once_not_per_call(mongod):
 @pytest.fixture
 async def embedded() -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
     """An app of its own on the embedded store, so its outage touches no other test."""
-    async for app, client in running_app(make_settings(mongodb_uri=None)):
+    async with running_app(make_settings(mongodb_uri=None)) as (app, client):
         yield app, client
 
 

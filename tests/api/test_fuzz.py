@@ -107,7 +107,7 @@ async def fuzz_client():
     default budget would soon answer most generated queries with RATE_LIMITED and the resolvers
     would go untested; the rate limiter has its own tests."""
     settings = make_settings(rate_limit_budget=10**12, rate_limit_refill_per_second=1e12)
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         yield client
 
 

@@ -23,7 +23,7 @@ SLOW_SEARCH = 'query SlowSearch { search(query: "nato") { matched } }'
 @pytest.fixture
 async def fresh() -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
     """An app of its own, so its counts start at zero."""
-    async for pair in running_app(make_settings()):
+    async with running_app(make_settings()) as pair:
         yield pair
 
 
@@ -87,6 +87,7 @@ async def test_answers_from_the_response_cache_are_counted_with_their_cost(fresh
     assert samples[cost] == 2 * requested
 
 
+@pytest.mark.embedded
 async def test_errors_are_counted_by_their_code(fresh):
     app, client = fresh
     await client.post("/graphql", json={"query": '{ country(code: "ZZ") { name } }'})
@@ -111,7 +112,7 @@ async def test_an_operation_cut_by_the_request_deadline_is_counted_with_its_code
         await asyncio.Event().wait()  # only the deadline ends this
 
     monkeypatch.setattr(graph, "search_by_key_prefix", hang)
-    async for _app, client in running_app(make_settings(request_deadline_seconds=0.2)):
+    async with running_app(make_settings(request_deadline_seconds=0.2)) as (_app, client):
         response = await client.post("/graphql", json={"query": SLOW_SEARCH})
         assert response.json()["errors"][0]["extensions"]["code"] == "DEADLINE_EXCEEDED"
         samples = await scrape(client)
@@ -120,6 +121,7 @@ async def test_an_operation_cut_by_the_request_deadline_is_counted_with_its_code
     assert samples[("diplograph_graphql_operations_total", labels(operation="SlowSearch"))] == 1
 
 
+@pytest.mark.embedded
 async def test_http_requests_are_counted_by_route_and_status(fresh):
     app, client = fresh
     await client.get("/healthz")
@@ -135,6 +137,7 @@ async def test_http_requests_are_counted_by_route_and_status(fresh):
     assert samples[(requests, labels(route="/graphql", status="503"))] == 1
 
 
+@pytest.mark.embedded
 async def test_embedded_store_commands_are_counted_with_their_latency(fresh):
     app, client = fresh
     app.state.store.client.simulate_outage()
@@ -149,13 +152,14 @@ async def test_embedded_store_commands_are_counted_with_their_latency(fresh):
     assert samples[("diplograph_mongodb_command_duration_seconds_count", labels(command="find"))]
 
 
+@pytest.mark.embedded
 async def test_real_mongodb_commands_are_counted_through_pymongo_monitoring(app):
     mongod = FakeMongod(free_port())
     mongod.documents["countries"] = [await app.state.store["countries"].find_one({"_id": "KR"})]
     await mongod.start()
     try:
         settings = make_settings(mongodb_uri=mongod.uri, seed_on_startup=False)
-        async for _app, client in running_app(settings):
+        async with running_app(settings) as (_app, client):
             await client.post("/graphql", json={"query": KOREA})
             samples = await scrape(client)
     finally:
@@ -190,5 +194,5 @@ def test_clients_cannot_grow_the_operation_label_set_without_bound():
 
 
 async def test_metrics_can_be_turned_off():
-    async for _app, client in running_app(make_settings(metrics=False)):
+    async with running_app(make_settings(metrics=False)) as (_app, client):
         assert (await client.get("/metrics")).status_code == 404

@@ -1,14 +1,13 @@
 """`diplograph seed`: exit statuses scripts can trust, the summary table, problems one per line.
 
 The command creates its own store. On the embedded backend the tests hand it a store they keep
-(so that a second run sees the first); with MONGODB_URI set, it writes to a throwaway database
-that the test reads and drops afterwards.
+(so that a second run sees the first); on a server, it writes to a throwaway database that the
+test reads and drops afterwards.
 """
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -18,7 +17,7 @@ import store.connection
 from api.cli import app
 from api.settings import Settings
 from store.connection import Store, create_store
-from tests.support.app import MONGODB_URI
+from tests.support.app import drop_test_database, mongodb_uri, throwaway_database
 from tests.support.seeds import copy_bundle, edit, fail_writes_to, line_of
 
 
@@ -26,11 +25,10 @@ class CliStore:
     """The database the command writes to, and a way to count its documents."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.database = f"diplograph_test_{uuid.uuid4().hex[:10]}"
-        self.settings = Settings(
-            _env_file=None, mongodb_uri=MONGODB_URI, mongodb_database=self.database
-        )
-        self.env = {"MONGODB_URI": MONGODB_URI or "", "DIPLOGRAPH_MONGODB_DATABASE": self.database}
+        self.database = throwaway_database()
+        uri = mongodb_uri()
+        self.settings = Settings(_env_file=None, mongodb_uri=uri, mongodb_database=self.database)
+        self.env = {"MONGODB_URI": uri or "", "DIPLOGRAPH_MONGODB_DATABASE": self.database}
         self.embedded: Store | None = None
         if self.settings.embedded:
             self.embedded = create_store(self.settings.store_config)
@@ -58,14 +56,7 @@ class CliStore:
         return asyncio.run(counted())
 
     def drop(self) -> None:
-        if self.embedded is None:
-            store = create_store(self.settings.store_config)
-
-            async def dropped() -> None:
-                await store.drop_database()
-                await store.close()
-
-            asyncio.run(dropped())
+        drop_test_database(self.settings.mongodb_uri, self.database)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from api.examples import golden_queries
 from store.embedded import EmbeddedCollection
 from store.repository import graph
-from tests.support.app import MONGODB_URI, graphql, make_settings, running_app
+from tests.support.app import graphql, make_settings, running_app
 
 
 async def test_a_request_past_its_deadline_is_cancelled_and_answered(monkeypatch):
@@ -24,7 +24,7 @@ async def test_a_request_past_its_deadline_is_cancelled_and_answered(monkeypatch
             raise
 
     monkeypatch.setattr(graph, "search_by_key_prefix", hang)
-    async for _app, client in running_app(make_settings(request_deadline_seconds=0.2)):
+    async with running_app(make_settings(request_deadline_seconds=0.2)) as (_app, client):
         response = await client.post(
             "/graphql",
             json={"query": '{ search(query: "nato") { matched } }'},
@@ -74,7 +74,7 @@ def database_calls(monkeypatch):
     return calls
 
 
-@pytest.mark.skipif(MONGODB_URI is not None, reason="watches the embedded store's adapter")
+@pytest.mark.embedded  # watches the embedded store's adapter
 async def test_every_database_call_made_for_graphql_carries_a_time_limit(client, database_calls):
     queries = [text for _title, text in golden_queries()]
     queries += [

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from api.graphql_schema import build_schema
 from store.embedded import EmbeddedCollection
 from store.names import name_key, prefix_pattern
-from tests.support.app import MONGODB_URI, make_settings
+from tests.support.app import make_settings
 
 try:  # Python 3.11+: the regex parser `re` itself uses
     from re import _constants as sre_constants
@@ -223,7 +223,7 @@ def walk(value: Any) -> Iterator[tuple[str | None, Any]]:
             yield from walk(item)
 
 
-@pytest.mark.skipif(MONGODB_URI is not None, reason="watches the embedded store's adapter")
+@pytest.mark.embedded  # watches the embedded store's adapter
 @pytest.mark.parametrize("argument", sorted(CASES))
 async def test_a_string_argument_reaches_mongodb_only_as_data(client, sent_to_database, argument):
     query, expected = CASES[argument]

@@ -58,12 +58,12 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 async def test_golden_queries_send_as_many_commands_at_10x_data_as_at_1x(corpus):
     uncached = make_settings(response_cache_bytes=0)  # count the work, not the cache
-    async for app, client in running_app(uncached):
+    async with running_app(uncached) as (app, client):
         at_1x = await command_counts(app, client)
         officials_1x = await nac_plus_4_officials(client)
         size_1x = await graph_size(app)
 
-    async for grown_app, grown_client in running_app(make_settings(response_cache_bytes=0)):
+    async with running_app(make_settings(response_cache_bytes=0)) as (grown_app, grown_client):
         bundles = collect_articles([ROOT / "seeds" / "articles", corpus])
         report = await load(grown_app.state.store, bundles)
         assert report.totals()["inserted"] > 0

@@ -17,7 +17,7 @@ from store.entities import COLLECTIONS
 from store.repository.dataset import WriteFailed, data_version
 from store.repository.graph import documents_by_ids, documents_where_in, memberships_of
 from store.timeline import in_force
-from tests.support.app import make_settings
+from tests.support.app import drop_test_database, make_settings
 from tests.support.seeds import (
     SEED_ARTICLE_ID,
     copy_bundle,
@@ -72,13 +72,14 @@ officials:
 @pytest.fixture(scope="module")
 async def seeded() -> AsyncIterator[tuple[Store, LoadReport]]:
     """A store with only the bundled seed article loaded, shared by the read-only tests."""
-    store = create_store(make_settings().store_config)
-    await store.ensure_indexes()
-    report = await load_bundles(store)
-    yield store, report
-    if not store.embedded:
-        await store.drop_database()
-    await store.close()
+    settings = make_settings()
+    store = create_store(settings.store_config)
+    try:
+        await store.ensure_indexes()
+        yield store, await load_bundles(store)
+    finally:
+        await store.close()
+        drop_test_database(settings.mongodb_uri, settings.mongodb_database)
 
 
 @pytest.fixture
@@ -468,9 +469,8 @@ async def test_a_first_load_failing_part_way_leaves_the_store_empty(store, monke
     assert await dump(store) == {}
 
 
+@pytest.mark.embedded  # the outage is the embedded store's switch
 async def test_an_outage_while_writing_leaves_the_store_as_it_was(store, second_article):
-    if not store.embedded:
-        pytest.skip("the outage is simulated by the embedded store")
     await load_bundles(store)
     before = await dump(store)
 

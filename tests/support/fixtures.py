@@ -9,13 +9,13 @@ import pytest
 from starlette.applications import Starlette
 
 from store.connection import Store, create_store
-from tests.support.app import make_settings, running_app
+from tests.support.app import drop_test_database, make_settings, running_app
 
 
 @pytest.fixture(scope="session")
 async def seeded() -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
     """One app with the bundled seed data, shared by the read-only tests."""
-    async for pair in running_app(make_settings()):
+    async with running_app(make_settings()) as pair:
         yield pair
 
 
@@ -32,11 +32,11 @@ async def client(seeded: tuple[Starlette, httpx.AsyncClient]) -> httpx.AsyncClie
 @pytest.fixture
 async def store() -> AsyncIterator[Store]:
     """An empty store (with indexes) of its own, for tests that write."""
-    created = create_store(make_settings().store_config)
-    await created.ensure_indexes()
+    settings = make_settings()
+    created = create_store(settings.store_config)
     try:
+        await created.ensure_indexes()
         yield created
     finally:
-        if not created.embedded:
-            await created.drop_database()
         await created.close()
+        drop_test_database(settings.mongodb_uri, settings.mongodb_database)
