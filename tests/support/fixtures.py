@@ -1,8 +1,9 @@
-"""The shared fixtures: one seeded app for the read-only tests, and an empty store per test."""
+"""The shared fixtures: one seeded app for the read-only tests, an empty store per test, and the
+reads the database receives."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -10,6 +11,8 @@ from starlette.applications import Starlette
 
 from store.connection import Store, create_store
 from tests.support.app import drop_test_database, make_settings, running_app
+from tests.support.backend import backend
+from tests.support.reads import Read, embedded_reads, wire_reads
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +43,16 @@ async def store() -> AsyncIterator[Store]:
     finally:
         await created.close()
         drop_test_database(settings.mongodb_uri, settings.mongodb_database)
+
+
+@pytest.fixture
+def database_reads(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[list[Read]]:
+    """The reads the database receives during the test: on a server, the commands as PyMongo
+    sent them over the wire; on the embedded store, the calls its adapter receives."""
+    if backend(request.config) == "embedded":
+        yield embedded_reads(monkeypatch)
+    else:
+        with wire_reads() as reads:
+            yield reads
