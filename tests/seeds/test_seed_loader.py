@@ -28,6 +28,8 @@ from tests.support.seeds import (
     write_bundle,
 )
 
+SECOND_ARTICLE_ID = "example-2022-09-30-kim-gunn-briefing"
+
 SEED_COUNTS = {
     "countries": 249,
     "organisations": 7,
@@ -467,6 +469,84 @@ async def test_a_first_load_failing_part_way_leaves_the_store_empty(store, monke
         await load_bundles(store)
 
     assert await dump(store) == {}
+
+
+async def test_a_write_the_database_refuses_part_way_is_rolled_back(store, tmp_path):
+    # A refusal by the database itself: a unique index on the publisher, and a second article
+    # from the seed article's publisher. The official's update is written, then the article's
+    # insert is refused, so the update must be undone.
+    await load_bundles(store)
+    await store["articles"].create_index("publisher", unique=True)
+    before = await dump(store)
+    meta = SECOND_META.replace("publisher: Example Wire", "publisher: The Korea Times")
+    same_publisher = write_bundle(tmp_path / "same", SECOND_TEXT, meta, SECOND_FACTS)
+    store.commands.reset()
+
+    with pytest.raises(WriteFailed) as raised:
+        await load_bundles(store, same_publisher)
+
+    (refusal,) = raised.value.__cause__.details["writeErrors"]
+    assert refusal["code"] == 11000  # duplicate key, on MongoDB, FerretDB and mongomock alike
+    # bulk_write is `update` commands over the wire, one `bulkWrite` call on the embedded store.
+    written = {name for name, collection in store.commands.counts if collection == "officials"}
+    assert written & {"update", "bulkWrite"}
+    assert raised.value.restored
+    assert await dump(store) == before
+
+
+async def test_a_first_load_the_database_refuses_part_way_leaves_the_store_empty(store):
+    # Every NATO membership has the same organisation: the second one inserted is refused, after
+    # the countries, organisations, officials, meetings, articles and one membership were written.
+    # (Descending: the store already has the ascending index, without `unique`.)
+    await store["memberships"].create_index([("organisation_id", -1)], unique=True)
+
+    with pytest.raises(WriteFailed) as raised:
+        await load_bundles(store)
+
+    details = raised.value.__cause__.details
+    assert details["nInserted"] >= 1
+    assert details["writeErrors"][0]["code"] == 11000
+    assert raised.value.restored
+    assert await dump(store) == {}
+
+
+@pytest.mark.server
+async def test_a_database_killed_mid_load_keeps_what_it_wrote_until_the_load_runs_again(
+    ferretdb, second_article
+):
+    settings = make_settings(mongodb_uri=ferretdb.uri, mongodb_timeout_ms=500)
+    store = create_store(settings.store_config)
+    clean = create_store(make_settings(mongodb_uri=ferretdb.uri).store_config)
+    try:
+        await store.ensure_indexes()
+        await load_bundles(store)
+        armed = [True]
+
+        def crash_after_the_first_write(name: str, _collection: str, _s: float, ok: bool) -> None:
+            if armed and ok and name in ("insert", "update", "delete"):
+                armed.clear()
+                ferretdb.kill()
+
+        store.commands.observe(crash_after_the_first_write)
+        with pytest.raises(WriteFailed) as raised:
+            await load_bundles(store, second_article)
+        ferretdb.start()  # the same port and data
+
+        assert not raised.value.restored  # the rollback met the dead server too
+        assert "run the same command again" in raised.value.message
+        # Part of the load is stored, as the message warns: the official, not the article.
+        kim = (await documents_by_ids(store, "officials", ["kim-gunn"]))["kim-gunn"]
+        assert "Kim Gun" in kim["aliases"]
+        assert await documents_by_ids(store, "articles", [SECOND_ARTICLE_ID]) == {}
+
+        assert (await load_bundles(store, second_article)).changed  # the same command again
+        await clean.ensure_indexes()
+        await load_bundles(clean)
+        await load_bundles(clean, second_article)
+        assert await dump(store) == await dump(clean)
+    finally:
+        await store.close()
+        await clean.close()
 
 
 @pytest.mark.embedded  # the outage is the embedded store's switch

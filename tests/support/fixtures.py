@@ -1,5 +1,5 @@
-"""The shared fixtures: one seeded app for the read-only tests, an empty store per test, and the
-reads the database receives."""
+"""The shared fixtures: one seeded app for the read-only tests, an empty store per test, the reads
+the database receives, and an app whose database can be taken away."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from store.connection import Store, create_store
 from tests.support.app import drop_test_database, make_settings, running_app
 from tests.support.backend import backend
+from tests.support.outage import Outage, embedded_outage, server_outage
 from tests.support.reads import Read, embedded_reads, wire_reads
 
 
@@ -56,3 +57,15 @@ def database_reads(
     else:
         with wire_reads() as reads:
             yield reads
+
+
+@pytest.fixture
+async def outage(request: pytest.FixtureRequest) -> AsyncIterator[Outage]:
+    """A seeded app of the test's own whose database the test can take away and give back: the
+    embedded store's switch, or a paused FerretDB of its own in a server pass."""
+    if backend(request.config) == "embedded":
+        async with embedded_outage() as switchable:
+            yield switchable
+    else:
+        async with server_outage(request.getfixturevalue("ferretdb")) as switchable:
+            yield switchable
