@@ -58,9 +58,12 @@ schema: install
 seed: install
 	.venv/bin/diplograph seed
 
-## Run the benchmark (about 6 minutes on 2 cores; writes bench/results/).
+## Run the benchmark on the embedded store, then over the wire on a FerretDB 1.24 it starts (needs
+## Go), and put the two side by side (about 15 minutes on 2 cores; writes bench/results/).
 bench: install-dev
 	.venv/bin/python -m bench.run
+	.venv/bin/python -m bench.run --backend ferretdb
+	.venv/bin/python -m bench.backends
 
 ## Sustained load: 50 clients send the golden queries for 60 s to `diplograph serve` (bench/soak.py).
 soak: install-dev

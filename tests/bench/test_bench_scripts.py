@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -64,3 +65,32 @@ def test_fault_script_reports_every_case(tmp_path):
     assert rows["killed while a query waits on it: that query"] == "503 DATABASE_UNAVAILABLE"
     assert rows["restarted: GraphQL query"] == "200 data"
     assert rows["embedded outage over: GraphQL query"] == "200 data"
+
+
+@pytest.mark.server  # it starts a FerretDB of its own
+def test_the_benchmark_runs_over_the_wire_and_sits_beside_the_embedded_run(tmp_path):
+    ferretdb_binary()  # skips, saying why, where FerretDB cannot be built (fails under CI=true)
+    out = tmp_path / "ferretdb"
+
+    finished = run_module(
+        "bench.run", "--backend", "ferretdb", "--queries", "finland", "--rounds", "1",
+        "--concurrency", "1", "--scales", "1", "--duration", "0.2", "--warmup", "0.05",
+        "--out", str(out),
+    )  # fmt: skip
+
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    results = json.loads((out / "results.json").read_text())
+    assert results["meta"]["backend"] == "ferretdb"
+    assert {row["target"] for row in results["matrix"]} == {"graphql", "limit", "cached"}
+    for row in results["matrix"]:
+        assert row["errors"] == 0
+        assert row["commands_per_request"] >= 1 or row["target"] == "cached"
+        assert row["db_ms_per_request"] > 0
+    assert all(all(by.values()) for by in results["equality"].values())
+    assert "FerretDB 1.24 (SQLite) over the wire" in (out / "results.md").read_text()
+
+    embedded = tmp_path / "results.json"  # backends.md is written beside the embedded run
+    shutil.copy(ROOT / "bench" / "results" / "results.json", embedded)
+    side_by_side = run_module("bench.backends", str(embedded), str(out / "results.json"))
+    assert side_by_side.returncode == 0, side_by_side.stderr
+    assert "| finland-at-nac-plus-4 |" in (tmp_path / "backends.md").read_text()
