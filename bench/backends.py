@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.backends [EMBEDDED_RESULTS_JSON FERRETDB_RESULTS_JSON]
 
 Reads the two runs of `bench.run` (`make bench` makes both; by default bench/results/results.json
-and bench/results/ferretdb/results.json) and writes backends.md beside the first:
+and bench/results/ferretdb/results.json) and writes backends.md beside the second:
 throughput, commands and database time per request for a (diplograph), b (the limit) and a'
 (diplograph with its response cache) on each backend, then the scale series on each.
 """
@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = [Path(p) for p in (argv if argv is not None else sys.argv[1:])] or [EMBEDDED, FERRETDB]
     embedded, ferretdb = (json.loads(path.read_text()) for path in paths)
     markdown = render(embedded, ferretdb)
-    out = paths[0].parent / "backends.md"
+    out = paths[1].parent / "backends.md"
     out.write_text(markdown)
     print(markdown)
     return 0
