@@ -7,7 +7,8 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench soak install install-dev ferretdb
+.PHONY: run test lint format schema seed bench soak install install-dev ferretdb screenshots extract-eval
+
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -57,6 +58,15 @@ schema: install
 
 seed: install
 	.venv/bin/diplograph seed
+
+## Refresh docs/graphiql.png (the README's picture) from the browser tests; their three other
+## screenshots go to $$DIPLOGRAPH_SCREENSHOT_DIR (default: <tmp>/diplograph-graphiql), never here.
+screenshots: install-dev
+	MONGODB_URI= DIPLOGRAPH_UPDATE_SCREENSHOT=1 .venv/bin/pytest tests/api/test_graphiql_browser.py -m browser -q -s
+
+## Score the extractor's drafts against reviewed facts files (the seed article, tests/fixtures/articles).
+extract-eval: install-dev
+	.venv/bin/python -m bench.extract_eval --details
 
 ## Run the benchmark on the embedded store, then over the wire on a FerretDB 1.24 it starts (needs
 ## Go), and put the two side by side (about 15 minutes on 2 cores; writes bench/results/).

@@ -11,7 +11,6 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
-from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -21,6 +20,7 @@ from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
 
+from api.banner import log_banner
 from api.context import RequestContext
 from api.cost import Budgets
 from api.examples import default_query, golden_queries
@@ -29,7 +29,7 @@ from api.graphql_schema import build_schema
 from api.http import GraphQLHTTP, RawRequestGuard, cors_options
 from api.logs import configure_logging
 from api.metrics import Metrics, MetricsExtension, MetricsMiddleware, metrics_endpoint
-from api.middleware import RequestIdMiddleware
+from api.middleware import LoggedCORSMiddleware, RequestIdMiddleware
 from api.response_cache import ResponseCache
 from api.settings import Settings
 from api.tracing import create_tracer_provider
@@ -107,6 +107,7 @@ async def _keep_trying(app: Starlette, settings: Settings) -> None:
             continue
         mark_ready(app)
         logger.info("database is available again; the API is ready")
+        await log_banner(app.state.store, settings)
         return
 
 
@@ -119,7 +120,7 @@ def create_app(
     (tests pass the SDK's in-memory one).
     """
     settings = settings or Settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     metrics = Metrics()
     budgets = Budgets(settings.rate_limit_budget, settings.rate_limit_refill_per_second)
     response_cache = ResponseCache(settings.response_cache_bytes)
@@ -142,6 +143,7 @@ def create_app(
         try:
             await prepare_store(app.state.store, settings)
             mark_ready(app)
+            await log_banner(app.state.store, settings)
         except DatabaseUnavailable as error:
             app.state.not_ready_reason = str(error)
             logger.warning(
@@ -194,7 +196,7 @@ def create_app(
         routes.append(Route("/metrics", metrics_endpoint(metrics)))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.response_cache = response_cache
-    app.add_middleware(CORSMiddleware, **cors_options(settings))
+    app.add_middleware(LoggedCORSMiddleware, **cors_options(settings))
     app.add_middleware(RequestIdMiddleware)
     if settings.metrics:
         app.add_middleware(MetricsMiddleware, metrics=metrics)

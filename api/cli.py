@@ -1,9 +1,13 @@
-"""The `diplograph` command: serve the API, load seed data, export the schema."""
+"""The `diplograph` command: serve the API, load seed data, draft facts files, export the
+schema."""
 
 from __future__ import annotations
 
 import asyncio
-import re
+import errno
+import logging
+import os
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +18,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.settings import Settings
+from api.settings import Settings, environment_name
 from store.errors import DatabaseUnavailable
 
 app = typer.Typer(
@@ -27,6 +31,7 @@ app.add_typer(schema_app, name="schema")
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
 console = Console(stderr=True)
+logger = logging.getLogger("diplograph")
 
 
 @app.command()
@@ -40,28 +45,69 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart when code changes (development).")] = False,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
-    """Start the API. With MONGODB_URI unset, it runs on the embedded store with the seed data."""
+    """Start the API. With MONGODB_URI unset, it runs on the embedded store with the seed data.
+
+    The address is checked before anything starts: a port in use fails here, with one line. The
+    banner (address, store, data, origins, security) is logged once the store is ready.
+    """
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
+
+    from api.logs import configure_logging, uvicorn_log_config
 
     settings = Settings()
+    host = host or settings.host
+    port = port or settings.port
+    configure_logging(settings.log_level, settings.log_format)
+    problem = bind_problem(host, port)
+    if problem is not None:
+        logger.error(problem)
+        raise typer.Exit(1)
+    # uvicorn creates the app (in each worker) from the environment's settings; pass the address
+    # given here that way, so that the app's banner shows where it listens.
+    os.environ[environment_name("host")] = host
+    os.environ[environment_name("port")] = str(port)
     if settings.embedded and workers > 1:
-        console.print(
-            "[yellow]Each worker has its own embedded store; use MONGODB_URI to share data.[/]"
-        )
-    console.print(
-        f"diplograph on http://{host or settings.host}:{port or settings.port}/graphql "
-        f"({'embedded store' if settings.embedded else 'MongoDB'})"
-    )
+        logger.warning("Each worker has its own embedded store; use MONGODB_URI to share data.")
     uvicorn.run(
         "api.app:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
         reload=reload,
         workers=workers,
         log_level=settings.log_level,
+        log_config=uvicorn_log_config(settings.log_level, settings.log_format) or LOGGING_CONFIG,
         timeout_keep_alive=settings.keep_alive_seconds,
     )
+
+
+def bind_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (None when it can), in one sentence.
+
+    Binds a socket the way uvicorn will (SO_REUSEADDR, so a port in TIME_WAIT is free) and
+    closes it again; uvicorn would otherwise find out only after the seed data is loaded.
+    """
+    where = f"{host}:{port}"
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as error:
+        return f"Cannot listen on {where}: {host!r} is not an address here ({error.strerror})."
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                return (
+                    f"Cannot listen on {where}: the port is in use (is diplograph already "
+                    "running?). Stop the other server, or choose another port with --port or "
+                    "DIPLOGRAPH_PORT."
+                )
+            return f"Cannot listen on {where}: {error.strerror}."
+    return None
 
 
 SEED_EPILOG = "\n\n".join(
@@ -136,18 +182,13 @@ def seed(
     except DatabaseUnavailable as error:
         console.print(
             f"[red]{escape(error.message)}[/] "
-            f"(MONGODB_URI={escape(_without_password(settings.mongodb_uri))})",
+            f"(MONGODB_URI={escape(settings.mongodb_uri_redacted)})",
             soft_wrap=True,
         )
         raise typer.Exit(2) from None
     except WriteFailed as error:
         console.print(f"[red]{escape(error.message)}[/]", soft_wrap=True)
         raise typer.Exit(3) from None
-
-
-def _without_password(uri: str | None) -> str:
-    """The URI as it may be printed in a log: `mongodb://user:***@host`."""
-    return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", str(uri))
 
 
 def _print_report(report, settings: Settings) -> None:
@@ -183,6 +224,155 @@ def _print_report(report, settings: Settings) -> None:
             "[dim]MONGODB_URI is unset: this ran on a throwaway embedded store (a validation run). "
             "`diplograph serve` loads the bundle into its own embedded store at start-up.[/]"
         )
+
+
+EXTRACT_EPILOG = "\n\n".join(
+    [
+        "Example: `diplograph extract story.txt --published 2023-07-11 --url https://… --out "
+        "seeds/articles/wire-2023-07-11-vilnius` writes article.txt (byte for byte), article.yaml "
+        "and a draft facts.yaml, every mention linked to what the graph knows. The loader "
+        "refuses the draft until a reviewer deletes its `draft:` line.",
+        "The graph is the reference data, the bundled articles, the bundles given with --known, "
+        "and, when MONGODB_URI is set, the articles stored there.",
+        "`diplograph extract --evaluate [REVIEWED_BUNDLE …]` drafts reviewed bundles again and "
+        "scores the drafts against their facts files (default: the seed article, and the "
+        "fixtures under tests/fixtures/articles when run from the repository). See "
+        "docs/extracting.md.",
+    ]
+)
+
+
+@app.command(epilog=EXTRACT_EPILOG)
+def extract(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="The article text (UTF-8); with --evaluate, reviewed bundle folders.",
+            show_default=False,
+        ),
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date, YYYY-MM-DD: the anchor of date phrases.")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="The bundle folder to write (default: ./<id>).")
+    ] = None,
+    article_id: Annotated[
+        str | None,
+        typer.Option("--id", help="The article's id (default: from the file name and the date)."),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="The headline.")] = None,
+    publisher: Annotated[str | None, typer.Option(help="The publisher.")] = None,
+    known: Annotated[
+        list[Path] | None,
+        typer.Option(help="More bundle folders the graph knows (repeatable).", show_default=False),
+    ] = None,
+    bundled: Annotated[
+        bool,
+        typer.Option(help="Whether the graph includes the bundled articles (seeds/articles)."),
+    ] = True,
+    evaluate: Annotated[
+        bool,
+        typer.Option("--evaluate", help="Score drafts of reviewed bundles against their facts."),
+    ] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="With --evaluate: list every miss and false one.")
+    ] = False,
+) -> None:
+    """Draft an article's facts file, linked to what the graph already knows."""
+    import datetime as dt
+    import time
+
+    from seeds.extract import Extractor, Knowledge
+    from seeds.extract.evaluate import evaluation_sets, run_evaluation
+    from seeds.extract.write import article_yaml, facts_yaml, write_bundle
+    from seeds.loader import collect_articles
+    from seeds.problems import SeedValidationError
+    from seeds.references import slug
+
+    output = Console()
+    if evaluate:
+        fixtures = Path.cwd() / "tests" / "fixtures" / "articles"
+        sets = evaluation_sets(fixtures if fixtures.is_dir() else None)
+        if paths:
+            sets = [("given", sets[-1][1], list(paths))]
+        run_evaluation(sets, details, out=lambda line: output.print(escape(line), soft_wrap=True))
+        return
+    if not paths or len(paths) != 1 or published is None:
+        console.print("[red]Give one article file and --published YYYY-MM-DD.[/]")
+        raise typer.Exit(2)
+    source = paths[0]
+    try:
+        anchor = dt.date.fromisoformat(published)
+        raw = source.read_bytes()
+        text = raw.decode("utf-8")
+    except ValueError as error:
+        console.print(f"[red]{escape(str(error))}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    except OSError as error:
+        console.print(f"[red]{escape(str(error))}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    stem = source.parent.name if source.stem == "article" else source.stem
+    identifier = article_id or (
+        slug(stem) if anchor.isoformat() in stem else f"{slug(stem)}-{anchor.isoformat()}"
+    )
+    folder = out or Path.cwd() / identifier
+    started = time.perf_counter()
+    try:
+        articles = collect_articles(None) if bundled else []
+        articles += collect_articles(known) if known else []
+        articles += asyncio.run(_stored_articles(Settings(), articles))
+        knowledge = Knowledge.build(articles)
+    except SeedValidationError as error:
+        console.print("[red]The graph did not load.[/]", escape(error.message), soft_wrap=True)
+        raise typer.Exit(1) from None
+    except DatabaseUnavailable as error:
+        console.print(f"[red]{escape(error.message)}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    extractor = Extractor(knowledge)
+    built = time.perf_counter()
+    draft = extractor.draft(text, anchor)
+    drafted = time.perf_counter()
+    write_bundle(
+        folder,
+        raw,
+        article_yaml(identifier, text, anchor, url or "https://example.invalid/", title, publisher),
+        facts_yaml(draft, identifier),
+    )
+    counts = ", ".join(
+        f"{len(draft.section(name))} {name}"
+        for name in (
+            "officials",
+            "organisations",
+            "meetings",
+            "participations",
+            "posts",
+            "memberships",
+            "decisions",
+        )
+    )
+    output.print(f"wrote {escape(str(folder))}: {counts}; {len(draft.flags)} flag(s) to review")
+    console.print(
+        f"[dim]graph {built - started:.2f} s, draft {drafted - built:.2f} s. Review facts.yaml, "
+        "then delete its `draft:` line and run `diplograph seed` on the folder.[/]"
+    )
+
+
+async def _stored_articles(settings: Settings, given: list) -> list:
+    """The articles stored in MONGODB_URI's database, which the graph also knows."""
+    if settings.embedded:
+        return []
+    from seeds.loader import stored_inputs
+    from store.connection import create_store
+    from store.repository import dataset as repository
+
+    store = create_store(settings.store_config)
+    try:
+        await store.ping()
+        return stored_inputs(await repository.stored_articles(store), given)
+    finally:
+        await store.close()
 
 
 @schema_app.command("export")

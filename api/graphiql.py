@@ -3,8 +3,9 @@
 Strawberry's built-in GraphiQL page loads React and GraphiQL from unpkg.com, which breaks
 when the API runs without internet access. The exact same files (same SRI hashes) are
 vendored under ``api/static/graphiql`` by ``scripts/fetch_graphiql_assets.py``; this module
-rewrites the template to load them from the app and adds diplograph's default query and
-example queries.
+rewrites the template to load them from the app, adds diplograph's opening query and example
+queries, and makes the page diplograph's: its title, icon and logo, one tab on a first visit, an
+empty editor behind "+", and tabs titled by the examples' questions.
 
 Integration (done by the app, not here):
 
@@ -42,40 +43,85 @@ _MAIN_SCRIPT_RE = re.compile(r"(<script>)(\s*const EXAMPLE_QUERY\b)")
 # Strawberry upgrade that changes the template fails loudly (and in the tests) instead of
 # silently dropping the default query or the examples.
 _TEMPLATE_PATCHES: tuple[tuple[str, str], ...] = (
+    ("<title>Strawberry GraphiQL</title>", "<title>diplograph</title>"),
+    # The favicon: a dove instead of Strawberry's strawberry.
+    ("&#x1f353;</text>", "&#x1f54a;</text>"),
     (
         "parameters.q || EXAMPLE_QUERY",
-        "parameters.q || DIPLOGRAPH_GRAPHIQL.defaultQuery",
+        "parameters.q || DIPLOGRAPH_GRAPHIQL.initialQuery",
     ),
     (
         "plugins: [explorerPlugin],",
-        "plugins: [explorerPlugin].concat(DIPLOGRAPH_GRAPHIQL.plugins),\n"
-        "          defaultQuery: DIPLOGRAPH_GRAPHIQL.defaultQuery,\n"
+        "plugins: DIPLOGRAPH_GRAPHIQL.plugins.concat([explorerPlugin]),\n"
+        "          defaultQuery: DIPLOGRAPH_GRAPHIQL.newTabQuery,\n"
         "          defaultTabs: DIPLOGRAPH_GRAPHIQL.defaultTabs(query, variables, headers),",
+    ),
+    (
+        "shouldPersistHeaders: true,\n        });",
+        "shouldPersistHeaders: true,\n        }, DIPLOGRAPH_GRAPHIQL.logo());",
     ),
 )
 
 # Runs before the template's main script (React, ReactDOM and GraphiQL are loaded by then).
-# It defines DIPLOGRAPH_GRAPHIQL: the default query, GraphiQL ``defaultTabs`` (default query
-# first, then one tab per example) and an "Examples" sidebar plugin. The tabs only apply on a
-# first visit (GraphiQL restores its tabs from localStorage afterwards), so the plugin keeps
-# the examples reachable: clicking one opens it in a tab (or switches to the tab holding it).
+# It defines DIPLOGRAPH_GRAPHIQL: the first visit's single tab (the initial query), an empty
+# editor for every new tab ("+"), an "Examples" sidebar plugin that is open on a first visit and
+# opens an example in a tab (or switches to the tab holding it), tab titles that are the
+# examples' questions rather than their operation names, and the "diplograph" logo. GraphiQL
+# restores its tabs and open plugin from localStorage afterwards, so a returning visitor keeps
+# their own.
 _CONFIG_SCRIPT = """<script>
       const DIPLOGRAPH_GRAPHIQL = (function (config) {
         const h = React.createElement;
+        const PLUGIN_TITLE = "Examples";
         let initialTabs = null;
 
         function defaultTabs(query, variables, headers) {
           // GraphiQL reads defaultTabs only when it mounts; build them once.
           if (initialTabs === null) {
             initialTabs = [{ query: query, variables: variables, headers: headers }];
-            for (const example of config.examples) {
-              if (example.query !== query) {
-                initialTabs.push({ query: example.query });
-              }
-            }
           }
           return initialTabs;
         }
+
+        // A first visit opens with the examples in the sidebar. GraphiQL keeps the open plugin's
+        // title under this key ("" once the visitor closes it), so only an unset key is set.
+        try {
+          if (window.localStorage.getItem("graphiql:visiblePlugin") === null) {
+            window.localStorage.setItem("graphiql:visiblePlugin", PLUGIN_TITLE);
+          }
+        } catch (error) {
+          // No storage (a private window): GraphiQL starts with the sidebar closed.
+        }
+
+        // GraphiQL titles a tab with its operation name; show an example's question instead.
+        // React keeps the title's text node and rewrites it when the operation name changes,
+        // which the observer sees and maps again.
+        const questions = new Map();
+        for (const example of config.examples) {
+          if (example.operationName) {
+            questions.set(example.operationName, example.question);
+          }
+        }
+        function titleTabs() {
+          for (const button of document.querySelectorAll(".graphiql-tab-button")) {
+            const text = button.firstChild;
+            if (!text || text.nodeType !== Node.TEXT_NODE) {
+              continue;
+            }
+            const question = questions.get(text.nodeValue);
+            if (question !== undefined) {
+              text.nodeValue = question;
+            }
+            if (button.title !== text.nodeValue) {
+              button.title = text.nodeValue;
+            }
+          }
+        }
+        new MutationObserver(titleTabs).observe(document.body, {
+          subtree: true,
+          childList: true,
+          characterData: true,
+        });
 
         function openExample(editor, example) {
           const index = editor.tabs.findIndex(function (tab) {
@@ -86,8 +132,8 @@ _CONFIG_SCRIPT = """<script>
             return;
           }
           editor.addTab();
-          // addTab() fills the new tab with defaultQuery once React has applied the state
-          // update; replace the contents afterwards.
+          // addTab() opens an empty editor once React has applied the state update; fill it
+          // afterwards.
           setTimeout(function () {
             if (editor.queryEditor) {
               editor.queryEditor.setValue(example.query);
@@ -115,8 +161,8 @@ _CONFIG_SCRIPT = """<script>
           return h(
             "div",
             { className: "diplograph-examples" },
-            h("div", { className: "graphiql-doc-explorer-title" }, "Examples"),
-            h("p", null, "Click an example to open it in a tab."),
+            h("div", { className: "graphiql-doc-explorer-title" }, PLUGIN_TITLE),
+            h("p", null, "Click a question to open its query in a tab, then run it."),
             h(
               "ul",
               null,
@@ -128,12 +174,12 @@ _CONFIG_SCRIPT = """<script>
                     GraphiQL.React.Button,
                     {
                       type: "button",
-                      title: example.query,
+                      title: example.title,
                       onClick: function () {
                         openExample(editor, example);
                       },
                     },
-                    example.title,
+                    example.question,
                   ),
                 );
               }),
@@ -141,15 +187,21 @@ _CONFIG_SCRIPT = """<script>
           );
         }
 
+        function logo() {
+          return h(GraphiQL.Logo, null, "diplograph");
+        }
+
         const plugins = config.examples.length
-          ? [{ title: "Examples", icon: ExamplesIcon, content: ExamplesContent }]
+          ? [{ title: PLUGIN_TITLE, icon: ExamplesIcon, content: ExamplesContent }]
           : [];
 
         return {
-          defaultQuery: config.defaultQuery,
+          initialQuery: config.initialQuery,
+          newTabQuery: "",
           examples: config.examples,
           defaultTabs: defaultTabs,
           plugins: plugins,
+          logo: logo,
         };
       })(__CONFIG_JSON__);
     </script>
@@ -166,8 +218,31 @@ _CONFIG_SCRIPT = """<script>
         width: 100%;
         text-align: left;
       }
+      button.graphiql-tab-button {
+        max-width: 22em;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
     </style>
     """
+
+# An example's title is its file's first comment line, "Label: Question" (the label says which
+# golden question or feature it shows); tabs and the sidebar show the question.
+_LABEL = re.compile(r"^[^:?]{1,40}:\s+(?=\S)")
+# How GraphiQL names a tab: the first operation's name (its fuzzyExtractOperationName).
+_OPERATION_NAME = re.compile(r"^(?!#).*(?:query|subscription|mutation)\s+([a-zA-Z0-9_]+)", re.M)
+
+
+def question_of(title: str) -> str:
+    """The question of an example's title: "Golden question 1: Who…?" -> "Who…?"."""
+    return _LABEL.sub("", title, count=1)
+
+
+def operation_name(query: str) -> str | None:
+    """The name GraphiQL gives the tab that holds `query`."""
+    match = _OPERATION_NAME.search(query)
+    return match.group(1) if match else None
 
 
 def render_graphiql_page(
@@ -177,9 +252,9 @@ def render_graphiql_page(
 
     ``static_url`` is where ``STATIC_DIR`` is mounted (e.g. "/graphiql-static"). Every
     unpkg.com URL becomes ``{static_url}/<package>@<version>/<file>``; the SRI ``integrity``
-    attributes are kept because the vendored files are byte-identical. GraphiQL opens with
-    ``default_query`` (also used for new tabs) plus one tab per ``(title, query)`` example,
-    and an "Examples" sidebar plugin lists the examples by title.
+    attributes are kept because the vendored files are byte-identical. A first visit opens one
+    tab holding ``default_query``, with an "Examples" sidebar listing each ``(title, query)``
+    example by its question; "+" opens an empty editor.
     """
     page = _patched_template()
     base = static_url.rstrip("/")
@@ -191,8 +266,16 @@ def render_graphiql_page(
 
     page = _UNPKG_URL_RE.sub(to_local, page)
     config = {
-        "defaultQuery": str(default_query),
-        "examples": [{"title": str(title), "query": str(query)} for title, query in examples],
+        "initialQuery": str(default_query),
+        "examples": [
+            {
+                "title": str(title),
+                "question": question_of(str(title)),
+                "operationName": operation_name(str(query)),
+                "query": str(query),
+            }
+            for title, query in examples
+        ],
     }
     return page.replace("__CONFIG_JSON__", _json_for_script(config), 1)
 

@@ -9,6 +9,7 @@ release; a bare `DEBUG` is not: one left in a shell, or set for another tool, wo
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Literal
 
 from pydantic import AliasChoices, Field
@@ -58,6 +59,10 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `diplograph serve` binds.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         default="info", description="Log level of the app and uvicorn."
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json",
+        description="`json`: every log line a JSON object, uvicorn's too; `text`: plain lines.",
     )
     seed_on_startup: bool | None = Field(
         default=None,
@@ -154,6 +159,11 @@ class Settings(BaseSettings):
     def store_config(self) -> StoreConfig:
         """What the data layer needs to connect, as plain values."""
         return StoreConfig(self.mongodb_uri, self.mongodb_database, self.mongodb_timeout_ms)
+
+    @property
+    def mongodb_uri_redacted(self) -> str:
+        """The connection string as it may be printed in a log: `mongodb://user:***@host`."""
+        return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", str(self.mongodb_uri))
 
     @property
     def embedded(self) -> bool:

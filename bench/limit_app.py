@@ -201,7 +201,7 @@ async def nac_plus_4_attendees(store: Store) -> Document:
             "officials": {
                 "nodes": [
                     {
-                        "role": p["role"],
+                        "role": p["role"].upper(),
                         "participant": name_of(docs.ref(p["ref"])),
                         "onBehalfOf": name_of(docs.ref(p["on_behalf_of"])),
                         "sources": [
@@ -219,7 +219,7 @@ async def nac_plus_4_attendees(store: Store) -> Document:
                 "totalCount": len(countries_all),
                 "nodes": [
                     {
-                        "role": p["role"],
+                        "role": p["role"].upper(),
                         "participant": _code_name(docs.ref(p["ref"])),
                         "via": {"label": p["via"]["label"]} if p["via"] else None,
                     }
@@ -263,7 +263,7 @@ async def finland_at_nac_plus_4(store: Store) -> Document:
             "participants": {
                 "nodes": [
                     {
-                        "role": p["role"],
+                        "role": p["role"].upper(),
                         "participant": name_of(docs.ref(p["ref"])),
                         "sources": source_fields(p["sources"], "quote"),
                     }
@@ -310,7 +310,7 @@ async def yoon_suk_yeol_meetings(store: Store) -> Document:
             "name": official["name"],
             "meetings": [
                 {
-                    "role": p["role"],
+                    "role": p["role"].upper(),
                     "meeting": _meeting_summary(meetings.get(p["meeting_id"]), docs),
                     "sources": source_fields(p.get("sources"), "quote"),
                 }

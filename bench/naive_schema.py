@@ -93,6 +93,19 @@ class MembershipRole(Enum):
 
 
 @strawberry.enum
+class ParticipationRole(Enum):
+    HOST = "host"
+    CHAIR = "chair"
+    LEADER = "leader"
+    REPRESENTATIVE = "representative"
+    MEMBER = "member"
+    PARTNER = "partner"
+    INVITEE = "invitee"
+    OBSERVER = "observer"
+    PARTICIPANT = "participant"
+
+
+@strawberry.enum
 class PostStatus(Enum):
     HELD = "held"
     DESIGNATED = "designated"
@@ -320,7 +333,7 @@ class PostHeld:
 class GroupParticipant:
     label: str
     roles: list[MembershipRole]
-    attended_as: str
+    attended_as: ParticipationRole
     as_of: DateValue | None
     expected_count: int | None
     sources: list[Source]
@@ -328,7 +341,7 @@ class GroupParticipant:
 
 @strawberry.type
 class Participation:
-    role: str
+    role: ParticipationRole
     sources: list[Source]
     via: GroupParticipant | None
     participant_ref: strawberry.Private[Document]
@@ -338,7 +351,7 @@ class Participation:
     @classmethod
     def of(cls, document: Document) -> Participation:
         return cls(
-            role=document["role"],
+            role=ParticipationRole(document["role"]),
             sources=sources(document.get("sources")),
             via=None,
             participant_ref=document["participant"],
@@ -592,7 +605,7 @@ class Meeting(Entity):
         self,
         info: Info,
         kind: ParticipantKind | None = None,
-        role: str | None = None,
+        role: ParticipationRole | None = None,
         first: int | None = None,
     ) -> Connection[Participation]:
         named = await find_where(info, "participations", "meeting_id", self.slug)
@@ -605,7 +618,7 @@ class Meeting(Entity):
             view = GroupParticipant(
                 label=group["label"],
                 roles=[MembershipRole(r) for r in group["roles"]],
-                attended_as=group["attended_as"],
+                attended_as=ParticipationRole(group["attended_as"]),
                 as_of=date_value(group.get("as_of") or self.document.get("date")),
                 expected_count=group.get("expected_count"),
                 sources=sources(group.get("sources")),
@@ -622,7 +635,7 @@ class Meeting(Entity):
                     seen.add(key)
                     found.append(
                         Participation(
-                            role=group["attended_as"],
+                            role=ParticipationRole(group["attended_as"]),
                             sources=view.sources,
                             via=view,
                             participant_ref=member,

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 import strawberry
 from strawberry import relay
-from strawberry.relay.utils import from_base64, to_base64
 from strawberry.types import Info
 
 from schema.context import Context
+from schema.cursors import decode_cursor, encode_cursor
 from schema.lazy import ArticleType, CountryType
 from store import Document
 from store.entities import BY_NAME, BY_NODE_TYPE, collection_of
@@ -30,10 +29,8 @@ GraphQLInfo = Info[Context, None]
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 
-CURSOR_PREFIX = "arrayconnection"
-# No list has more items than this; a cursor past it was not made by this API (and would not fit
-# MongoDB's $skip).
-MAX_CURSOR_OFFSET = 2**31 - 1
+# The order name in the cursors of in-memory lists, which each have one order.
+LIST_ORDER = "default"
 
 # The GraphQL type of each node kind, by the name the entity registry gives it: each type adds
 # itself when its module is imported (see `StoredNode`), so this module imports none of them.
@@ -130,26 +127,15 @@ class Entity(relay.Node):
 # --- pagination ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Window:
-    """The slice a connection's arguments ask for: `limit` items from `offset`."""
-
-    offset: int
-    limit: int
-    needs_total: bool = False
-
-
-def _cursor_offset(cursor: str, argument: str) -> int:
-    try:
-        prefix, offset = from_base64(cursor)
-        if prefix != CURSOR_PREFIX or not 0 <= int(offset) <= MAX_CURSOR_OFFSET:
-            raise ValueError
-        return int(offset)
-    except ValueError:
-        raise BadInput(
-            f"`{argument}` is not a cursor from this API; pass an `endCursor` or `startCursor` "
-            "from an earlier page."
-        ) from None
+def page_sizes(first: int | None, last: int | None) -> tuple[int | None, int | None]:
+    """Check `first` and `last`; without either, a page is the first DEFAULT_PAGE_SIZE items."""
+    first = _page_size(first, "first")
+    last = _page_size(last, "last")
+    if first is not None and last is not None:
+        raise BadInput("Pass `first` or `last`, not both.")
+    if first is None and last is None:
+        first = DEFAULT_PAGE_SIZE
+    return first, last
 
 
 def _page_size(value: int | None, argument: str) -> int | None:
@@ -160,24 +146,6 @@ def _page_size(value: int | None, argument: str) -> int | None:
             maximum=MAX_PAGE_SIZE,
         )
     return value
-
-
-def window(
-    first: int | None, after: str | None, last: int | None, before: str | None, total: int | None
-) -> Window:
-    """Turn Relay arguments into an offset and a limit (the total is needed only for `last`)."""
-    first = _page_size(first, "first")
-    last = _page_size(last, "last")
-    if first is not None and last is not None:
-        raise BadInput("Pass `first` or `last`, not both.")
-    start = _cursor_offset(after, "after") + 1 if after else 0
-    if last is None:
-        return Window(start, DEFAULT_PAGE_SIZE if first is None else first)
-    end = _cursor_offset(before, "before") if before else total
-    if end is None:
-        return Window(0, 0, needs_total=True)
-    begin = max(start, end - last)
-    return Window(begin, max(0, end - begin))
 
 
 First = Annotated[
@@ -203,9 +171,41 @@ AsOf = Annotated[
     dt.date | None,
     strawberry.argument(description="Only what was in force on this day (YYYY-MM-DD)."),
 ]
-Slug = Annotated[
-    str, strawberry.argument(name="id", description="The readable id (slug), e.g. kim-gunn.")
-]
+
+
+def id_argument(what: str, example: str) -> Any:
+    """The `id` argument of a lookup by readable id, described for its field."""
+    return Annotated[
+        str,
+        strawberry.argument(
+            name="id",
+            description=f"The {what}'s readable id, e.g. {example}, or its global id (`id`).",
+        ),
+    ]
+
+
+def _global_id(value: str) -> relay.GlobalID | None:
+    """`value` read as the global id of a node type diplograph has, or None."""
+    try:
+        global_id = relay.GlobalID.from_id(value)
+    except Exception:  # not base64 of "Type:id": a readable id
+        return None
+    return global_id if global_id.type_name in BY_NODE_TYPE else None
+
+
+def readable_id(value: str, kind: str, argument: str) -> str:
+    """The readable id (slug or code) that `value` names: `value` itself, or the id inside a
+    global id of that kind. A global id of another kind is refused, saying which to pass."""
+    global_id = _global_id(value)
+    if global_id is None:
+        return value
+    if BY_NODE_TYPE[global_id.type_name].name != kind:
+        raise BadInput(
+            f"`{argument}` takes a {kind}'s readable id or global id; {value!r} is the global id "
+            f"of a {global_id.type_name} ({global_id.node_id}). `node(id:)` takes the global id "
+            "of any kind of object."
+        )
+    return global_id.node_id
 
 
 @strawberry.type(description="An item of a list, with the cursor that points at it.")
@@ -227,17 +227,24 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
     @classmethod
-    def of_page(cls, items: Sequence[T], offset: int, total: int) -> Connection[T]:
-        """A connection over `items`, which start at `offset` in a list of `total` items."""
+    def of_page(
+        cls,
+        items: Sequence[T],
+        cursors: Sequence[str],
+        *,
+        total: int,
+        has_next: bool,
+        has_previous: bool,
+    ) -> Connection[T]:
+        """A connection over one page of `items`, each with its cursor."""
         edges = [
-            Edge(node=item, cursor=to_base64(CURSOR_PREFIX, offset + index))
-            for index, item in enumerate(items)
+            Edge(node=item, cursor=cursor) for item, cursor in zip(items, cursors, strict=True)
         ]
         return cls(
             edges=edges,
             page_info=relay.PageInfo(
-                has_next_page=offset + len(items) < total,
-                has_previous_page=offset > 0,
+                has_next_page=has_next,
+                has_previous_page=has_previous,
                 start_cursor=edges[0].cursor if edges else None,
                 end_cursor=edges[-1].cursor if edges else None,
             ),
@@ -248,15 +255,46 @@ class Connection(Generic[T]):
     def of_list(
         cls,
         items: Sequence[T],
+        key: Callable[[T], Sequence[str]],
+        list_name: str,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[T]:
-        """A connection over a list already in memory (relations of one object)."""
-        slice_ = window(first, after, last, before, len(items))
-        chosen = items[slice_.offset : slice_.offset + slice_.limit]
-        return cls.of_page(chosen, slice_.offset, len(items))
+        """A connection over a list already in memory (the relations of one object).
+
+        `items` are in the order of `key`, which gives each item a unique position (its sort
+        values, its id last); cursors hold that position, as the root lists' cursors do.
+        """
+        first, last = page_sizes(first, last)
+        keys = [tuple(key(item)) for item in items]
+        width = len(keys[0]) if keys else 0
+        low = tuple(decode_cursor(after, "after", list_name, LIST_ORDER, width)) if after else None
+        high = (
+            tuple(decode_cursor(before, "before", list_name, LIST_ORDER, width)) if before else None
+        )
+        between = [
+            index
+            for index, position in enumerate(keys)
+            if (low is None or position > low) and (high is None or position < high)
+        ]
+        if last is not None:
+            window = between[len(between) - last :] if last else []
+        else:
+            window = between[:first]
+        beyond_low = low is not None and any(position <= low for position in keys)
+        beyond_high = high is not None and any(position >= high for position in keys)
+        more = len(between) > len(window)
+        has_next = beyond_high or (last is None and more)
+        has_previous = beyond_low or (last is not None and more)
+        return cls.of_page(
+            [items[index] for index in window],
+            [encode_cursor(list_name, LIST_ORDER, keys[index]) for index in window],
+            total=len(items),
+            has_next=has_next,
+            has_previous=has_previous,
+        )
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -264,9 +302,15 @@ class Connection(Generic[T]):
 
 @strawberry.enum(description="How precisely a date is known.")
 class DatePrecision(Enum):
-    DAY = "day"
-    MONTH = "month"
-    YEAR = "year"
+    DAY = strawberry.enum_value("day", description="A day: YYYY-MM-DD.")
+    MONTH = strawberry.enum_value(
+        "month",
+        description="A month: YYYY-MM; `earliest` and `latest` are its first and last days.",
+    )
+    YEAR = strawberry.enum_value(
+        "year",
+        description="A year: YYYY; `earliest` and `latest` are January 1st and December 31st.",
+    )
 
 
 @strawberry.type(

@@ -16,12 +16,20 @@ from schema.common import (
     from_documents,
     iso_day,
     loaders,
+    readable_id,
     sources,
 )
 from schema.lazy import OrganisationType
 from schema.meeting import by_meeting_date, group_of, participation_of
 from schema.official import Official, posts_in_force
-from schema.relations import Decision, Membership, MembershipRole, Participation, PostHeld
+from schema.relations import (
+    Decision,
+    Membership,
+    MembershipRole,
+    Participation,
+    ParticipationRole,
+    PostHeld,
+)
 from store import Document
 from store.timeline import in_force
 
@@ -38,8 +46,14 @@ def memberships_in_force(
         for d in documents
         if (role is None or d["role"] == role.value) and (day is None or in_force(d, day))
     ]
-    chosen.sort(key=lambda d: ((d.get("start") or {}).get("earliest") or "0000", d["_id"]))
-    return [Membership.from_doc(document) for document in chosen]
+    memberships = [Membership.from_doc(document) for document in chosen]
+    memberships.sort(key=membership_position)
+    return memberships
+
+
+def membership_position(membership: Membership) -> tuple[str, str]:
+    """Where a membership is listed: by the day it began (undated first), then by id."""
+    return (membership.start.earliest.isoformat() if membership.start else "0000"), membership.slug
 
 
 async def attendance_via_groups(
@@ -69,7 +83,7 @@ async def attendance_via_groups(
                 view = group_of(group, meeting)
                 attended.append(
                     Participation(
-                        role=group["attended_as"],
+                        role=ParticipationRole(group["attended_as"]),
                         via=view,
                         participant_ref=matching[0]["member"],
                         meeting_id=meeting["_id"],
@@ -132,7 +146,8 @@ class Country(StoredNode, Entity):
         organisation: Annotated[
             str | None,
             strawberry.argument(
-                description="Only memberships of this organisation (its slug, e.g. nato)."
+                description="Only memberships of this organisation: its readable id (nato) or "
+                "global id."
             ),
         ] = None,
         role: Annotated[
@@ -142,7 +157,8 @@ class Country(StoredNode, Entity):
     ) -> list[Membership]:
         documents = await loaders(info).by_field("memberships", "member.id").load(self.code)
         if organisation is not None:
-            documents = [d for d in documents if d["organisation_id"] == organisation]
+            wanted = readable_id(organisation, "organisation", "organisation")
+            documents = [d for d in documents if d["organisation_id"] == wanted]
         return memberships_in_force(documents, as_of, role)
 
     @strawberry.field(description="Officials of this country.")

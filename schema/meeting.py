@@ -29,6 +29,7 @@ from schema.relations import (
     GroupParticipant,
     MembershipRole,
     Participation,
+    ParticipationRole,
     prefetch_participants,
 )
 from store import Document
@@ -39,20 +40,43 @@ KIND_ORDER = {"official": 0, "organisation": 1, "country": 2}
 
 @strawberry.enum(description="What kind of meeting it was.")
 class MeetingKind(Enum):
-    SUMMIT = "summit"
-    COUNCIL_MEETING = "council_meeting"
-    MINISTERIAL = "ministerial"
-    BILATERAL = "bilateral"
-    MULTILATERAL = "multilateral"
-    CONFERENCE = "conference"
-    OTHER = "other"
+    SUMMIT = strawberry.enum_value(
+        "summit",
+        description="A meeting of heads of state or government, e.g. the 2022 NATO Summit.",
+    )
+    COUNCIL_MEETING = strawberry.enum_value(
+        "council_meeting",
+        description="A session of a standing council, e.g. the NAC+4 meeting of the North Atlantic "
+        "Council.",
+    )
+    MINISTERIAL = strawberry.enum_value(
+        "ministerial", description="A meeting of ministers, e.g. of foreign or defence ministers."
+    )
+    BILATERAL = strawberry.enum_value(
+        "bilateral",
+        description="A meeting of two parties, e.g. Yoon Suk-yeol and Jens Stoltenberg.",
+    )
+    MULTILATERAL = strawberry.enum_value(
+        "multilateral",
+        description="A meeting of several parties that is not a summit or a council session.",
+    )
+    CONFERENCE = strawberry.enum_value(
+        "conference", description="A conference or forum with many participants."
+    )
+    OTHER = strawberry.enum_value("other", description="Any other kind of meeting.")
 
 
 @strawberry.enum(description="Kinds of participant, for filtering a meeting's participants.")
 class ParticipantKind(Enum):
-    OFFICIAL = "official"
-    COUNTRY = "country"
-    ORGANISATION = "organisation"
+    OFFICIAL = strawberry.enum_value(
+        "official", description="People: officials named as participants."
+    )
+    COUNTRY = strawberry.enum_value(
+        "country", description="Countries, named or as members of a group participant."
+    )
+    ORGANISATION = strawberry.enum_value(
+        "organisation", description="Organisations named as participants."
+    )
 
 
 def group_of(group: Document, meeting: Document) -> GroupParticipant:
@@ -60,7 +84,7 @@ def group_of(group: Document, meeting: Document) -> GroupParticipant:
     return GroupParticipant(
         label=group["label"],
         roles=[MembershipRole(role) for role in group["roles"]],
-        attended_as=group["attended_as"],
+        attended_as=ParticipationRole(group["attended_as"]),
         as_of=DateValue.from_doc(as_of),
         expected_count=group.get("expected_count"),
         sources=sources(group.get("sources")),
@@ -70,7 +94,7 @@ def group_of(group: Document, meeting: Document) -> GroupParticipant:
 
 def participation_of(document: Document) -> Participation:
     return Participation(
-        role=document["role"],
+        role=ParticipationRole(document["role"]),
         via=None,
         participant_ref=document["participant"],
         meeting_id=document["meeting_id"],
@@ -110,7 +134,7 @@ async def participations_of(info: GraphQLInfo, meeting: Document) -> list[Partic
                 seen.add(key)
                 result.append(
                     Participation(
-                        role=group["attended_as"],
+                        role=ParticipationRole(group["attended_as"]),
                         via=view,
                         participant_ref=member,
                         meeting_id=meeting["_id"],
@@ -119,10 +143,14 @@ async def participations_of(info: GraphQLInfo, meeting: Document) -> list[Partic
                         membership_document=membership,
                     )
                 )
-    result.sort(
-        key=lambda p: (KIND_ORDER.get(p.participant_ref["kind"], 9), p.participant_ref["id"])
-    )
+    result.sort(key=participant_position)
     return result
+
+
+def participant_position(participation: Participation) -> tuple[str, str]:
+    """Where a participant is listed: officials, then organisations, then countries, by id."""
+    ref = participation.participant_ref
+    return str(KIND_ORDER.get(ref["kind"], 9)), ref["id"]
 
 
 async def by_meeting_date(info: GraphQLInfo, items: list[Participation]) -> list[Participation]:
@@ -179,8 +207,8 @@ class Meeting(StoredNode, Entity):
             strawberry.argument(description="Only participants of this kind."),
         ] = None,
         role: Annotated[
-            str | None,
-            strawberry.argument(description="Only participants in this role, e.g. invitee."),
+            ParticipationRole | None,
+            strawberry.argument(description="Only participants in this role, e.g. INVITEE."),
         ] = None,
         first: First = None,
         after: After = None,
@@ -192,7 +220,9 @@ class Meeting(StoredNode, Entity):
             found = [p for p in found if p.participant_ref["kind"] == kind.value]
         if role is not None:
             found = [p for p in found if p.role == role]
-        page = Connection.of_list(found, first, after, last, before)
+        page = Connection.of_list(
+            found, participant_position, "Meeting.participants", first, after, last, before
+        )
         await prefetch_participants(info, page.nodes())
         return page
 

@@ -24,7 +24,12 @@ from schema.common import (
     loaders,
     sources,
 )
-from schema.country import Country, attendance_via_groups, memberships_in_force
+from schema.country import (
+    Country,
+    attendance_via_groups,
+    membership_position,
+    memberships_in_force,
+)
 from schema.meeting import Meeting, by_meeting_date, participation_of
 from schema.official import posts_in_force
 from schema.relations import (
@@ -40,16 +45,36 @@ from store import Document
 
 @strawberry.enum(description="What kind of organisation it is.")
 class OrganisationKind(Enum):
-    ALLIANCE = "alliance"
-    COUNCIL = "council"
-    PARTNERSHIP = "partnership"
-    GOVERNMENT = "government"
-    MINISTRY = "ministry"
-    OFFICE = "office"
-    AGENCY = "agency"
-    EMBASSY = "embassy"
-    MISSION = "mission"
-    OTHER = "other"
+    ALLIANCE = strawberry.enum_value(
+        "alliance", description="A treaty alliance of countries, e.g. NATO."
+    )
+    COUNCIL = strawberry.enum_value(
+        "council", description="A council inside an organisation, e.g. the North Atlantic Council."
+    )
+    PARTNERSHIP = strawberry.enum_value(
+        "partnership",
+        description="A group of partner countries, e.g. NATO's Asia-Pacific partners.",
+    )
+    GOVERNMENT = strawberry.enum_value(
+        "government", description="A country's government as a whole."
+    )
+    MINISTRY = strawberry.enum_value(
+        "ministry",
+        description="A ministry of a country, e.g. South Korea's Ministry of Foreign Affairs.",
+    )
+    OFFICE = strawberry.enum_value(
+        "office",
+        description="An office of a country's government, e.g. the National Security Office.",
+    )
+    AGENCY = strawberry.enum_value("agency", description="A government agency.")
+    EMBASSY = strawberry.enum_value(
+        "embassy", description="A country's embassy in another country."
+    )
+    MISSION = strawberry.enum_value(
+        "mission",
+        description="A country's mission to an organisation, e.g. South Korea's mission to NATO.",
+    )
+    OTHER = strawberry.enum_value("other", description="Any other kind of organisation.")
 
 
 @strawberry.type(
@@ -110,7 +135,9 @@ class Organisation(StoredNode, Entity):
     ) -> Connection[Membership]:
         documents = await loaders(info).by_field("memberships", "organisation_id").load(self.slug)
         chosen = memberships_in_force(documents, as_of, role)
-        return Connection.of_list(chosen, first, after, last, before)
+        return Connection.of_list(
+            chosen, membership_position, "Organisation.members", first, after, last, before
+        )
 
     @strawberry.field(description="Organisations this one belongs to or partners with.")
     async def memberships(

@@ -27,14 +27,34 @@ Node = tuple[str, str]  # (kind, id)
 
 @strawberry.enum(description="What kind of relation a hop follows.")
 class RelationKind(Enum):
-    POST = "post"
-    MEMBERSHIP = "membership"
-    PARTICIPATION = "participation"
-    GROUP_PARTICIPATION = "group_participation"
-    PART_OF = "part_of"
-    BODY_OF = "body_of"
-    ORGANISER = "organiser"
-    SIDE_MEETING = "side_meeting"
+    POST = strawberry.enum_value(
+        "post", description="An official holds a post in an organisation or for a country."
+    )
+    MEMBERSHIP = strawberry.enum_value(
+        "membership",
+        description="A country or organisation belongs to (or partners with) an organisation.",
+    )
+    PARTICIPATION = strawberry.enum_value(
+        "participation",
+        description="An official, a country or an organisation took part in a meeting.",
+    )
+    GROUP_PARTICIPATION = strawberry.enum_value(
+        "group_participation",
+        description="A country took part in a meeting as a member of a group participant.",
+    )
+    PART_OF = strawberry.enum_value(
+        "part_of",
+        description="An organisation is part of another (the North Atlantic Council of NATO).",
+    )
+    BODY_OF = strawberry.enum_value(
+        "body_of", description="An organisation is a body of a country (a ministry, an embassy)."
+    )
+    ORGANISER = strawberry.enum_value(
+        "organiser", description="An organisation convened a meeting."
+    )
+    SIDE_MEETING = strawberry.enum_value(
+        "side_meeting", description="A meeting was held on the sidelines of another."
+    )
 
 
 @dataclass(frozen=True)

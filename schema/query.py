@@ -20,13 +20,15 @@ from schema.common import (
     First,
     GraphQLInfo,
     Last,
-    Slug,
     StoredNode,
+    id_argument,
     iso_day,
     loaders,
-    window,
+    page_sizes,
+    readable_id,
 )
 from schema.country import Country
+from schema.cursors import decode_cursor, encode_cursor
 from schema.meeting import Meeting, MeetingKind
 from schema.official import Official
 from schema.organisation import Organisation, OrganisationKind
@@ -40,6 +42,11 @@ from store.repository import graph
 from store.repository.criteria import Criteria
 from store.timeline import in_force
 
+OfficialId = id_argument("official", "kim-gunn")
+OrganisationId = id_argument("organisation", "nato or nato-nac")
+MeetingId = id_argument("meeting", "nac-plus-4-2022-09-27")
+ArticleId = id_argument("article", "korea-times-2022-09-28-nato-mission")
+DecisionId = id_argument("decision", "nac-2022-09-26-kr-mission")
 SearchFirst = Annotated[int, strawberry.argument(description="How many results (1 to 50).")]
 FILTERS = strawberry.argument(description="Filters; all given must match.")
 ORDER = strawberry.argument(description="The order of the list.")
@@ -47,51 +54,76 @@ ORDER = strawberry.argument(description="The order of the list.")
 
 @strawberry.enum(description="Orderings of a list of countries.")
 class CountryOrder(Enum):
-    CODE = "code"
-    NAME = "name"
+    CODE = strawberry.enum_value(
+        "code", description="By ISO 3166-1 alpha-2 code, A to Z (the default)."
+    )
+    NAME = strawberry.enum_value(
+        "name",
+        description="By English name, A to Z as a reader expects: accents and case do not move a "
+        "name (Åland Islands comes with the A's).",
+    )
 
 
 @strawberry.enum(description="Orderings of a list of named things.")
 class NameOrder(Enum):
-    NAME = "name"
-    NAME_DESC = "name_desc"
+    NAME = strawberry.enum_value(
+        "name",
+        description="By name, A to Z, accents and case ignored unless names are otherwise equal "
+        "(the default).",
+    )
+    NAME_DESC = strawberry.enum_value("name_desc", description="By name, Z to A.")
 
 
 @strawberry.enum(description="Orderings of a list of meetings.")
 class MeetingOrder(Enum):
-    DATE = "date"
-    DATE_DESC = "date_desc"
-    NAME = "name"
+    DATE = strawberry.enum_value(
+        "date",
+        description="Oldest first, by the first day the meeting's date can mean; undated meetings "
+        "first (the default).",
+    )
+    DATE_DESC = strawberry.enum_value(
+        "date_desc", description="Newest first; undated meetings last."
+    )
+    NAME = strawberry.enum_value("name", description="By name, A to Z.")
 
 
 @strawberry.enum(description="Orderings of a list of articles.")
 class ArticleOrder(Enum):
-    PUBLISHED = "published"
-    PUBLISHED_DESC = "published_desc"
+    PUBLISHED = strawberry.enum_value("published", description="Oldest first, by publication day.")
+    PUBLISHED_DESC = strawberry.enum_value(
+        "published_desc", description="Newest first (the default)."
+    )
 
 
+# Names sort by their stored collation key (`sort_name`), dates by ISO day; `_id` breaks ties.
 SORTS: dict[Enum, list[tuple[str, int]]] = {
     CountryOrder.CODE: [("_id", 1)],
-    CountryOrder.NAME: [("name", 1)],
-    NameOrder.NAME: [("name", 1)],
-    NameOrder.NAME_DESC: [("name", -1)],
-    MeetingOrder.DATE: [("date.earliest", 1)],
-    MeetingOrder.DATE_DESC: [("date.earliest", -1)],
-    MeetingOrder.NAME: [("name", 1)],
+    CountryOrder.NAME: [("sort_name", 1)],
+    NameOrder.NAME: [("sort_name", 1)],
+    NameOrder.NAME_DESC: [("sort_name", -1)],
+    MeetingOrder.DATE: [("sort_date", 1)],
+    MeetingOrder.DATE_DESC: [("sort_date", -1)],
+    MeetingOrder.NAME: [("sort_name", 1)],
     ArticleOrder.PUBLISHED: [("published.earliest", 1)],
     ArticleOrder.PUBLISHED_DESC: [("published.earliest", -1)],
 }
 
 
+NAME_PREFIX = (
+    "A prefix of any word of any of its names or aliases, accents and case ignored, "
+    'e.g. "north atl".'
+)
+
+
 @strawberry.input(description="Filters for `countries`; all given filters must match.")
 class CountryWhere:
-    codes: list[str] | None = strawberry.field(default=None, description="ISO alpha-2 codes.")
-    name_starts_with: str | None = strawberry.field(
-        default=None,
-        description="A prefix of any of its names or aliases (accents and case ignored).",
+    codes: list[str] | None = strawberry.field(
+        default=None, description="Only these countries: ISO alpha-2 codes (or global ids)."
     )
+    name_starts_with: str | None = strawberry.field(default=None, description=NAME_PREFIX)
     member_of: str | None = strawberry.field(
-        default=None, description="Only members of this organisation (its slug, e.g. nato)."
+        default=None,
+        description="Only members of this organisation: its readable id (nato) or global id.",
     )
     role: MembershipRole | None = strawberry.field(
         default=None, description="With `memberOf`: the membership role (default: any)."
@@ -101,44 +133,82 @@ class CountryWhere:
     )
 
 
-@strawberry.input(description="Filters for `officials`.")
+@strawberry.input(description="Filters for `officials`; all given filters must match.")
 class OfficialWhere:
-    country: str | None = strawberry.field(default=None, description="ISO alpha-2 code.")
-    name_starts_with: str | None = strawberry.field(default=None, description="A name prefix.")
+    country: str | None = strawberry.field(
+        default=None,
+        description="Only officials of this country: ISO alpha-2 code (KR) or global id.",
+    )
+    name_starts_with: str | None = strawberry.field(default=None, description=NAME_PREFIX)
 
 
-@strawberry.input(description="Filters for `organisations`.")
+@strawberry.input(description="Filters for `organisations`; all given filters must match.")
 class OrganisationWhere:
-    kind: OrganisationKind | None = strawberry.field(default=None, description="Kind.")
-    country: str | None = strawberry.field(default=None, description="Bodies of this country.")
-    parent: str | None = strawberry.field(default=None, description="Parts of this organisation.")
-    name_starts_with: str | None = strawberry.field(default=None, description="A name prefix.")
+    kind: OrganisationKind | None = strawberry.field(
+        default=None, description="Only organisations of this kind."
+    )
+    country: str | None = strawberry.field(
+        default=None,
+        description="Only the bodies of this country: ISO alpha-2 code (KR) or global id.",
+    )
+    parent: str | None = strawberry.field(
+        default=None,
+        description="Only the parts of this organisation: its readable id (nato) or global id.",
+    )
+    name_starts_with: str | None = strawberry.field(default=None, description=NAME_PREFIX)
 
 
-@strawberry.input(description="Filters for `meetings`.")
+@strawberry.input(description="Filters for `meetings`; all given filters must match.")
 class MeetingWhere:
-    kind: MeetingKind | None = strawberry.field(default=None, description="Kind.")
-    from_date: dt.date | None = strawberry.field(default=None, description="On or after this day.")
-    to_date: dt.date | None = strawberry.field(default=None, description="On or before this day.")
-    organiser: str | None = strawberry.field(default=None, description="Convened by (slug).")
-    name_starts_with: str | None = strawberry.field(default=None, description="A name prefix.")
+    kind: MeetingKind | None = strawberry.field(
+        default=None, description="Only meetings of this kind."
+    )
+    place: str | None = strawberry.field(
+        default=None,
+        description="Only meetings held at this place: a city (Brussels), a venue (NATO "
+        "headquarters) or a country (Belgium, BE, or any of its names); accents and case ignored.",
+    )
+    from_date: dt.date | None = strawberry.field(
+        default=None,
+        description="Only meetings that took place, at least in part, on or after this day.",
+    )
+    to_date: dt.date | None = strawberry.field(
+        default=None,
+        description="Only meetings that took place, at least in part, on or before this day.",
+    )
+    organiser: str | None = strawberry.field(
+        default=None,
+        description="Only meetings convened by this organisation: its readable id or global id.",
+    )
+    name_starts_with: str | None = strawberry.field(default=None, description=NAME_PREFIX)
 
 
-@strawberry.input(description="Filters for `articles`.")
+@strawberry.input(description="Filters for `articles`; all given filters must match.")
 class ArticleWhere:
-    publisher: str | None = strawberry.field(default=None, description="Exact publisher name.")
-    published_from: dt.date | None = strawberry.field(default=None, description="From this day.")
-    published_to: dt.date | None = strawberry.field(default=None, description="Up to this day.")
+    publisher: str | None = strawberry.field(
+        default=None, description="Only articles of this publisher (its exact name)."
+    )
+    published_from: dt.date | None = strawberry.field(
+        default=None, description="Only articles published on or after this day."
+    )
+    published_to: dt.date | None = strawberry.field(
+        default=None, description="Only articles published on or before this day."
+    )
+
+
+def _checked_key(text: str, argument: str) -> str:
+    """The name key of a filter's text, refused when too long or without a letter or digit."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise BadInput(f"`{argument}` is limited to {MAX_QUERY_LENGTH} characters.")
+    key = name_key(text)
+    if not key:
+        raise BadInput(f"`{argument}` must contain at least one letter or digit.")
+    return key
 
 
 def _name_prefix(criteria: Criteria, prefix: str | None) -> None:
     if prefix is not None:
-        if len(prefix) > MAX_QUERY_LENGTH:
-            raise BadInput(f"`nameStartsWith` is limited to {MAX_QUERY_LENGTH} characters.")
-        key = name_key(prefix)
-        if not key:
-            raise BadInput("`nameStartsWith` must contain at least one letter or digit.")
-        criteria.name_starts_with(key)
+        criteria.name_starts_with(_checked_key(prefix, "nameStartsWith"))
 
 
 async def _connection(
@@ -151,18 +221,44 @@ async def _connection(
     last: int | None,
     before: str | None,
 ) -> Connection[Any]:
-    store = info.context.store
-    slice_ = window(first, after, last, before, None)
-    if slice_.needs_total:
-        total = (await graph.page(store, node_type.collection, criteria, SORTS[order], 0, 0)).total
-        slice_ = window(first, after, last, before, total)
+    """A page of a root list: keyset bounds from the cursors, built by the repository."""
+    sort = graph.with_tiebreak(SORTS[order])
+    first, last = page_sizes(first, last)
+    list_name = node_type.collection
+
+    def position(cursor: str | None, argument: str) -> list[Any] | None:
+        if cursor is None:
+            return None
+        return list(decode_cursor(cursor, argument, list_name, order.name, len(sort)))
+
     found = await graph.page(
-        store, node_type.collection, criteria, SORTS[order], slice_.offset, slice_.limit
+        info.context.store,
+        node_type.collection,
+        criteria,
+        sort,
+        first=first,
+        last=last,
+        after=position(after, "after"),
+        before=position(before, "before"),
     )
-    items = [node_type.from_doc(document) for document in found.documents]
     for document in found.documents:
         loaders(info).by_id(node_type.collection).prime(document["_id"], document)
-    return Connection.of_page(items, slice_.offset, found.total)
+    return Connection.of_page(
+        [node_type.from_doc(document) for document in found.documents],
+        [
+            encode_cursor(list_name, order.name, graph.keyset_values(document, sort))
+            for document in found.documents
+        ],
+        total=found.total,
+        has_next=found.has_next,
+        has_previous=found.has_previous,
+    )
+
+
+async def _lookup(info: GraphQLInfo, node_type: type[StoredNode], value: str) -> Any:
+    """The object a readable id or a global id names (NOT_FOUND when nothing has it)."""
+    identifier = readable_id(value, node_type.node_kind, "id")
+    return (await node_type.resolve_nodes(info=info, node_ids=[identifier], required=True))[0]
 
 
 async def _node_or_none(info: GraphQLInfo, global_id: relay.GlobalID) -> relay.Node | None:
@@ -218,8 +314,11 @@ class Query:
 
     @strawberry.field(
         description="Find countries, officials, organisations and meetings by name, alias, "
-        'acronym, demonym or metonym ("Seoul", "ROK", "the Alliance"), ranked; accents and '
-        "case are ignored and any word of a name can start the match."
+        'acronym, demonym or metonym ("Seoul", "ROK", "the Alliance"), officials by the titles '
+        'of their posts ("Secretary-General"), and anything by place ("Brussels": the country '
+        "whose capital it is, what is headquartered there, the meetings held there). Ranked: "
+        "the best match first and, of equal matches, the entity the graph says most about. "
+        "Accents and case are ignored and any word of a name can start the match."
     )
     async def search(
         self,
@@ -227,7 +326,8 @@ class Query:
         query: Annotated[
             str,
             strawberry.argument(
-                description="Words to look for: a name, alias, acronym, demonym or capital."
+                description="Words to look for: a name, alias, acronym, demonym, capital, post "
+                "title or place."
             ),
         ],
         types: Annotated[
@@ -239,16 +339,20 @@ class Query:
         return await search_entities(info, query, types, first)
 
     @strawberry.field(
-        description="A country by ISO 3166-1 alpha-2 or alpha-3 code, e.g. KR or KOR."
+        description="A country by ISO 3166-1 alpha-2 or alpha-3 code (KR or KOR), or global id."
     )
     async def country(
         self,
         info: GraphQLInfo,
         code: Annotated[
-            str, strawberry.argument(description="ISO 3166-1 alpha-2 or alpha-3 code.")
+            str,
+            strawberry.argument(
+                description="ISO 3166-1 alpha-2 or alpha-3 code, e.g. KR or KOR, or the "
+                "country's global id (`id`)."
+            ),
         ],
     ) -> Country | None:
-        code = code.strip().upper()
+        code = readable_id(code.strip(), "country", "code").upper()
         if len(code) == 2:
             document = await loaders(info).by_id("countries").load(code)
         else:
@@ -272,12 +376,15 @@ class Query:
         criteria = Criteria()
         if where:
             codes = (
-                [code.strip().upper() for code in where.codes] if where.codes is not None else None
+                [readable_id(code.strip(), "country", "codes").upper() for code in where.codes]
+                if where.codes is not None
+                else None
             )
             _name_prefix(criteria, where.name_starts_with)
             if where.member_of is not None:
                 roles = [where.role.value] if where.role else None
-                memberships = await graph.memberships_of(info.context.store, where.member_of, roles)
+                organisation = readable_id(where.member_of, "organisation", "memberOf")
+                memberships = await graph.memberships_of(info.context.store, organisation, roles)
                 day = iso_day(where.as_of)
                 members = {
                     m["member"]["id"]
@@ -291,9 +398,9 @@ class Query:
                 criteria.id_in(codes)
         return await _connection(info, Country, criteria, order_by, first, after, last, before)
 
-    @strawberry.field(description="An official by slug, e.g. kim-gunn.")
-    async def official(self, info: GraphQLInfo, slug: Slug) -> Official | None:
-        return (await Official.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+    @strawberry.field(description="An official by readable id (kim-gunn) or global id.")
+    async def official(self, info: GraphQLInfo, slug: OfficialId) -> Official | None:
+        return await _lookup(info, Official, slug)
 
     @strawberry.field(description="Officials, filtered and ordered.")
     async def officials(
@@ -309,13 +416,14 @@ class Query:
         criteria = Criteria()
         if where:
             if where.country is not None:
-                criteria.equal("country_id", where.country.strip().upper())
+                country = readable_id(where.country.strip(), "country", "country").upper()
+                criteria.equal("country_id", country)
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Official, criteria, order_by, first, after, last, before)
 
-    @strawberry.field(description="An organisation by slug, e.g. nato or nato-nac.")
-    async def organisation(self, info: GraphQLInfo, slug: Slug) -> Organisation | None:
-        return (await Organisation.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+    @strawberry.field(description="An organisation by readable id (nato, nato-nac) or global id.")
+    async def organisation(self, info: GraphQLInfo, slug: OrganisationId) -> Organisation | None:
+        return await _lookup(info, Organisation, slug)
 
     @strawberry.field(description="Organisations, filtered and ordered.")
     async def organisations(
@@ -333,15 +441,16 @@ class Query:
             if where.kind is not None:
                 criteria.equal("kind", where.kind.value)
             if where.country is not None:
-                criteria.equal("country_id", where.country.strip().upper())
+                country = readable_id(where.country.strip(), "country", "country").upper()
+                criteria.equal("country_id", country)
             if where.parent is not None:
-                criteria.equal("parent_id", where.parent)
+                criteria.equal("parent_id", readable_id(where.parent, "organisation", "parent"))
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Organisation, criteria, order_by, first, after, last, before)
 
-    @strawberry.field(description="A meeting by slug, e.g. nac-plus-4-2022-09-27.")
-    async def meeting(self, info: GraphQLInfo, slug: Slug) -> Meeting | None:
-        return (await Meeting.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+    @strawberry.field(description="A meeting by readable id (nac-plus-4-2022-09-27) or global id.")
+    async def meeting(self, info: GraphQLInfo, slug: MeetingId) -> Meeting | None:
+        return await _lookup(info, Meeting, slug)
 
     @strawberry.field(description="Meetings, filtered and ordered (by date by default).")
     async def meetings(
@@ -359,14 +468,25 @@ class Query:
             if where.kind is not None:
                 criteria.equal("kind", where.kind.value)
             if where.organiser is not None:
-                criteria.equal("organiser_id", where.organiser)
-            criteria.between("date.earliest", iso_day(where.from_date), iso_day(where.to_date))
+                organiser = readable_id(where.organiser, "organisation", "organiser")
+                criteria.equal("organiser_id", organiser)
+            if where.place is not None:
+                key = _checked_key(where.place, "place")
+                code = where.place.strip().upper()
+                countries = await graph.countries_named(info.context.store, key, code)
+                criteria.at_place(key, countries)
+            criteria.overlapping(
+                "date.earliest",
+                ["end_date.latest", "date.latest"],
+                iso_day(where.from_date),
+                iso_day(where.to_date),
+            )
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Meeting, criteria, order_by, first, after, last, before)
 
-    @strawberry.field(description="An article by slug.")
-    async def article(self, info: GraphQLInfo, slug: Slug) -> Article | None:
-        return (await Article.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+    @strawberry.field(description="An article by readable id or global id.")
+    async def article(self, info: GraphQLInfo, slug: ArticleId) -> Article | None:
+        return await _lookup(info, Article, slug)
 
     @strawberry.field(description="Articles, filtered and ordered (newest first by default).")
     async def articles(
@@ -388,9 +508,11 @@ class Query:
             )
         return await _connection(info, Article, criteria, order_by, first, after, last, before)
 
-    @strawberry.field(description="A decision by slug, e.g. nac-2022-09-26-kr-mission.")
-    async def decision(self, info: GraphQLInfo, slug: Slug) -> Decision | None:
-        return (await Decision.resolve_nodes(info=info, node_ids=[slug], required=True))[0]
+    @strawberry.field(
+        description="A decision by readable id (nac-2022-09-26-kr-mission) or global id."
+    )
+    async def decision(self, info: GraphQLInfo, slug: DecisionId) -> Decision | None:
+        return await _lookup(info, Decision, slug)
 
     @strawberry.field(
         description="How two entities are connected: the shortest chains of relations (posts, "

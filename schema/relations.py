@@ -26,17 +26,74 @@ from store import Document
 
 @strawberry.enum(description="The standing of a member in an organisation.")
 class MembershipRole(Enum):
-    MEMBER = "member"
-    PARTNER = "partner"
-    APPLICANT = "applicant"
-    INVITEE = "invitee"
-    OBSERVER = "observer"
+    MEMBER = strawberry.enum_value(
+        "member", description="A full member, e.g. Belgium in NATO since 1949-08-24."
+    )
+    PARTNER = strawberry.enum_value(
+        "partner",
+        description="A partner that is not a member, e.g. South Korea with NATO since 2005.",
+    )
+    APPLICANT = strawberry.enum_value(
+        "applicant",
+        description="Has applied to join, e.g. Finland from May 2022 until it was invited.",
+    )
+    INVITEE = strawberry.enum_value(
+        "invitee",
+        description="Invited to join and not yet a member, e.g. Finland from 2022-06-29 to "
+        "2023-04-04.",
+    )
+    OBSERVER = strawberry.enum_value(
+        "observer", description="Takes part without a vote or membership."
+    )
+
+
+@strawberry.enum(
+    description="The capacity in which someone took part in a meeting. Editors choose it from "
+    "this list when they record a participation; group participants take theirs from the group "
+    "(`attendedAs`)."
+)
+class ParticipationRole(Enum):
+    HOST = strawberry.enum_value(
+        "host", description="Received the others, e.g. Mircea Geoana at NATO headquarters."
+    )
+    CHAIR = strawberry.enum_value("chair", description="Chaired the meeting.")
+    LEADER = strawberry.enum_value(
+        "leader",
+        description="Led a delegation as head of state or government, or as an organisation's "
+        "head, e.g. Yoon Suk-yeol at the 2022 NATO Summit.",
+    )
+    REPRESENTATIVE = strawberry.enum_value(
+        "representative",
+        description="Represented a country or an organisation without leading it, e.g. Kim Gunn, "
+        "South Korea's special representative, at NAC+4.",
+    )
+    MEMBER = strawberry.enum_value(
+        "member", description="Attended as a member, e.g. one of the 30 NATO members at NAC+4."
+    )
+    PARTNER = strawberry.enum_value(
+        "partner", description="Attended as a partner, e.g. the Asia-Pacific partners at NAC+4."
+    )
+    INVITEE = strawberry.enum_value(
+        "invitee",
+        description="Attended by invitation, neither member nor partner, e.g. Finland and "
+        "Sweden at NAC+4.",
+    )
+    OBSERVER = strawberry.enum_value(
+        "observer", description="Attended without taking part in decisions."
+    )
+    PARTICIPANT = strawberry.enum_value(
+        "participant", description="Took part; the sources say nothing more specific."
+    )
 
 
 @strawberry.enum(description="Whether a post is held, or announced for the future.")
 class PostStatus(Enum):
-    HELD = "held"
-    DESIGNATED = "designated"
+    HELD = strawberry.enum_value("held", description="The official holds (or held) the post.")
+    DESIGNATED = strawberry.enum_value(
+        "designated",
+        description="Announced for the official, not yet taken up, e.g. head of South Korea's "
+        "mission to NATO.",
+    )
 
 
 @strawberry.type(
@@ -126,7 +183,9 @@ class GroupParticipant:
     roles: list[MembershipRole] = strawberry.field(
         description="Membership roles that put a country in the group."
     )
-    attended_as: str = strawberry.field(description="The role the group's members attended in.")
+    attended_as: ParticipationRole = strawberry.field(
+        description="The role the group's members attended in."
+    )
     as_of: DateValue | None = strawberry.field(
         description="The date membership is resolved on: the meeting's date unless stated."
     )
@@ -146,7 +205,9 @@ class GroupParticipant:
     "it attended in, on whose behalf, and, for members of a group participant, the group."
 )
 class Participation:
-    role: str = strawberry.field(description="Role in the meeting: member, partner, invitee...")
+    role: ParticipationRole = strawberry.field(
+        description="The capacity it took part in: leader, representative, member, invitee..."
+    )
     via: GroupParticipant | None = strawberry.field(
         description="The group this participant attended as part of (null for named participants)."
     )

@@ -1,37 +1,85 @@
-"""`search`: find any entity by name, alias, acronym, demonym or metonym, ranked."""
+"""`search`: find any entity by name, alias, acronym, demonym or metonym, by the title of a post
+(officials), or by place (a meeting's venue or city, an organisation's headquarters, a country's
+capital); ranked so that what a person most likely means comes first.
+
+A result's score is how well the text matched (exact, then a prefix, then a word inside), times
+how telling the field is (the name, then other names, then a post's title, then a place), plus
+less than 0.01 for how much the graph says about the entity: of two equally good matches, the
+one with more relations comes first ("North Atlantic": NATO before the North Atlantic Council).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import Enum
 
 import strawberry
 
-from schema.common import Entity, GraphQLInfo, load_entities
+from schema.common import Entity, GraphQLInfo, Location, load_entities
+from schema.relations import PostHeld
 from store import Document
 from store.entities import collection_of
 from store.errors import BadInput
-from store.names import name_key
+from store.names import name_key, names_of
 from store.repository import graph
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 50
 CANDIDATES_PER_TYPE = 200
 
+# How telling each field is, times how well the text matched it.
+PRIMARY_NAME, OTHER_NAME, POST_TITLE = 1.0, 0.9, 0.8
+PLACE_WEIGHTS = {"countries": 0.75, "organisations": 0.7, "meetings": 0.65}
+EXACT, PREFIX, WORD = 1.0, 0.8, 0.6
+# Below the smallest gap between two scores of different matches, so that prominence only
+# orders matches that are otherwise equally good.
+PROMINENCE_BONUS = 0.01
+PROMINENCE_HALF = 10  # links at which an entity gets half the bonus
+
 
 @strawberry.enum(description="Kinds of entity `search` can return.")
 class EntityType(Enum):
-    COUNTRY = "country"
-    OFFICIAL = "official"
-    ORGANISATION = "organisation"
-    MEETING = "meeting"
+    COUNTRY = strawberry.enum_value("country", description="Countries.")
+    OFFICIAL = strawberry.enum_value("official", description="Officials.")
+    ORGANISATION = strawberry.enum_value("organisation", description="Organisations.")
+    MEETING = strawberry.enum_value("meeting", description="Meetings.")
 
 
-@strawberry.type(description="One search match.")
+@strawberry.enum(description="Which of an entity's texts a search matched.")
+class SearchMatch(Enum):
+    NAME = strawberry.enum_value("name", description="Its name.")
+    ALIAS = strawberry.enum_value(
+        "alias",
+        description="Another of its names: an acronym, an alias, a demonym, a metonym, its ISO "
+        "or formal name.",
+    )
+    POST_TITLE = strawberry.enum_value(
+        "post_title",
+        description="The title of a post the official holds or held (see `post`).",
+    )
+    PLACE = strawberry.enum_value(
+        "place",
+        description="Where it is or took place: a meeting's venue or city, an organisation's "
+        "headquarters, a country's capital (see `place`).",
+    )
+
+
+@strawberry.type(description="One search match: the entity, and what of it matched.")
 class SearchResult:
     score: float = strawberry.field(
-        description="1.0 for an exact name; lower for aliases, prefixes and words inside names."
+        description="How well it matches, highest first: 1.0 for an exact name; lower for "
+        "other names, prefixes, words inside names, post titles and places; plus less than "
+        "0.01 for how much the graph says about it."
     )
-    matched: str = strawberry.field(description="The name or alias that matched.")
+    matched: str = strawberry.field(
+        description="The text that matched: a name, an alias, a post's title or a place."
+    )
+    matched_on: SearchMatch = strawberry.field(description="Which kind of text matched.")
+    post: PostHeld | None = strawberry.field(
+        description="For a match on a post's title: the post (an official's)."
+    )
+    place: Location | None = strawberry.field(description="For a match on a place: the place.")
     node_ref: strawberry.Private[dict]
 
     @strawberry.field(description="The entity found.")
@@ -40,31 +88,92 @@ class SearchResult:
         return found[0] if found else None
 
 
-def _names(document: Document) -> list[str]:
-    names = [document.get("name"), document.get("acronym"), document.get("official_name")]
-    names += [document.get("iso_name"), document.get("alpha3")]
-    for field in ("aliases", "metonyms", "demonyms"):
-        names += document.get(field) or []
-    return [name for name in names if name]
+@dataclass
+class Candidate:
+    kind: str
+    identifier: str
+    base: float
+    matched: str
+    matched_on: SearchMatch
+    name: str = ""
+    post: Document | None = None
+    place: Document | None = None
+
+
+def quality(text: str, key: str) -> float:
+    """How well the name key `key` matches `text`: exactly, as a prefix, or from a word inside."""
+    text_key = name_key(text)
+    if text_key == key:
+        return EXACT
+    if text_key.startswith(key):
+        return PREFIX
+    if f" {key}" in f" {text_key}":
+        return WORD
+    return 0.0
 
 
 def score(document: Document, key: str) -> tuple[float, str]:
-    """How well `key` matches the document, and which of its names matched best."""
+    """How well `key` matches one of the document's names, and which name matched best."""
     best = (0.0, document.get("name", ""))
-    for position, name in enumerate(_names(document)):
-        name_as_key = name_key(name)
-        primary = position == 0
-        if name_as_key == key:
-            candidate = 1.0 if primary else 0.9
-        elif name_as_key.startswith(key):
-            candidate = 0.8 if primary else 0.7
-        elif f" {key}" in f" {name_as_key}":
-            words = name_as_key.split()
-            candidate = 0.6 if key in words else 0.5
-        else:
-            continue
-        best = max(best, (candidate, name), key=lambda pair: pair[0])
+    for position, name in enumerate(names_of(document)):
+        value = quality(name, key) * (PRIMARY_NAME if position == 0 else OTHER_NAME)
+        if value > best[0]:
+            best = (value, name)
     return best
+
+
+def _place_of(collection: str, document: Document) -> Document | None:
+    """The place a document is at, as a stored location: `{name, city, country_id}`."""
+    if collection == "countries":
+        capital = document.get("capital")
+        return {"name": None, "city": capital, "country_id": document["_id"]} if capital else None
+    return document.get({"meetings": "location", "organisations": "headquarters"}.get(collection))
+
+
+def _entity_candidate(kind: str, document: Document, key: str) -> Candidate | None:
+    """The best match of `key` on an entity: one of its names, or its place."""
+    collection = collection_of(kind)
+    value, matched = score(document, key)
+    best = Candidate(
+        kind,
+        document["_id"],
+        value,
+        matched,
+        SearchMatch.NAME if matched == document.get("name") else SearchMatch.ALIAS,
+        document.get("name", ""),
+    )
+    place = _place_of(collection, document)
+    for text in (place.get("name"), place.get("city")) if place else ():
+        if text:
+            value = quality(text, key) * PLACE_WEIGHTS.get(collection, 0.6)
+            if value > best.base:
+                best = Candidate(
+                    kind, document["_id"], value, text, SearchMatch.PLACE, best.name, place=place
+                )
+    return best if best.base > 0 else None
+
+
+def _post_candidates(posts: Iterable[Document], key: str) -> list[Candidate]:
+    """Officials whose posts' titles match, each with the post that matched best."""
+    candidates = []
+    for post in posts:
+        value = quality(post["title"], key) * POST_TITLE
+        if value > 0:
+            candidates.append(
+                Candidate(
+                    "official",
+                    post["official_id"],
+                    value,
+                    post["title"],
+                    SearchMatch.POST_TITLE,
+                    post=post,
+                )
+            )
+    return candidates
+
+
+def _bonus(links: int) -> float:
+    return PROMINENCE_BONUS * links / (links + PROMINENCE_HALF)
 
 
 async def search_entities(
@@ -77,20 +186,42 @@ async def search_entities(
     key = name_key(query)
     if not key:
         raise BadInput("`query` must contain at least one letter or digit.")
+    store = info.context.store
     kinds = [t.value for t in types] if types else [t.value for t in EntityType]
     found = await graph.search_by_key_prefix(
-        info.context.store, [collection_of(kind) for kind in kinds], key, CANDIDATES_PER_TYPE
+        store, [collection_of(kind) for kind in kinds], key, CANDIDATES_PER_TYPE
     )
-    ranked = []
-    for kind in kinds:
-        for document in found[collection_of(kind)]:
-            value, matched = score(document, key)
-            if value > 0:
-                ranked.append(
-                    (value, len(document.get("name", "")), document["_id"], kind, matched)
-                )
-    ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
+    candidates = [
+        candidate
+        for kind in kinds
+        for document in found[collection_of(kind)]
+        if (candidate := _entity_candidate(kind, document, key))
+    ]
+    if "official" in kinds:
+        posts = await graph.posts_titled(store, key, CANDIDATES_PER_TYPE)
+        candidates += _post_candidates(posts, key)
+    best: dict[tuple[str, str], Candidate] = {}
+    for candidate in candidates:
+        ref = (candidate.kind, candidate.identifier)
+        if ref not in best or candidate.base > best[ref].base:
+            best[ref] = candidate
+    links = await graph.link_counts(store, [identifier for _kind, identifier in best])
+    ranked = sorted(
+        best.values(),
+        key=lambda c: (
+            -(c.base + _bonus(links[c.identifier])),
+            len(c.name) or len(c.matched),
+            c.identifier,
+        ),
+    )
     return [
-        SearchResult(score=value, matched=matched, node_ref={"kind": kind, "id": identifier})
-        for value, _length, identifier, kind, matched in ranked[:first]
+        SearchResult(
+            score=round(c.base + _bonus(links[c.identifier]), 4),
+            matched=c.matched,
+            matched_on=c.matched_on,
+            post=PostHeld.from_doc(c.post) if c.post else None,
+            place=Location.from_doc(c.place),
+            node_ref={"kind": c.kind, "id": c.identifier},
+        )
+        for c in ranked[:first]
     ]

@@ -84,10 +84,11 @@ def parse_iso(text: str) -> PartialDate:
     return PartialDate(year, "year")
 
 
-def resolve_phrase(phrase: str, anchor: dt.date) -> PartialDate:
+def resolve_phrase(phrase: str, anchor: dt.date, *, future: bool = False) -> PartialDate:
     """Resolve a date phrase from an article ("on Monday", "June 30", "Since 2005") against the
     article's publication date. Weekdays and month-days mean the latest such day on or before the
-    anchor: news reports what has happened.
+    anchor (news reports what has happened), or with `future` the first on or after it: the
+    phrase alone cannot tell "met on Wednesday" from "will travel on Wednesday".
     """
     cleaned = _NOISE.sub(" ", _NOISE.sub(" ", phrase)).strip(" .,")
     if not cleaned:
@@ -98,11 +99,11 @@ def resolve_phrase(phrase: str, anchor: dt.date) -> PartialDate:
     weekday = _WEEKDAYS.get(cleaned.lower())
     if weekday is not None:
         # dateparser reads today's weekday name as a week ago; in news it means today.
-        days_back = (anchor.weekday() - weekday) % 7
-        return PartialDate((anchor - dt.timedelta(days=days_back)).isoformat(), "day", phrase)
+        days = (weekday - anchor.weekday()) % 7 if future else -((anchor.weekday() - weekday) % 7)
+        return PartialDate((anchor + dt.timedelta(days=days)).isoformat(), "day", phrase)
     settings = {
         "RELATIVE_BASE": dt.datetime.combine(anchor, dt.time()),
-        "PREFER_DATES_FROM": "past",
+        "PREFER_DATES_FROM": "future" if future else "past",
     }
     data = DateDataParser(languages=["en"], settings=settings).get_date_data(cleaned)
     if data.date_obj is None:
@@ -133,7 +134,7 @@ def date_document(
             raise DateError("date phrases need an article; use YYYY[-MM[-DD]] here")
         if value.phrase not in article_text:
             raise DateError(f"the phrase {value.phrase!r} does not appear in the article")
-        return resolve_phrase(value.phrase, published).to_document()
+        return resolve_phrase(value.phrase, published, future=value.future).to_document()
     return parse_iso(value).to_document()
 
 

@@ -21,7 +21,16 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from seeds.dates import DateError, PartialDate, date_document, order_problem, parse_iso
-from seeds.inputs import REFERENCE_DIR, ArticleInput, Origin, display, origin_default_source
+from seeds.derived import add_derived_fields
+from seeds.inputs import (
+    DRAFT,
+    REFERENCE_DIR,
+    ArticleInput,
+    Origin,
+    display,
+    is_draft,
+    origin_default_source,
+)
 from seeds.merging import merge
 from seeds.models import (
     ArticleMeta,
@@ -37,8 +46,7 @@ from seeds.problems import Problem, SeedValidationError, validation_problems
 from seeds.references import NameIndex, slug
 from seeds.yamlfile import YamlDocument, YamlSyntaxError, read_yaml
 from store import Document
-from store.entities import COLLECTIONS, NAMED_COLLECTIONS, NAMED_KINDS
-from store.names import search_keys
+from store.entities import COLLECTIONS, NAMED_KINDS
 from store.timeline import in_force
 
 
@@ -585,6 +593,11 @@ def build_dataset(
     for article in sorted(articles, key=_article_order):
         note(f"reading {article.label}")
         meta = builder.parse(article.meta_doc, ArticleMeta, f"{article.label}/article.yaml")
+        if is_draft(article.facts_doc):
+            builder.problem(
+                Origin(article.facts_doc, ("draft",), f"{article.label}/facts.yaml"), DRAFT
+            )
+            continue
         facts = builder.parse(
             article.facts_doc, EntitiesAndRelations, f"{article.label}/facts.yaml"
         )
@@ -654,9 +667,7 @@ def build_dataset(
     builder.check_parents(collections)
     if problems:
         raise SeedValidationError(problems)
-    for collection in NAMED_COLLECTIONS:
-        for document in collections[collection].values():
-            document["search_keys"] = search_keys(_names_of(document))
+    add_derived_fields(collections)
     return Dataset(collections=collections)
 
 
@@ -666,12 +677,3 @@ def _article_order(article: ArticleInput) -> tuple[str, str, str]:
     published = meta.get("published")
     date = published.get("date") if isinstance(published, dict) else None
     return (str(date or ""), str(meta.get("id") or ""), article.label)
-
-
-def _names_of(document: Document) -> list[str]:
-    names = [document.get("name"), document.get("acronym"), document.get("official_name")]
-    names += [document.get("iso_name"), document.get("alpha3")]
-    names += (
-        document.get("aliases", []) + document.get("metonyms", []) + document.get("demonyms", [])
-    )
-    return [name for name in names if name]

@@ -77,6 +77,18 @@ def read_article_folder(folder: Path) -> ArticleInput:
     )
 
 
+# A facts file that `diplograph extract` drafted carries a top-level `draft:` line until a
+# reviewer has read it; the loader refuses it until then.
+DRAFT = (
+    "this facts file is an unreviewed draft from `diplograph extract`: review every entry "
+    "against article.txt, then delete the `draft:` line"
+)
+
+
+def is_draft(doc: YamlDocument) -> bool:
+    return isinstance(doc.data, dict) and "draft" in doc.data
+
+
 def bundled_article_folders() -> list[Path]:
     """Every article bundle under seeds/articles, in a stable order."""
     return sorted(path.parent for path in ARTICLES_DIR.glob("*/facts.yaml"))

@@ -110,7 +110,7 @@ def collect_articles(paths: Sequence[Path] | None) -> list[ArticleInput]:
     return articles
 
 
-def _stored_inputs(stored: list[dict], given: list[ArticleInput]) -> list[ArticleInput]:
+def stored_inputs(stored: list[dict], given: list[ArticleInput]) -> list[ArticleInput]:
     """Bundles already in the store that this load does not replace, re-read from their YAML."""
     given_ids = {
         article.meta_doc.data.get("id")
@@ -144,7 +144,7 @@ async def plan(
     """Validate the inputs and compute each collection's change set, writing nothing."""
     note: Progress = progress or (lambda _message, _steps=None: None)
     note("reading stored articles")
-    inputs = articles + _stored_inputs(await repository.stored_articles(store), articles)
+    inputs = articles + stored_inputs(await repository.stored_articles(store), articles)
     # The steps: these two, reading the reference data and each article, resolving, merging,
     # comparing each collection, writing.
     note(f"validating {len(inputs)} articles", len(inputs) + len(COLLECTIONS) + 6)

@@ -18,7 +18,6 @@ ALPHA3 = r"^[A-Z]{3}$"
 NUMERIC = r"^\d{3}$"
 QID = r"^Q\d+$"
 SHA256 = r"^[0-9a-f]{64}$"
-ROLE = r"^[a-z][a-z ]*$"
 # What each pattern means, for error messages: a regex is not what an editor expects to read.
 PATTERN_HINTS = {
     SLUG: "an id of lower-case letters and digits joined by hyphens, like `kim-gunn`",
@@ -29,7 +28,6 @@ PATTERN_HINTS = {
     NUMERIC: "a three-digit ISO 3166-1 numeric code, like `410`",
     QID: "a Wikidata id, like `Q884`",
     SHA256: "64 lower-case hexadecimal digits (the output of `sha256sum article.txt`)",
-    ROLE: "lower-case words, like `representative` or `partner leader`",
 }
 
 Slug = str  # a stable, readable id: lower-case words joined by hyphens (ISO codes for countries)
@@ -53,6 +51,18 @@ MeetingKind = Literal[
     "summit", "council_meeting", "ministerial", "bilateral", "multilateral", "conference", "other"
 ]
 PostStatus = Literal["held", "designated"]
+# The capacity someone took part in a meeting in: a closed list, so that clients can filter on it.
+ParticipationRole = Literal[
+    "host",
+    "chair",
+    "leader",
+    "representative",
+    "member",
+    "partner",
+    "invitee",
+    "observer",
+    "participant",
+]
 
 
 class Strict(BaseModel):
@@ -60,9 +70,12 @@ class Strict(BaseModel):
 
 
 class DatePhrase(Strict):
-    """A date as the article words it; `phrase` must appear in the article text."""
+    """A date as the article words it; `phrase` must appear in the article text. `future` says the
+    text looks ahead ("is scheduled to travel on Wednesday"): the phrase then means the first such
+    day on or after the publication date, not the last one before it."""
 
     phrase: str = Field(min_length=1)
+    future: bool = False
 
 
 def _number_as_text(value: Any) -> Any:
@@ -161,7 +174,7 @@ class GroupEntry(Evidence):
     label: str
     organisation: Ref
     roles: list[MembershipRole] = ["member"]
-    attended_as: str = "member"
+    attended_as: ParticipationRole = "member"
     as_of: DateInput | None = None
     expected_count: int | None = Field(default=None, ge=0)
 
@@ -186,7 +199,7 @@ class ParticipationEntry(Evidence):
     meeting: Ref
     participant: Ref | None = None
     participants: list[Ref] = []
-    role: str = Field(default="participant", pattern=ROLE)
+    role: ParticipationRole = "participant"
     on_behalf_of: Ref | None = None
 
     @model_validator(mode="after")

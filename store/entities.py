@@ -21,7 +21,7 @@ class Kind:
     """The GraphQL type (a Relay node) that shows one document; None for relations, which are
     shown inside the objects they relate."""
     indexes: tuple[str, ...] = ()
-    """Fields with an ascending single-field index, besides `_id` (and `search_keys`, which
+    """Fields with an ascending single-field index, besides `_id` (and the NAMED_INDEXES, which
     every named kind has)."""
     links: tuple[str, ...] = ()
     """Fields that hold the ids of entities a document links, for the path search."""
@@ -68,6 +68,7 @@ KINDS: tuple[Kind, ...] = (
             "organiser_id",
             "group_participants.organisation_id",
             "date.earliest",
+            "sort_date",
             "sources.article_id",
         ),
         links=("_id", "parent_id", "organiser_id", "group_participants.organisation_id"),
@@ -87,7 +88,14 @@ KINDS: tuple[Kind, ...] = (
         "post",
         "posts",
         None,
-        indexes=("official_id", "organisation_id", "country_id", "sources.article_id"),
+        # search_keys: `search` finds officials by the titles of their posts.
+        indexes=(
+            "official_id",
+            "organisation_id",
+            "country_id",
+            "sources.article_id",
+            "search_keys",
+        ),
         links=("official_id", "organisation_id", "country_id"),
         link_rank=1,
     ),
@@ -116,9 +124,12 @@ COLLECTIONS: tuple[str, ...] = tuple(kind.collection for kind in KINDS)
 NAMED_KINDS: tuple[str, ...] = tuple(kind.name for kind in KINDS if kind.named)
 NAMED_COLLECTIONS: tuple[str, ...] = tuple(kind.collection for kind in KINDS if kind.named)
 
+# What finds a named entity (its names, its place) and what orders it (its collation key).
+NAMED_INDEXES = ("search_keys", "place_keys", "sort_name")
+
 INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     kind.collection: [
-        [(field, ASCENDING)] for field in (("search_keys",) if kind.named else ()) + kind.indexes
+        [(field, ASCENDING)] for field in (NAMED_INDEXES if kind.named else ()) + kind.indexes
     ]
     for kind in KINDS
 }

@@ -3,13 +3,18 @@
 A key is the name lower-cased, with accents folded and punctuation turned into single spaces, so
 "Türkiye", "TURKIYE" and "turkiye" meet, and "NAC+4" is "nac 4". MongoDB's collations would do
 this on a server, but the embedded store ignores them, so the keys are stored in the documents.
+The same goes for order: `sort_key` is a name's locale-aware collation key, stored next to it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import icu
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _APOSTROPHES = re.compile(r"['\u2019`\u00b4]s\b|['\u2019`\u00b4]")
@@ -21,6 +26,15 @@ def name_key(text: str) -> str:
     folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     without_apostrophes = _APOSTROPHES.sub("", folded)
     return _NOT_WORD.sub(" ", without_apostrophes).strip()
+
+
+def names_of(document: Mapping[str, Any]) -> list[str]:
+    """Every name an entity is known by: its name, acronym, formal names, aliases, metonyms..."""
+    names = [document.get("name"), document.get("acronym"), document.get("official_name")]
+    names += [document.get("iso_name"), document.get("alpha3")]
+    for field in ("aliases", "metonyms", "demonyms"):
+        names += document.get(field) or []
+    return [name for name in names if name]
 
 
 def search_keys(names: Iterable[str]) -> list[str]:
@@ -46,3 +60,21 @@ def prefix_pattern(key: str) -> str:
     an anchored literal runs in time linear in the key, and MongoDB answers it from the index.
     """
     return "^" + re.escape(key)
+
+
+@functools.cache
+def _collator() -> icu.Collator:
+    # CLDR's root order as English uses it: accents and case count only between names that are
+    # otherwise equal, so "Åland Islands" sorts with the A's and "Türkiye" before "Turkmenistan".
+    return icu.Collator.createInstance(icu.Locale("en"))
+
+
+def sort_key(name: str) -> str:
+    """The collation key of a name, as a string that sorts the way the names should.
+
+    ICU's binary sort key in hexadecimal (without its terminating zero byte): hex digits keep the
+    byte order, and a plain string compares the same way in MongoDB, FerretDB and the embedded
+    store, none of which needs a collation for it. Computed when documents are written, so that
+    every backend orders names by the same stored value.
+    """
+    return _collator().getSortKey(name).rstrip(b"\x00").hex()

@@ -25,7 +25,8 @@ def _files() -> list[Traversable]:
 
 def golden_queries() -> list[tuple[str, str]]:
     """(title, text) of each example file, in file-name order: the first comment line is the
-    title."""
+    title, "Label: Question" (e.g. "Golden question 1: Who attended the NAC+4 meeting?"; the
+    label has no colon or question mark), and GraphiQL shows the question."""
     queries = []
     for entry in _files():
         text = entry.read_text(encoding="utf-8")

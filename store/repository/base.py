@@ -1,9 +1,8 @@
-"""Shared query helpers: bounded finds, batched lookups and counted pages."""
+"""Shared query helpers: bounded finds, batched lookups and counts."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pymongo.errors import ConnectionFailure, PyMongoError
@@ -11,19 +10,10 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 from store import Document
 from store.connection import Store
 from store.errors import DatabaseUnavailable
-
-Sort = Sequence[tuple[str, int]]
+from store.repository.criteria import Sort
 
 # Documents in a cursor's first reply when no limit bounds it (a reply is capped at 16 MiB anyway).
 FIRST_BATCH = 100_000
-
-
-@dataclass(frozen=True)
-class Page:
-    """One slice of a filtered, ordered collection, and how many documents the filter matches."""
-
-    documents: list[Document]
-    total: int
 
 
 def _unavailable(error: PyMongoError) -> Exception:
@@ -85,30 +75,3 @@ async def count(store: Store, collection: str, query: Mapping[str, Any]) -> int:
         return await store[collection].count_documents(dict(query), maxTimeMS=store.timeout_ms)
     except PyMongoError as error:
         raise _unavailable(error) from error
-
-
-async def find_page(
-    store: Store,
-    collection: str,
-    query: Mapping[str, Any],
-    *,
-    sort: Sort,
-    offset: int,
-    limit: int,
-    projection: Mapping[str, Any] | None = None,
-) -> Page:
-    """A page of documents and the total count: a `find`, then a count unless the page tells it.
-
-    Not one `$facet` aggregation: FerretDB 1.24 has no `$facet`. A page shorter than asked for
-    ends the result, so its total is known without counting (the usual case for short lists).
-    """
-    documents = (
-        await find_many(
-            store, collection, query, projection=projection, sort=sort, skip=offset, limit=limit
-        )
-        if limit > 0
-        else []
-    )
-    if limit > 0 and len(documents) < limit and (documents or offset == 0):
-        return Page(documents=documents, total=offset + len(documents))
-    return Page(documents=documents, total=await count(store, collection, query))

@@ -13,6 +13,7 @@ the client's output).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -154,6 +155,50 @@ def test_generated_types_compile_and_the_node_client_passes_against_a_live_serve
     assert f"CORS: preflight from {DEV_ORIGIN} allowed" in done.stdout
     assert "APQ (Apollo link): GET hash only -> POST hash + query -> GET hash only" in done.stdout
     assert done.stdout.rstrip().endswith("all client checks passed")
+
+
+def run_schema_linter(node: str, schema: Path) -> subprocess.CompletedProcess[str]:
+    """graphql-schema-linter from frontend/'s lockfile, with the rules in its package.json."""
+    linter = FRONTEND / "node_modules" / "graphql-schema-linter" / "lib" / "cli.js"
+    return subprocess.run(
+        [node, str(linter), str(schema)],
+        cwd=FRONTEND,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT_SECONDS,
+    )
+
+
+def test_graphql_schema_linter_accepts_schema_graphql_with_the_rules_kept(
+    built_client: tuple[str, dict[str, float]],
+) -> None:
+    node, _timings = built_client
+    rules = json.loads((FRONTEND / "package.json").read_text())["graphql-schema-linter"]["rules"]
+
+    done = run_schema_linter(node, ROOT / "schema.graphql")
+
+    print("\n" + done.stdout + done.stderr)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 errors detected" in done.stdout
+    assert {"enum-values-have-descriptions", "arguments-have-descriptions"} <= set(rules)
+    assert not [rule for rule in rules if rule.endswith("-sorted-alphabetically")]
+
+
+def test_graphql_schema_linter_refuses_an_enum_value_without_a_description(
+    built_client: tuple[str, dict[str, float]], tmp_path: Path
+) -> None:
+    node, _timings = built_client
+    sdl = (ROOT / "schema.graphql").read_text()
+    undescribed = sdl.replace(
+        '  """Newest first (the default)."""\n  PUBLISHED_DESC', "  PUBLISHED_DESC"
+    )
+    assert undescribed != sdl
+    (tmp_path / "schema.graphql").write_text(undescribed)
+
+    done = run_schema_linter(node, tmp_path / "schema.graphql")
+
+    assert done.returncode == 1
+    assert "The enum value `ArticleOrder.PUBLISHED_DESC` is missing a description." in done.stdout
 
 
 def test_the_quickstart_shows_the_committed_files_verbatim() -> None:

@@ -24,7 +24,8 @@ from hypothesis_graphql import Mode, from_schema
 from strawberry.relay.utils import to_base64
 
 from api.graphql_schema import build_schema
-from schema.common import CURSOR_PREFIX
+from schema.cursors import encode_cursor
+from store.names import sort_key
 from tests.support.app import ROOT, make_settings, running_app
 
 SDL = str(build_schema())
@@ -58,7 +59,19 @@ CODES = seed_values({"code"})  # ISO 3166-1 alpha-2: 249 of them, so they get th
 NAMES = seed_values({"name", "acronym", "aliases"})
 # Every type with every id: the wrong pairs are ordinary "not found" cases.
 GLOBAL_IDS = [to_base64(kind, identifier) for kind in TYPES for identifier in SLUGS + CODES]
-CURSORS = [to_base64(CURSOR_PREFIX, offset) for offset in (-1, 0, 1, 5, 35, 300, 10**12)]
+# Real cursors of several lists and orders (used on the wrong list too), and forgeries: an old
+# position cursor, an edited one, one of an unknown version.
+CURSORS = [
+    *(encode_cursor("countries", "CODE", [code]) for code in ("AL", "KR", "ZW", "ZZ")),
+    encode_cursor("countries", "NAME", [sort_key("South Korea"), "KR"]),
+    encode_cursor("officials", "NAME", [sort_key("Kim Gunn"), "kim-gunn"]),
+    encode_cursor("meetings", "DATE", ["2022-09-27", "nac-plus-4-2022-09-27"]),
+    encode_cursor("Meeting.participants", "default", ["2", "FI"]),
+    encode_cursor("Organisation.members", "default", ["1949-08-24", "nato--be--member"]),
+    to_base64("arrayconnection", 35),
+    encode_cursor("countries", "CODE", ["KR"])[:-2] + "AA",
+    to_base64("v2:0000:{}", ""),
+]
 
 
 def string_node(values: st.SearchStrategy[str]) -> st.SearchStrategy[graphql.StringValueNode]:

@@ -35,7 +35,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 import api.graphiql
 from api.examples import DEFAULT_QUERY_FILE, EXAMPLES_DIR
-from api.graphiql import STATIC_DIR, render_graphiql_page
+from api.graphiql import STATIC_DIR, question_of, render_graphiql_page
 from tests.support.app import make_settings, running_app
 from tests.support.chromium import LAUNCH_ARGS, chromium_path
 
@@ -218,15 +218,15 @@ def test_static_url_is_normalised_and_escaped() -> None:
 
 def test_default_query_and_examples_are_wired_into_graphiql(page: str) -> None:
     config = config_from_page(page)
-    assert config == {
-        "defaultQuery": DEFAULT_QUERY,
-        "examples": [{"title": title, "query": query} for title, query in EXAMPLES],
-    }
+    assert config["initialQuery"] == DEFAULT_QUERY
+    assert [(e["title"], e["query"]) for e in config["examples"]] == EXAMPLES
+    assert [e["operationName"] for e in config["examples"]] == ["SayHello", "Tricky"]
     main = next(s for s in parse(page).scripts if "React.createElement(GraphiQL" in s)
-    assert "parameters.q || DIPLOGRAPH_GRAPHIQL.defaultQuery" in main
-    assert "defaultQuery: DIPLOGRAPH_GRAPHIQL.defaultQuery" in main
+    assert "parameters.q || DIPLOGRAPH_GRAPHIQL.initialQuery" in main
+    assert "defaultQuery: DIPLOGRAPH_GRAPHIQL.newTabQuery" in main
     assert "defaultTabs: DIPLOGRAPH_GRAPHIQL.defaultTabs(query, variables, headers)" in main
-    assert "plugins: [explorerPlugin].concat(DIPLOGRAPH_GRAPHIQL.plugins)" in main
+    assert "plugins: DIPLOGRAPH_GRAPHIQL.plugins.concat([explorerPlugin])" in main
+    assert "}, DIPLOGRAPH_GRAPHIQL.logo());" in main
     # Template behaviour kept: same-URL fetcher, subscriptions URL, headers editor.
     assert 'const fetchURL = window.location.href.split("?")[0];' in main
     assert "subscriptionUrl," in main
@@ -246,7 +246,26 @@ def test_queries_cannot_break_out_of_the_script(page: str) -> None:
 
 def test_empty_examples() -> None:
     page = render_graphiql_page(static_url=STATIC_URL, default_query="{ a }", examples=[])
-    assert config_from_page(page) == {"defaultQuery": "{ a }", "examples": []}
+    assert config_from_page(page) == {"initialQuery": "{ a }", "examples": []}
+
+
+def test_the_page_is_titled_diplograph_not_strawberry() -> None:
+    page = render_graphiql_page(static_url=STATIC_URL, default_query="{ a }", examples=[])
+    assert "<title>diplograph</title>" in page
+    assert "Strawberry GraphiQL" not in page
+
+
+@pytest.mark.parametrize(
+    ("title", "question"),
+    [
+        ("Golden question 1: Who attended the NAC+4 meeting?", "Who attended the NAC+4 meeting?"),
+        ("Search by place: What is in Brussels?", "What is in Brussels?"),
+        ("Who is a Secretary-General?", "Who is a Secretary-General?"),
+        ("Which meetings? A list: by date", "Which meetings? A list: by date"),
+    ],
+)
+def test_an_example_is_shown_by_its_question(title: str, question: str) -> None:
+    assert question_of(title) == question
 
 
 @pytest.mark.parametrize(
@@ -280,7 +299,7 @@ async def test_app_offers_the_golden_query_files_themselves(client) -> None:
     config = config_from_page(response.text)
     files = sorted(EXAMPLES_DIR.glob("*.graphql"))
     assert len(files) >= 10
-    assert config["defaultQuery"] == (EXAMPLES_DIR / DEFAULT_QUERY_FILE).read_text("utf-8")
+    assert config["initialQuery"] == (EXAMPLES_DIR / DEFAULT_QUERY_FILE).read_text("utf-8")
     assert [e["query"] for e in config["examples"]] == [f.read_text("utf-8") for f in files]
     assert config["examples"][0]["title"] == "Golden question 1: Who attended the NAC+4 meeting?"
 
@@ -374,5 +393,7 @@ def test_graphiql_renders_in_headless_chromium(live_server: str) -> None:
     dom = result.stdout
     assert "graphiql-query-editor" in dom, result.stderr[-2000:]
     assert 'class="CodeMirror' in dom
-    assert dom.count("graphiql-tab-button") == 1 + len(EXAMPLES)
-    assert 'aria-label="Show Examples"' in dom
+    # One tab (GraphiQL draws no tab bar for a single tab), the examples open in the sidebar.
+    assert 'class="graphiql-tab-button' not in dom
+    assert 'aria-label="Hide Examples"' in dom
+    assert dom.count('class="diplograph-examples"') == 1

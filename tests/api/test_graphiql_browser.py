@@ -1,18 +1,25 @@
 """GraphiQL in a real browser: the app's own page, offline, in headless Chromium.
 
 A uvicorn server on a free port serves the app on the embedded store with the seed data.
-Chromium starts with a fresh profile, and every request that is not to that server is
-recorded and aborted, so a page that still needed a CDN would fail here. The default-query
-test saves docs/graphiql.png (the README's screenshot) and prints the page's transfer size
-and time to interactive; docs/exploring.md quotes them.
+Chromium starts with a fresh profile (a first visit), and every request that is not to that
+server is recorded and aborted, so a page that still needed a CDN would fail here.
 
-Run alone: `.venv/bin/pytest tests/api/test_graphiql_browser.py -s` (`-s` shows the measurements).
+The tests check that the page is diplograph's: titled "diplograph", one tab on a first visit
+with the examples in the sidebar, "+" opening an empty editor, example tabs titled by their
+question. They save three screenshots (first visit, after "+", an example run) into
+SCREENSHOT_DIR, outside the working tree ($DIPLOGRAPH_SCREENSHOT_DIR, else
+<tmp>/diplograph-graphiql), and print their paths. The README's docs/graphiql.png changes only
+when asked: `make screenshots` sets DIPLOGRAPH_UPDATE_SCREENSHOT=1.
+
+Run alone: `.venv/bin/pytest tests/api/test_graphiql_browser.py -s` (`-s` shows the measurements
+and the screenshots' paths).
 """
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import socket
 import tempfile
 import threading
@@ -30,11 +37,16 @@ from playwright.sync_api import Page, Request, Route, expect, sync_playwright
 import tests.support.chromium
 from api.app import create_app
 from api.examples import default_query, golden_queries
-from api.graphiql import MANIFEST_PATH
+from api.graphiql import MANIFEST_PATH, question_of
 from tests.support.app import ROOT, make_settings
 from tests.support.chromium import LAUNCH_ARGS, chromium_path
 
 SCREENSHOT = ROOT / "docs" / "graphiql.png"
+SCREENSHOT_DIR = Path(
+    os.environ.get("DIPLOGRAPH_SCREENSHOT_DIR")
+    or Path(tempfile.gettempdir()) / "diplograph-graphiql"
+)
+UPDATE_DOCS_SCREENSHOT = os.environ.get("DIPLOGRAPH_UPDATE_SCREENSHOT") == "1"
 # Tall enough for the screenshot to show both Kim Gunn and the 36 countries' totalCount.
 VIEWPORT = {"width": 1440, "height": 1240}
 TIMEOUT_MS = 30_000
@@ -215,7 +227,8 @@ def test_default_query_runs_offline_and_shows_the_nac_plus_4_answer(
     page.mouse.click(VIEWPORT["width"] - 20, VIEWPORT["height"] - 20)
     for pane in (".graphiql-query-editor", ".graphiql-response"):
         expect(page.locator(f"{pane} .CodeMirror-foldgutter-open").first).to_be_attached()
-    save_unless_same_picture(page.screenshot(animations="disabled"), SCREENSHOT)
+    if UPDATE_DOCS_SCREENSHOT:
+        save_unless_same_picture(page.screenshot(animations="disabled"), SCREENSHOT)
 
     vendored = sum(f["size"] for f in json.loads(MANIFEST_PATH.read_text())["files"])
     assert transfer["decodedBytes"] >= vendored, "some vendored asset was not fetched"
@@ -229,28 +242,82 @@ def test_default_query_runs_offline_and_shows_the_nac_plus_4_answer(
         )
 
 
+def save_screenshot(page: Page, name: str, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A screenshot for a person to look at, outside the working tree; its path is printed."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOT_DIR / name
+    page.mouse.click(VIEWPORT["width"] - 20, VIEWPORT["height"] - 20)  # no blinking cursor
+    path.write_bytes(page.screenshot(animations="disabled"))
+    with capsys.disabled():
+        print(f"\nscreenshot: {path}")
+    return path
+
+
+def tab_titles(page: Page) -> list[str]:
+    return [title.strip() for title in page.locator(".graphiql-tab-button").all_inner_texts()]
+
+
+def stored_tabs(page: Page) -> list[dict[str, Any]]:
+    """The tabs GraphiQL keeps in localStorage (written half a second after a change)."""
+    page.wait_for_function("() => localStorage.getItem('graphiql:tabState') !== null")
+    return json.loads(page.evaluate("localStorage.getItem('graphiql:tabState')"))["tabs"]
+
+
 @pytest.mark.browser
-def test_picker_offers_every_golden_query_and_opens_one_in_a_tab(
-    browser: Browser, server: str
+def test_a_first_visit_opens_one_tab_with_the_examples_in_the_sidebar(
+    browser: Browser, server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     page = browser.page
-    examples = golden_queries()
-    title, query = next((t, q) for t, q in examples if "query NatoAsiaPacificPartners" in q)
     open_graphiql(browser, server)
-    # A first visit opens every example in a tab; close this one so the picker must open it,
-    # as it does for a returning visitor whose tabs GraphiQL restored from localStorage.
-    tab = page.locator(".graphiql-tab", has_text="NatoAsiaPacificPartners")
-    tab.hover()
-    tab.get_by_role("button", name="Close Tab").click()
-    expect(tab).to_have_count(0)
 
-    page.get_by_role("button", name="Show Examples").click()
-    picker = page.locator(".diplograph-examples")
-    expect(picker.get_by_role("button")).to_have_count(len(examples))
-    picker.get_by_role("button", name=title).click()
+    assert page.title() == "diplograph"
+    expect(page.locator(".graphiql-logo")).to_have_text("diplograph")
+    # GraphiQL draws no tab bar while there is one tab; its stored state says how many there are.
+    expect(page.locator(".graphiql-tab")).to_have_count(0)
+    assert [tab["query"] for tab in stored_tabs(page)] == [default_query()]
+    sidebar = page.locator(".diplograph-examples")
+    expect(sidebar).to_be_visible()
+    questions = [question_of(title) for title, _query in golden_queries()]
+    expect(sidebar.get_by_role("button")).to_have_text(questions)
+    assert browser.off_host == []
+    assert browser.errors == []
+    save_screenshot(page, "1-first-visit.png", capsys)
+
+
+@pytest.mark.browser
+def test_plus_opens_an_empty_editor_next_to_the_first_tab(
+    browser: Browser, server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = browser.page
+    open_graphiql(browser, server)
+
+    page.get_by_role("button", name="Add tab").first.click()
+
+    expect(page.locator(".graphiql-tab")).to_have_count(2)
+    assert tab_titles(page) == ["Who attended the NAC+4 meeting?", "<untitled>"]
+    expect(page.locator(".graphiql-tab-active .graphiql-tab-button")).to_have_text("<untitled>")
+    page.wait_for_function(
+        "() => document.querySelector('.graphiql-query-editor .CodeMirror')"
+        ".CodeMirror.getValue() === ''"
+    )
+    assert browser.errors == []
+    save_screenshot(page, "2-after-plus.png", capsys)
+
+
+@pytest.mark.browser
+def test_an_example_opens_in_a_tab_titled_by_its_question_and_runs(
+    browser: Browser, server: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = browser.page
+    title, query = next((t, q) for t, q in golden_queries() if "query NatoAsiaPacificPartners" in q)
+    question = question_of(title)
+    open_graphiql(browser, server)
+
+    page.locator(".diplograph-examples").get_by_role("button", name=question).click()
 
     active_tab = page.locator(".graphiql-tab-active .graphiql-tab-button")
-    expect(active_tab).to_have_text("NatoAsiaPacificPartners")
+    expect(active_tab).to_have_text(question)
+    expect(active_tab).to_have_attribute("title", question)
     page.wait_for_function(
         "(query) => document.querySelector('.graphiql-query-editor .CodeMirror')"
         ".CodeMirror.getValue() === query",
@@ -259,8 +326,12 @@ def test_picker_offers_every_golden_query_and_opens_one_in_a_tab(
     result = run_and_read_result(page)
     members = result["data"]["organisation"]["members"]["nodes"]
     assert sorted(m["member"]["code"] for m in members) == ["AU", "JP", "KR", "NZ"]
+    # Running stores the operation name in the tab, which GraphiQL would show as its title.
+    expect(active_tab).to_have_text(question)
+    assert tab_titles(page) == ["Who attended the NAC+4 meeting?", question]
     assert browser.off_host == []
     assert browser.errors == []
+    save_screenshot(page, "3-example-run.png", capsys)
 
 
 def without_chromium(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from schema.cursors import encode_cursor
 from tests.support.app import make_settings, running_app
 
 GQL = "application/graphql-response+json"
@@ -62,7 +63,18 @@ def method(name: str) -> Send:
 
 
 def cursor(offset: int) -> str:
+    """A position cursor of the kind earlier releases made."""
     return base64.b64encode(f"arrayconnection:{offset}".encode()).decode()
+
+
+# A cursor with a valid checksum whose sort value is a MongoDB operator instead of a string.
+OPERATOR_CURSOR = encode_cursor("countries", "CODE", [{"$ne": None}])
+# A real cursor with its sort value changed ("KR" to "US") and its checksum left as it was.
+EDITED_CURSOR = base64.urlsafe_b64encode(
+    base64.urlsafe_b64decode(encode_cursor("countries", "CODE", ["KR"]) + "==").replace(
+        b'"KR"', b'"US"'
+    )
+).decode()
 
 
 def nested_fragments(levels: int) -> str:
@@ -269,8 +281,20 @@ CORPUS = [
         "BAD_USER_INPUT",
     ),
     Hostile(
-        "cursor past 2^64",
+        "position cursor past 2^64",
         post(f'{{ countries(after: "{cursor(2**70)}") {{ totalCount }} }}'),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        "cursor with an edited sort value",
+        post(f'{{ countries(after: "{EDITED_CURSOR}") {{ totalCount }} }}'),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        '$-operator as a cursor\'s sort value: {"$ne": null}',
+        post(f'{{ countries(after: "{OPERATOR_CURSOR}") {{ totalCount }} }}'),
         200,
         "BAD_USER_INPUT",
     ),

@@ -1,4 +1,5 @@
-"""The load and fault scripts keep working: each runs here in a tiny configuration.
+"""The load, fault, benchmark and extraction-scoring scripts keep working: each runs here in a
+tiny configuration.
 
 Their real runs (50 clients for 60 s; the default 2 s timeouts) take minutes and measure time,
 so they are run by hand (`make soak`, `python -m bench.faults`) and their numbers go in the docs.
@@ -13,6 +14,7 @@ import sys
 
 import pytest
 
+from bench.targets import GOLDEN_COUNT
 from tests.support.app import ROOT
 from tests.support.backend import ferretdb_binary
 
@@ -44,7 +46,7 @@ def test_soak_script_serves_golden_queries_without_errors(tmp_path):
     summary = json.loads(output.read_text())
     assert summary["errors"] == 0
     assert summary["requests"] > 0
-    assert len(summary["per_query"]) == 10
+    assert len(summary["per_query"]) == GOLDEN_COUNT
     assert summary["server_operations_counted"] >= summary["requests"]
 
 
@@ -92,3 +94,16 @@ def test_the_benchmark_runs_over_the_wire_and_sits_beside_the_embedded_run(tmp_p
     side_by_side = run_module("bench.backends", str(embedded), str(out / "results.json"))
     assert side_by_side.returncode == 0, side_by_side.stderr
     assert "| finland-at-nac-plus-4 |" in (out / "backends.md").read_text()
+
+
+def test_extract_eval_scores_the_seed_and_the_fixtures_separately(tmp_path):
+    output = tmp_path / "extract.json"
+
+    finished = run_module("bench.extract_eval", "--json", str(output))
+
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    report = json.loads(output.read_text())
+    assert sorted(report["sets"]) == ["own", "seed"]
+    assert len(report["sets"]["own"]["articles"]) == 5
+    for totals in (report["sets"]["seed"]["total"], report["sets"]["own"]["total"]):
+        assert {"official", "participation", "post", "date", "entities"} <= set(totals)

@@ -34,9 +34,9 @@ async def ask(client, name: str) -> dict:
     return body["data"]
 
 
-def test_there_is_one_query_file_per_golden_question():
+def test_there_is_one_query_file_per_golden_question_then_the_search_examples():
     names = sorted(path.name[:2] for path in QUERIES.glob("*.graphql"))
-    assert names == [f"{n:02d}" for n in range(1, 11)]
+    assert names == [f"{n:02d}" for n in range(1, 14)]
 
 
 @pytest.mark.parametrize("path", sorted(QUERIES.glob("*.graphql")), ids=lambda p: p.stem)
@@ -55,16 +55,16 @@ async def test_nac_plus_4_was_attended_by_kim_gunn_and_36_countries_in_their_rol
     (kim,) = meeting["officials"]["nodes"]
     assert kim["participant"] == {"name": "Kim Gunn"}
     assert kim["onBehalfOf"] == {"name": "South Korea"}
-    assert kim["role"] == "representative"
+    assert kim["role"] == "REPRESENTATIVE"
     assert "attended the NAC+4 meeting" in kim["sources"][0]["quote"]
     assert kim["sources"][0]["article"]["url"].startswith("https://www.koreatimes.co.kr/")
 
     countries = meeting["countries"]
     assert countries["totalCount"] == 36
     roles = {node["participant"]["code"]: node["role"] for node in countries["nodes"]}
-    expected = {code: "member" for code in NATO_2022}
-    expected |= {code: "partner" for code in ASIA_PACIFIC_PARTNERS}
-    expected |= {"FI": "invitee", "SE": "invitee"}
+    expected = {code: "MEMBER" for code in NATO_2022}
+    expected |= {code: "PARTNER" for code in ASIA_PACIFIC_PARTNERS}
+    expected |= {"FI": "INVITEE", "SE": "INVITEE"}
     assert roles == expected
     groups = {
         node["participant"]["code"]: (node["via"] or {}).get("label") for node in countries["nodes"]
@@ -201,3 +201,86 @@ async def test_kim_gunn_and_jens_stoltenberg_are_three_hops_apart_through_nato(c
     for path in paths:
         for hop in path["hops"]:
             assert hop["sources"], f"hop without sources: {hop}"
+
+
+# --- finding things: search by title and by place, meetings filtered by place and dates ---------
+
+
+async def test_a_post_title_finds_the_secretary_general_then_his_deputy_each_with_the_post(client):
+    results = (await ask(client, "11"))["search"]
+
+    found = [(r["node"]["name"], r["matchedOn"], r["post"]["title"]) for r in results]
+    assert found == [
+        ("Jens Stoltenberg", "POST_TITLE", "Secretary General"),
+        ("Mircea Geoana", "POST_TITLE", "Deputy Secretary General"),
+    ]
+    assert {r["post"]["organisation"]["name"] for r in results} == {
+        "North Atlantic Treaty Organization"
+    }
+    assert results[0]["score"] > results[1]["score"]
+
+
+async def test_a_place_finds_the_country_then_what_is_based_there_then_the_meetings_held_there(
+    client,
+):
+    results = (await ask(client, "12"))["search"]
+
+    found = [(r["node"]["__typename"], r["node"]["name"]) for r in results]
+    assert found == [
+        ("Country", "Belgium"),
+        ("Organisation", "North Atlantic Treaty Organization"),
+        ("Organisation", "Embassy of the Republic of Korea in Belgium"),
+        ("Meeting", "NAC+4 meeting"),
+        ("Meeting", "Meeting of Kim Gunn and Mircea Geoana at NATO headquarters"),
+    ]
+    assert {(r["matchedOn"], r["matched"]) for r in results} == {("PLACE", "Brussels")}
+    nato = results[1]["place"]
+    assert nato == {"name": "NATO headquarters", "city": "Brussels", "country": {"name": "Belgium"}}
+    scores = [r["score"] for r in results]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) == len(scores)
+
+
+async def test_north_atlantic_finds_nato_before_the_council_inside_it(client):
+    body = await graphql(client, '{ search(query: "North Atlantic") { score node { name } } }')
+
+    results = body["data"]["search"]
+    assert [r["node"]["name"] for r in results] == [
+        "North Atlantic Treaty Organization",
+        "North Atlantic Council",
+    ]
+    assert results[0]["score"] > results[1]["score"]
+
+
+async def test_meetings_in_brussels_in_september_2022_are_the_two_of_the_27th(client):
+    meetings = (await ask(client, "13"))["meetings"]
+
+    assert meetings["totalCount"] == 2
+    assert [(m["name"], m["date"]["value"]) for m in meetings["nodes"]] == [
+        ("Meeting of Kim Gunn and Mircea Geoana at NATO headquarters", "2022-09-27"),
+        ("NAC+4 meeting", "2022-09-27"),
+    ]
+    assert {m["location"]["city"] for m in meetings["nodes"]} == {"Brussels"}
+
+
+@pytest.mark.parametrize("place", ["Spain", "ES", "ESP", "Kingdom of Spain", "madrid", "IFEMA"])
+async def test_a_place_is_a_city_a_venue_or_a_country_by_any_of_its_names(client, place):
+    query = "query ($p: String) { meetings(where: {place: $p}) { nodes { slug } } }"
+    body = await graphql(client, query, {"p": place})
+
+    slugs = {node["slug"] for node in body["data"]["meetings"]["nodes"]}
+    madrid = {
+        "nato-summit-2022",
+        "asia-pacific-partners-summit-2022-06-29",
+        "yoon-stoltenberg-2022-06-30",
+    }
+    assert slugs == ({"nato-summit-2022"} if place == "IFEMA" else madrid)
+
+
+async def test_a_date_range_keeps_the_meetings_that_overlap_it(client):
+    query = """{ meetings(where: {fromDate: "2022-06-30", toDate: "2022-06-30"}) {
+        nodes { slug } } }"""
+    body = await graphql(client, query)
+
+    # The summit ran from the 29th to the 30th; the bilateral was on the 30th.
+    slugs = [node["slug"] for node in body["data"]["meetings"]["nodes"]]
+    assert slugs == ["nato-summit-2022", "yoon-stoltenberg-2022-06-30"]

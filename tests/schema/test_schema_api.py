@@ -184,7 +184,7 @@ async def test_a_country_attends_meetings_through_its_group_memberships(client):
     )
     assert body["data"]["country"]["meetings"] == [
         {
-            "role": "member",
+            "role": "MEMBER",
             "via": {"label": "30 NATO members"},
             "meeting": {"slug": "nac-plus-4-2022-09-27"},
         }

@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from seeds.dates import DateError, PartialDate, parse_iso, resolve_phrase
+from seeds.dates import DateError, PartialDate, date_document, parse_iso, resolve_phrase
+from seeds.extract.when import find_dates
+from seeds.models import DatePhrase
 
 # The seed article's publication date, a Wednesday.
 PUBLISHED = dt.date(2022, 9, 28)
@@ -102,3 +104,100 @@ def test_a_partial_date_spans_from_its_earliest_to_its_latest_day(value, earlies
         "earliest": earliest,
         "latest": latest,
     }
+
+
+# Phrases the fixture articles use, each with its publication date (the anchor), whether the
+# sentence looks ahead, and the date it means. The weekday of the anchor itself means the anchor,
+# looking back or ahead.
+@pytest.mark.parametrize(
+    ("phrase", "anchor", "future", "value", "precision"),
+    [
+        ("on Tuesday", dt.date(2022, 9, 27), False, "2022-09-27", "day"),  # a Tuesday
+        ("on Tuesday", dt.date(2022, 9, 27), True, "2022-09-27", "day"),
+        ("on Thursday", dt.date(2022, 6, 30), False, "2022-06-30", "day"),  # a Thursday
+        ("on Sunday", dt.date(2023, 1, 29), False, "2023-01-29", "day"),  # a Sunday
+        ("on Friday", dt.date(2023, 8, 18), False, "2023-08-18", "day"),  # a Friday
+        ("on Sunday", dt.date(2022, 9, 27), False, "2022-09-25", "day"),
+        ("on Wednesday", dt.date(2022, 9, 27), True, "2022-09-28", "day"),  # scheduled: ahead
+        ("on Wednesday", dt.date(2022, 9, 27), False, "2022-09-21", "day"),  # reported: back
+        ("On Monday", dt.date(2023, 2, 2), False, "2023-01-30", "day"),
+        ("on Tuesday", dt.date(2023, 2, 2), False, "2023-01-31", "day"),
+        ("Sept. 27", dt.date(2022, 9, 27), False, "2022-09-27", "day"),
+        ("January 29", dt.date(2023, 1, 29), False, "2023-01-29", "day"),
+        ("on January 30", dt.date(2023, 1, 29), True, "2023-01-30", "day"),
+        ("on January 30", dt.date(2023, 1, 29), False, "2022-01-30", "day"),
+        ("in July 2023", dt.date(2023, 1, 29), False, "2023-07", "month"),
+        ("in July", dt.date(2023, 2, 2), True, "2023-07", "month"),
+        ("in June", dt.date(2023, 2, 2), False, "2022-06", "month"),
+        ("in November", dt.date(2023, 2, 2), False, "2022-11", "month"),
+        ("in May 2022", dt.date(2023, 7, 11), False, "2022-05", "month"),
+        ("last month", dt.date(2023, 7, 11), False, "2023-06", "month"),
+        ("last year", dt.date(2023, 8, 18), False, "2022", "year"),
+        ("in 1990", dt.date(2023, 7, 11), False, "1990", "year"),
+        ("in 2022", dt.date(2023, 1, 29), False, "2022", "year"),
+    ],
+)
+def test_phrases_of_the_fixture_articles_resolve_against_their_publication_dates(
+    phrase, anchor, future, value, precision
+):
+    resolved = resolve_phrase(phrase, anchor, future=future)
+
+    assert (resolved.value, resolved.precision, resolved.raw) == (value, precision, phrase)
+
+
+def test_a_phrase_marked_future_in_a_facts_file_means_the_day_ahead():
+    text = "He is scheduled to travel to Paris on Wednesday."
+
+    ahead = date_document(
+        DatePhrase(phrase="on Wednesday", future=True), text, dt.date(2022, 9, 27)
+    )
+    back = date_document(DatePhrase(phrase="on Wednesday"), text, dt.date(2022, 9, 27))
+
+    assert (ahead["value"], ahead["raw"]) == ("2022-09-28", "on Wednesday")
+    assert back["value"] == "2022-09-21"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "anchor", "found"),
+    [
+        (
+            "BRUSSELS, Sept. 27 (Wire) -- He briefed allies in Brussels on Tuesday.",
+            dt.date(2022, 9, 27),
+            [("Sept. 27", "2022-09-27"), ("on Tuesday", "2022-09-27")],
+        ),
+        (
+            "He is scheduled to travel to Paris on Wednesday to meet him.",
+            dt.date(2022, 9, 27),
+            [("on Wednesday", "2022-09-28")],
+        ),
+        (
+            "Park held talks with him on Sunday, January 29, in Seoul.",
+            dt.date(2023, 1, 29),
+            [("on Sunday", "2023-01-29"), ("January 29", "2023-01-29")],
+        ),
+        (
+            "On Monday, the tone sharpened. Later that day, Yoon received him.",
+            dt.date(2023, 2, 2),
+            [("On Monday", "2023-01-30"), ("On Monday", "2023-01-30")],
+        ),
+        (
+            "The next test comes in July, when leaders meet.",
+            dt.date(2023, 2, 2),
+            [("in July", "2023-07")],
+        ),
+    ],
+)
+def test_the_extractor_finds_date_phrases_and_reads_them_as_the_loader_will(
+    sentence, anchor, found
+):
+    from seeds.extract.mentions import blank_english
+
+    doc = blank_english()(sentence)
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+
+    phrases = find_dates(sentence, anchor, sentences)
+
+    assert [(phrase.phrase, phrase.value) for phrase in phrases] == found
+    for phrase in phrases:
+        assert phrase.phrase in sentence
+        assert resolve_phrase(phrase.phrase, anchor, future=phrase.future).value == phrase.value

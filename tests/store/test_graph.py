@@ -54,9 +54,72 @@ async def test_a_page_holds_what_the_criteria_select_and_counts_all_of_it(store)
     )
 
     criteria = Criteria().name_starts_with("f").id_in(["FI", "FR", "SE"])
-    found = await graph.page(store, "countries", criteria, [("name", -1)], 0, 1)
+    sort = graph.with_tiebreak([("name", -1)])
+    found = await graph.page(store, "countries", criteria, sort, first=1)
 
     assert ([d["_id"] for d in found.documents], found.total) == (["FR"], 2)
+    assert (found.has_next, found.has_previous) == (True, False)
+
+
+BY_NAME = graph.with_tiebreak([("sort_name", 1)])
+
+
+async def page_ids(store, **bounds) -> tuple[list[str], bool, bool]:
+    found = await graph.page(store, "countries", Criteria(), BY_NAME, **bounds)
+    return [d["_id"] for d in found.documents], found.has_previous, found.has_next
+
+
+async def test_a_page_after_a_position_starts_after_that_item_even_when_items_were_added(store):
+    await insert(
+        store,
+        "countries",
+        *(country(c, n) for c, n in [("BE", "Belgium"), ("DE", "Germany"), ("FR", "France")]),
+    )
+    first = await graph.page(store, "countries", Criteria(), BY_NAME, first=2)
+    position = graph.keyset_values(first.documents[-1], BY_NAME)  # France
+    await insert(store, "countries", country("AX", "Åland Islands"), country("DK", "Denmark"))
+
+    assert await page_ids(store, first=2, after=position) == (["DE"], True, False)
+
+
+async def test_a_page_before_a_position_holds_the_items_just_before_it(store):
+    await insert(
+        store,
+        "countries",
+        *(
+            country(c, n)
+            for c, n in [
+                ("AX", "Åland Islands"),
+                ("BE", "Belgium"),
+                ("DE", "Germany"),
+                ("FR", "France"),
+            ]
+        ),
+    )
+    germany = graph.keyset_values(country("DE", "Germany"), BY_NAME)
+
+    assert await page_ids(store, last=2, before=germany) == (["BE", "FR"], True, True)
+    assert await page_ids(store, last=5, before=germany) == (["AX", "BE", "FR"], False, True)
+    assert await page_ids(store, last=2) == (["FR", "DE"], True, False)
+
+
+async def test_names_are_ordered_by_their_collation_key_not_by_code_point(store):
+    await insert(
+        store,
+        "countries",
+        *(
+            country(c, n)
+            for c, n in [
+                ("ZW", "Zimbabwe"),
+                ("AX", "Åland Islands"),
+                ("AL", "Albania"),
+                ("TM", "Turkmenistan"),
+                ("TR", "Türkiye"),
+            ]
+        ),
+    )
+
+    assert (await page_ids(store, first=10))[0] == ["AX", "AL", "TR", "TM", "ZW"]
 
 
 async def test_a_name_prefix_matches_any_word_of_any_name_but_is_never_a_pattern(store):

@@ -4,7 +4,7 @@ fields reads ask for (as the database received them: over the wire on a server).
 from __future__ import annotations
 
 from store.repository import graph
-from store.repository.base import find_many, find_page
+from store.repository.base import find_many
 from store.repository.criteria import Criteria
 from tests.support.app import graphql
 from tests.support.factories import country
@@ -24,35 +24,38 @@ async def seven_countries(store) -> list[str]:
     return codes
 
 
-async def page(store, offset: int, limit: int, query=None) -> tuple[list[str], int]:
-    found = await find_page(
-        store, "countries", query or {}, sort=[("_id", 1)], offset=offset, limit=limit
-    )
+BY_CODE = [("_id", 1)]
+
+
+async def page(store, first: int, after: str | None = None, ids=None) -> tuple[list[str], int]:
+    criteria = Criteria().id_in(ids) if ids is not None else Criteria()
+    position = [after] if after else None
+    found = await graph.page(store, "countries", criteria, BY_CODE, first=first, after=position)
     return [document["_id"] for document in found.documents], found.total
 
 
 async def test_a_page_holds_its_slice_of_the_order_and_the_total_of_the_filter(store):
     codes = await seven_countries(store)
 
-    assert await page(store, 0, 3) == (codes[:3], 7)
-    assert await page(store, 3, 3) == (codes[3:6], 7)
-    assert await page(store, 6, 3) == (codes[6:], 7)
-    assert await page(store, 0, 10) == (codes, 7)
-    assert await page(store, 7, 3) == ([], 7)
-    assert await page(store, 20, 3) == ([], 7)
-    assert await page(store, 2, 0) == ([], 7)
-    assert await page(store, 0, 2, {"_id": {"$in": ["BB", "EE", "ZZ"]}}) == (["BB", "EE"], 2)
-    assert await page(store, 0, 2, {"_id": "ZZ"}) == ([], 0)
+    assert await page(store, 3) == (codes[:3], 7)
+    assert await page(store, 3, after="CC") == (codes[3:6], 7)
+    assert await page(store, 3, after="FF") == (codes[6:], 7)
+    assert await page(store, 10) == (codes, 7)
+    assert await page(store, 3, after="GG") == ([], 7)
+    assert await page(store, 3, after="ZZ") == ([], 7)
+    assert await page(store, 0, after="BB") == ([], 7)
+    assert await page(store, 2, ids=["BB", "EE", "ZZ"]) == (["BB", "EE"], 2)
+    assert await page(store, 2, ids=["ZZ"]) == ([], 0)
 
 
 async def test_a_short_page_costs_one_command_and_a_full_page_two(store):
     await seven_countries(store)
 
     store.commands.reset()
-    await page(store, 2, 10)
+    await page(store, 10)
     short = dict(store.commands.counts)
     store.commands.reset()
-    await page(store, 2, 3)
+    await page(store, 3)
     full = dict(store.commands.counts)
 
     assert short == {("find", "countries"): 1}
@@ -65,7 +68,7 @@ async def test_more_documents_than_a_server_batch_come_in_one_reply(store):
     await store["countries"].insert_many(many)
 
     store.commands.reset()
-    codes, total = await page(store, 0, 300)
+    codes, total = await page(store, 300)
     everything = await find_many(store, "countries", {})
 
     assert (len(codes), total, len(everything)) == (250, 250, 250)
@@ -79,18 +82,18 @@ async def test_reads_ask_the_database_for_only_the_fields_they_use(store, databa
     database_reads.clear()
 
     by_id = await graph.documents_by_ids(store, "articles", ["a1"])
-    listed = await graph.page(store, "articles", Criteria(), [("_id", 1)], 0, 10)
+    listed = await graph.page(store, "articles", Criteria(), [("_id", 1)], first=10)
     found = await graph.search_by_key_prefix(store, ["countries"], "south", 5)
 
     light = {"_id": "a1", "title": "T", "text": "x"}
     assert (by_id, listed.documents) == ({"a1": light}, [light])
     (korea,) = found["countries"]
-    assert "capital" not in korea and "search_keys" not in korea
+    assert "sources" not in korea and "search_keys" not in korea
     assert korea["name"] == "South Korea"
     received = [(read.collection, read.projection) for read in database_reads]
     assert received[:2] == [("articles", {"meta_yaml": 0, "facts_yaml": 0})] * 2
     assert received[2][0] == "countries"
     assert {"name", "aliases", "alpha3"} <= set(received[2][1])
-    assert "capital" not in received[2][1]
+    assert "sources" not in received[2][1]
     # The shared constant is intact: mongomock adds `_id` to a projection it is handed.
     assert graph.ARTICLE_LIGHT == {"meta_yaml": 0, "facts_yaml": 0}

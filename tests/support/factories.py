@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from store import Document
-from store.names import search_keys
+from store.names import search_keys, sort_key
 
 
 def day(value: str) -> Document:
@@ -28,6 +28,8 @@ def year(value: str) -> Document:
 def _named(identifier: str, name: str, aliases: list[str], fields: dict[str, Any]) -> Document:
     document = {"_id": identifier, "name": name, "aliases": aliases, "sources": [], **fields}
     document["search_keys"] = search_keys([name, *aliases])
+    document.setdefault("place_keys", [])
+    document["sort_name"] = sort_key(name)
     return document
 
 

@@ -1,0 +1,535 @@
+"""Scoring drafts against reviewed facts files: precision, recall and F1 per entity kind and per
+relation kind, every miss and every false proposal, and the ids a reviewer had to change.
+
+Both sides are reduced to the same comparable facts. Entities are compared by id; a new entity
+whose draft id differs from the reviewed one still counts as found when it is plainly the same
+thing (the same name; for a meeting, the same day and people), and the id change is counted: a
+changed id the graph already knew is a manual look-up, which the extractor exists to save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from seeds.dates import DateError, date_document
+from seeds.extract.extractor import Extractor
+from seeds.extract.knowledge import Knowledge
+from seeds.extract.proposals import Draft
+from seeds.extract.when import DatePhrase
+from seeds.extract.write import facts_yaml
+from seeds.inputs import ArticleInput, bundled_article_folders, read_article_folder
+from seeds.models import DatePhrase as DateField
+from seeds.models import EntitiesAndRelations
+from store.names import name_key
+
+ENTITY_KINDS = ("official", "organisation", "meeting", "country")
+RELATION_KINDS = ("post", "participation", "membership", "group", "decision", "date")
+_SECTION_KIND = {"officials": "official", "organisations": "organisation", "meetings": "meeting"}
+
+
+@dataclass
+class Facts:
+    """What a facts file (or a draft) says, reduced to comparable tuples."""
+
+    entities: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
+    aliases: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    meeting_days: dict[str, str | None] = field(default_factory=dict)
+    meeting_people: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    posts: list[tuple[str, str | None, str | None, str | None]] = field(default_factory=list)
+    relations: dict[str, set[tuple]] = field(default_factory=lambda: defaultdict(set))
+
+
+@dataclass
+class Score:
+    found: int = 0
+    proposed: int = 0
+    expected: int = 0
+    misses: list[str] = field(default_factory=list)
+    false: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.found / self.proposed if self.proposed else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.expected if self.expected else 1.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+    def add(self, other: Score) -> None:
+        self.found += other.found
+        self.proposed += other.proposed
+        self.expected += other.expected
+        self.misses += other.misses
+        self.false += other.false
+
+
+@dataclass
+class ArticleScore:
+    article_id: str
+    scores: dict[str, Score]
+    seconds: float
+    ids_changed: list[tuple[str, str, str]]
+    lookups: list[tuple[str, str, str]]
+    draft_lines: int = 0
+    reviewed_lines: int = 0
+
+
+# --- reading a reviewed facts file ---------------------------------------------------------------
+
+
+class _Resolver:
+    """References written as ids, names or aliases, resolved as the loader would."""
+
+    def __init__(self, knowledge: Knowledge, declared: dict[str, dict[str, list[str]]]) -> None:
+        self.knowledge = knowledge
+        self.declared = declared
+
+    def __call__(self, ref: str | None, kinds: tuple[str, ...]) -> str | None:
+        if ref is None:
+            return None
+        for kind in kinds:
+            if ref in self.declared.get(kind, {}) or self.knowledge.has(kind, ref):
+                return ref
+        key = name_key(ref)
+        for kind in kinds:
+            for entity_id, names in self.declared.get(kind, {}).items():
+                if key in {name_key(name) for name in names}:
+                    return entity_id
+        resolved = self.knowledge.resolve(ref, kinds)
+        return resolved[1] if resolved else ref
+
+
+def _date_value(value: object, text: str, published: dt.date) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, DatePhrase):
+        return value.value
+    try:
+        if isinstance(value, dict):
+            value = DateField(**value)
+        return date_document(value, text, published)["value"]
+    except (DateError, TypeError, ValueError):
+        return None
+
+
+def reviewed_facts(folder: Path, knowledge: Knowledge) -> tuple[Facts, ArticleInput]:
+    article = read_article_folder(folder)
+    facts = EntitiesAndRelations.model_validate(article.facts_doc.data or {})
+    published = dt.date.fromisoformat(str(article.meta_doc.data["published"]["date"]))
+    declared: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for section, kind in _SECTION_KIND.items():
+        for entry in getattr(facts, section):
+            names = [entry.id, entry.name, *entry.aliases]
+            if section == "organisations" and entry.acronym:
+                names.append(entry.acronym)
+            declared[kind][entry.id] = names
+    resolve = _Resolver(knowledge, declared)
+    result = Facts()
+    text = article.text
+
+    def entity(kind: str, ref: str | None, kinds: tuple[str, ...] | None = None) -> str | None:
+        entity_id = resolve(ref, kinds or (kind,))
+        if entity_id:
+            actual = kind
+            if kinds:
+                actual = next(
+                    (
+                        k
+                        for k in kinds
+                        if entity_id in declared.get(k, {}) or knowledge.has(k, entity_id)
+                    ),
+                    kinds[0],
+                )
+            result.entities[actual].add(entity_id)
+        return entity_id
+
+    for section, kind in _SECTION_KIND.items():
+        for entry in getattr(facts, section):
+            result.entities[kind].add(entry.id)
+            result.names[(kind, entry.id)] = entry.name
+            result.aliases[(kind, entry.id)] = {name_key(n) for n in [entry.name, *entry.aliases]}
+    for org in facts.organisations:
+        entity("country", org.country)
+    for official in facts.officials:
+        entity("country", official.country)
+    for meeting in facts.meetings:
+        day = _date_value(meeting.date, text, published)
+        result.meeting_days[meeting.id] = day
+        if day:
+            result.relations["date"].add(("meeting", meeting.id, "date", day))
+        end = _date_value(meeting.end_date, text, published)
+        if end:
+            result.relations["date"].add(("meeting", meeting.id, "end_date", end))
+        if meeting.location and meeting.location.country:
+            entity("country", meeting.location.country)
+        for group in meeting.groups:
+            org = entity("organisation", group.organisation)
+            result.relations["group"].add((meeting.id, org, group.expected_count))
+    for entry in facts.participations:
+        meeting = entity("meeting", entry.meeting)
+        refs = [entry.participant] if entry.participant else entry.participants
+        for ref in refs:
+            participant = entity("official", ref, ("official", "country", "organisation"))
+            result.relations["participation"].add((meeting, participant))
+            result.meeting_people[meeting].add(participant)
+    for post in facts.posts:
+        official = entity("official", post.official)
+        organisation = entity("organisation", post.organisation)
+        country = entity("country", post.country)
+        result.posts.append((official, organisation, country, post.id))
+        for name, value in (("start", post.start), ("end", post.end)):
+            day = _date_value(value, text, published)
+            if day:
+                result.relations["date"].add(("post", official, name, day))
+    for membership in facts.memberships:
+        organisation = entity("organisation", membership.organisation)
+        refs = [membership.member] if membership.member else membership.members
+        for ref in refs:
+            member = entity("country", ref, ("country", "organisation"))
+            result.relations["membership"].add((organisation, member, membership.role))
+            for name, value in (("start", membership.start), ("end", membership.end)):
+                day = _date_value(value, text, published)
+                if day:
+                    result.relations["date"].add(("membership", (organisation, member), name, day))
+    for decision in facts.decisions:
+        body = entity("organisation", decision.body)
+        day = _date_value(decision.date, text, published)
+        result.relations["decision"].add((body, day))
+        if day:
+            result.relations["date"].add(("decision", body, "date", day))
+    return result, article
+
+
+def draft_facts(draft: Draft, published: dt.date) -> Facts:
+    """The same reduction of a draft (whose references are ids already)."""
+    result = Facts()
+
+    def mark(kind: str, entity_id: str | None) -> str | None:
+        if entity_id:
+            result.entities[kind].add(entity_id)
+        return entity_id
+
+    declared_kind: dict[str, str] = {}
+    for section, kind in _SECTION_KIND.items():
+        for proposal in draft.section(section):
+            mark(kind, proposal.fields["id"])
+            declared_kind[proposal.fields["id"]] = kind
+            result.names[(kind, proposal.fields["id"])] = proposal.fields.get("name", "")
+            if proposal.fields.get("country"):
+                mark("country", proposal.fields["country"])
+    for proposal in draft.section("meetings"):
+        fields = proposal.fields
+        date = fields.get("date")
+        day = date.value if isinstance(date, DatePhrase) else date
+        result.meeting_days[fields["id"]] = day
+        if day:
+            result.relations["date"].add(("meeting", fields["id"], "date", day))
+        if (fields.get("location") or {}).get("country"):
+            mark("country", fields["location"]["country"])
+        for group in fields.get("groups", []):
+            mark("organisation", group["organisation"])
+            result.relations["group"].add(
+                (fields["id"], group["organisation"], group["expected_count"])
+            )
+    for proposal in draft.section("participations"):
+        fields = proposal.fields
+        meeting = mark("meeting", fields["meeting"])
+        participant = fields["participant"]
+        kind = "country" if participant.isupper() else declared_kind.get(participant, "official")
+        mark(kind, participant)
+        result.relations["participation"].add((meeting, participant))
+        result.meeting_people[meeting].add(participant)
+    for proposal in draft.section("posts"):
+        fields = proposal.fields
+        official = mark("official", fields["official"])
+        organisation = mark("organisation", fields.get("organisation"))
+        country = mark("country", fields.get("country"))
+        result.posts.append((official, organisation, country, fields.get("id")))
+    for proposal in draft.section("memberships"):
+        fields = proposal.fields
+        organisation = mark("organisation", fields["organisation"])
+        member = mark("country", fields["member"])
+        result.relations["membership"].add((organisation, member, fields["role"]))
+        start = fields.get("start")
+        if isinstance(start, DatePhrase):
+            result.relations["date"].add(
+                ("membership", (organisation, member), "start", start.value)
+            )
+    for proposal in draft.section("decisions"):
+        fields = proposal.fields
+        body = mark("organisation", fields["body"])
+        date = fields.get("date")
+        day = date.value if isinstance(date, DatePhrase) else date
+        result.relations["decision"].add((body, day))
+        if day:
+            result.relations["date"].add(("decision", body, "date", day))
+    del published
+    return result
+
+
+# --- comparing ---------------------------------------------------------------------------------
+
+
+def align(gold: Facts, proposed: Facts) -> dict[str, str]:
+    """Draft ids → reviewed ids, for new entities the two name differently."""
+    mapping: dict[str, str] = {}
+    for kind in ("official", "organisation", "meeting"):
+        missing = gold.entities[kind] - proposed.entities[kind]
+        extra = proposed.entities[kind] - gold.entities[kind]
+        for draft_id in sorted(extra):
+            draft_name = name_key(proposed.names.get((kind, draft_id), ""))
+            for gold_id in sorted(missing):
+                gold_names = gold.aliases.get((kind, gold_id)) or {
+                    name_key(gold.names.get((kind, gold_id), ""))
+                }
+                same = bool(draft_name) and draft_name in gold_names
+                if kind == "meeting" and not same:
+                    people = proposed.meeting_people.get(draft_id, set())
+                    gold_people = gold.meeting_people.get(gold_id, set())
+                    day, gold_day = (
+                        proposed.meeting_days.get(draft_id),
+                        gold.meeting_days.get(gold_id),
+                    )
+                    same = (
+                        bool(people & gold_people)
+                        and (
+                            day == gold_day
+                            or (
+                                day
+                                and gold_day
+                                and (day.startswith(gold_day) or gold_day.startswith(day))
+                            )
+                        )
+                        and len(people & gold_people) >= min(2, len(gold_people))
+                    )
+                if same:
+                    mapping[draft_id] = gold_id
+                    missing.discard(gold_id)
+                    break
+    return mapping
+
+
+def _rename(value: object, mapping: dict[str, str]) -> object:
+    if isinstance(value, str):
+        return mapping.get(value, value)
+    if isinstance(value, tuple):
+        return tuple(_rename(item, mapping) for item in value)
+    return value
+
+
+def _score_sets(expected: set, proposed: set) -> Score:
+    return Score(
+        found=len(expected & proposed),
+        proposed=len(proposed),
+        expected=len(expected),
+        misses=sorted(map(str, expected - proposed)),
+        false=sorted(map(str, proposed - expected)),
+    )
+
+
+def _score_posts(gold: Facts, proposed: Facts, mapping: dict[str, str]) -> Score:
+    unmatched = [tuple(_rename(item, mapping) for item in post) for post in proposed.posts]
+    score = Score(proposed=len(unmatched), expected=len(gold.posts))
+    for official, organisation, country, post_id in gold.posts:
+        match = next(
+            (
+                post
+                for post in unmatched
+                if post[0] == official
+                and (
+                    (organisation and post[1] == organisation)
+                    or (country and post[2] == country)
+                    or (post_id and post[3] == post_id)
+                )
+            ),
+            None,
+        )
+        if match is None:
+            score.misses.append(str((official, organisation or country, post_id)))
+            continue
+        unmatched.remove(match)
+        score.found += 1
+    score.false = [str(post[:3]) for post in unmatched]
+    return score
+
+
+def compare(gold: Facts, proposed: Facts) -> tuple[dict[str, Score], dict[str, str]]:
+    mapping = align(gold, proposed)
+    scores: dict[str, Score] = {}
+    for kind in ENTITY_KINDS:
+        renamed = {mapping.get(entity_id, entity_id) for entity_id in proposed.entities[kind]}
+        scores[kind] = _score_sets(gold.entities[kind], renamed)
+    scores["post"] = _score_posts(gold, proposed, mapping)
+    for kind in ("participation", "membership", "group", "decision", "date"):
+        renamed = {_rename(item, mapping) for item in proposed.relations[kind]}
+        scores[kind] = _score_sets(gold.relations[kind], renamed)
+    return scores, mapping
+
+
+def evaluate_folder(folder: Path, extractor: Extractor) -> tuple[ArticleScore, Draft]:
+    gold, article = reviewed_facts(folder, extractor.knowledge)
+    published = dt.date.fromisoformat(str(article.meta_doc.data["published"]["date"]))
+    started = time.perf_counter()
+    draft = extractor.draft(article.text, published)
+    seconds = time.perf_counter() - started
+    proposed = draft_facts(draft, published)
+    scores, mapping = compare(gold, proposed)
+    changed = [
+        (kind, draft_id, gold_id)
+        for kind in ("official", "organisation", "meeting")
+        for draft_id, gold_id in mapping.items()
+        if draft_id in proposed.entities[kind] and draft_id != gold_id
+    ]
+    lookups = [item for item in changed if extractor.knowledge.has(item[0], item[2])]
+    # A known post the reviewed file refers to by id that the draft proposed anew.
+    known_posts = {
+        (official, post_id)
+        for official, _, _, post_id in gold.posts
+        if post_id and post_id in extractor.knowledge.collections["posts"]
+    }
+    drafted_ids = {post[3] for post in proposed.posts}
+    for official, post_id in sorted(known_posts):
+        if post_id not in drafted_ids and any(post[0] == official for post in proposed.posts):
+            lookups.append(("post", "(new)", post_id))
+            changed.append(("post", "(new)", post_id))
+    meta_id = str(article.meta_doc.data["id"])
+    return (
+        ArticleScore(
+            meta_id,
+            scores,
+            seconds,
+            changed,
+            lookups,
+            reviewed_lines=len(article.facts_yaml.splitlines()),
+        ),
+        draft,
+    )
+
+
+def total(results: list[ArticleScore]) -> dict[str, Score]:
+    summed: dict[str, Score] = {kind: Score() for kind in (*ENTITY_KINDS, *RELATION_KINDS)}
+    for result in results:
+        for kind, score in result.scores.items():
+            summed[kind].add(score)
+    return summed
+
+
+def entities_total(scores: dict[str, Score]) -> Score:
+    summed = Score()
+    for kind in ENTITY_KINDS:
+        summed.add(scores[kind])
+    return summed
+
+
+def format_table(title: str, scores: dict[str, Score]) -> str:
+    lines = [
+        f"{title}",
+        f"{'kind':<14}{'found':>6}{'draft':>6}{'gold':>6}{'P':>7}{'R':>7}{'F1':>7}",
+    ]
+    rows = [*ENTITY_KINDS, "entities", *RELATION_KINDS]
+    every = dict(scores)
+    every["entities"] = entities_total(scores)
+    for kind in rows:
+        score = every[kind]
+        lines.append(
+            f"{kind:<14}{score.found:>6}{score.proposed:>6}{score.expected:>6}"
+            f"{score.precision:>7.2f}{score.recall:>7.2f}{score.f1:>7.2f}"
+        )
+    return "\n".join(lines)
+
+
+# --- the runs ----------------------------------------------------------------------------------
+
+
+def evaluation_sets(fixtures: Path | None) -> list[tuple[str, Extractor, list[Path]]]:
+    """The seed article drafted against the reference data alone (nothing it states is known
+    before it), and the reviewed fixtures against the reference data and the bundled seed
+    article: what `diplograph extract` knows by default."""
+    reference_only = Extractor(Knowledge.build([]))
+    sets = [("seed", reference_only, bundled_article_folders())]
+    folders = sorted(path.parent for path in fixtures.glob("*/facts.yaml")) if fixtures else []
+    if folders:
+        seeded = Extractor(
+            Knowledge.build([read_article_folder(folder) for folder in bundled_article_folders()])
+        )
+        sets.append(("own", seeded, folders))
+    return sets
+
+
+def run_evaluation(
+    sets: list[tuple[str, Extractor, list[Path]]],
+    details: bool = False,
+    out: Callable[[str], None] = print,
+) -> dict:
+    """Draft every article of every set, print the tables, and return them as a report."""
+    report: dict = {"sets": {}}
+    for label, extractor, folders in sets:
+        results: list[ArticleScore] = []
+        for folder in folders:
+            result, draft = evaluate_folder(folder, extractor)
+            result.draft_lines = len(facts_yaml(draft, result.article_id).splitlines())
+            results.append(result)
+        scores = total(results)
+        out(format_table(f"\n== {label} articles ({len(results)})", scores))
+        for result in results:
+            entities = entities_total(result.scores)
+            out(
+                f"  {result.article_id}: {result.seconds * 1000:.0f} ms, entities "
+                f"P {entities.precision:.2f} R {entities.recall:.2f}, participations R "
+                f"{result.scores['participation'].recall:.2f}, posts R "
+                f"{result.scores['post'].recall:.2f}; ids changed in review "
+                f"{len(result.ids_changed)} (known ids looked up: {len(result.lookups)}); "
+                f"draft {result.draft_lines} lines, reviewed {result.reviewed_lines} lines"
+            )
+            for kind, draft_id, gold_id in result.ids_changed:
+                out(f"      id {kind}: {draft_id} -> {gold_id}")
+            if details:
+                for kind, score in result.scores.items():
+                    for miss in score.misses:
+                        out(f"      miss  {kind}: {miss}")
+                    for false in score.false:
+                        out(f"      false {kind}: {false}")
+        report["sets"][label] = {
+            "articles": [
+                {
+                    "id": r.article_id,
+                    "seconds": round(r.seconds, 4),
+                    "ids_changed": r.ids_changed,
+                    "lookups": r.lookups,
+                    "scores": {
+                        k: {
+                            "P": s.precision,
+                            "R": s.recall,
+                            "F1": s.f1,
+                            "misses": s.misses,
+                            "false": s.false,
+                        }
+                        for k, s in r.scores.items()
+                    },
+                }
+                for r in results
+            ],
+            "total": {
+                k: {
+                    "found": s.found,
+                    "proposed": s.proposed,
+                    "expected": s.expected,
+                    "P": s.precision,
+                    "R": s.recall,
+                    "F1": s.f1,
+                }
+                for k, s in {**scores, "entities": entities_total(scores)}.items()
+            },
+        }
+    return report

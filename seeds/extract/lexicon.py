@@ -1,0 +1,69 @@
+"""The closed word classes the rules use (titles, organisation heads, verbs of meeting), read
+once from lexicon.yaml: data, so that a new title is a line of YAML, not a code change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from store.names import name_key
+
+LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    titles: frozenset[str]
+    portfolios: frozenset[str]
+    title_synonyms: dict[str, str]
+    honorifics: frozenset[str]
+    organisation_heads: dict[str, str]
+    meeting_heads: frozenset[str]
+    meet_verbs: frozenset[str]
+    meet_phrases: tuple[str, ...]
+    attend_words: frozenset[str]
+    travel_verbs: frozenset[str]
+    host_verbs: frozenset[str]
+    future_cues: tuple[str, ...]
+    unreal_cues: tuple[str, ...]
+    negations: frozenset[str]
+    numbers: dict[str, int]
+    pronouns: frozenset[str]
+    not_names: frozenset[str]
+
+    def canonical_title(self, title: str) -> str:
+        """The key a title is compared by: "Foreign Minister" is "minister of foreign affairs"."""
+        key = name_key(title)
+        return name_key(self.title_synonyms.get(key, key))
+
+    def number(self, word: str) -> int | None:
+        if word.isdigit():
+            return int(word)
+        return self.numbers.get(word.lower())
+
+
+@cache
+def lexicon() -> Lexicon:
+    data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    return Lexicon(
+        titles=frozenset(data["titles"]),
+        portfolios=frozenset(data["portfolios"]),
+        title_synonyms={name_key(k): v for k, v in data["title_synonyms"].items()},
+        honorifics=frozenset(data["honorifics"]),
+        organisation_heads=dict(data["organisation_heads"]),
+        meeting_heads=frozenset(data["meeting_heads"]),
+        meet_verbs=frozenset(data["meet_verbs"]),
+        meet_phrases=tuple(data["meet_phrases"]),
+        attend_words=frozenset(data["attend_words"]),
+        travel_verbs=frozenset(data["travel_verbs"]),
+        host_verbs=frozenset(data["host_verbs"]),
+        future_cues=tuple(data["future_cues"]),
+        unreal_cues=tuple(data["unreal_cues"]),
+        negations=frozenset(data["negations"]),
+        numbers={str(k): int(v) for k, v in data["numbers"].items()},
+        pronouns=frozenset(data["pronouns"]),
+        not_names=frozenset(data["not_names"]),
+    )
