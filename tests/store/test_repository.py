@@ -3,6 +3,10 @@ fields reads ask for (as the database received them: over the wire on a server).
 
 from __future__ import annotations
 
+import pytest
+from pymongo.errors import ExecutionTimeout, OperationFailure
+
+from store.errors import DatabaseUnavailable
 from store.repository import graph
 from store.repository.base import find_many
 from store.repository.criteria import Criteria
@@ -97,3 +101,29 @@ async def test_reads_ask_the_database_for_only_the_fields_they_use(store, databa
     assert "sources" not in received[2][1]
     # The shared constant is intact: mongomock adds `_id` to a projection it is handed.
     assert graph.ARTICLE_LIGHT == {"meta_yaml": 0, "facts_yaml": 0}
+
+
+async def test_a_read_that_runs_out_of_time_is_a_database_outage_and_other_errors_are_bugs(
+    store, monkeypatch
+):
+    # Raised by PyMongo when a request's shared deadline has passed and a pooled connection is
+    # free (found on a paused FerretDB), and by a server whose maxTimeMS ran out: not connection
+    # failures, yet the database did not answer in time.
+    collection_class = type(store["countries"])
+    for error in (
+        ExecutionTimeout("operation would exceed time limit", 50),
+        OperationFailure("operation exceeded time limit", 50),
+    ):
+        monkeypatch.setattr(collection_class, "find", _raising(error))
+        with pytest.raises(DatabaseUnavailable, match="The database is unavailable"):
+            await find_many(store, "countries", {})
+    monkeypatch.setattr(collection_class, "find", _raising(OperationFailure("bad query", 2)))
+    with pytest.raises(OperationFailure, match="bad query"):
+        await find_many(store, "countries", {})
+
+
+def _raising(error: Exception):
+    def find(*args, **kwargs):
+        raise error
+
+    return find
