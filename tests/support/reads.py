@@ -10,6 +10,7 @@ wire, they come from the calls its adapter receives.
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class Read:
     query: Any  # a find's filter, an aggregation's pipeline
     projection: Mapping[str, Any] | None
     max_time_ms: int | None
+    sent_at: float  # time.monotonic() when it was sent (on the embedded store: called)
 
 
 class WireReads(monitoring.CommandListener):
@@ -60,6 +62,7 @@ class WireReads(monitoring.CommandListener):
                 query=query,
                 projection=command.get("projection"),
                 max_time_ms=command.get("maxTimeMS"),
+                sent_at=time.monotonic(),
             )
         )
 
@@ -117,6 +120,7 @@ def embedded_reads(monkeypatch: Any) -> list[Read]:
                     query=copy.deepcopy(query),
                     projection=copy.deepcopy(projection),
                     max_time_ms=kwargs.get(_limit),
+                    sent_at=time.monotonic(),
                 )
             )
             return _original(self, *args, **kwargs)
