@@ -32,6 +32,11 @@ COPY seeds ./seeds
 COPY api ./api
 RUN uv sync --locked --no-dev
 
+# The data folder: where the embedded store saves accepted writes (and `diplograph export` may
+# write), the one place the server writes to, so the one place its user owns. Mount a volume on it.
+ENV DIPLOGRAPH_DATA_DIR=/var/lib/diplograph
+RUN mkdir -p /var/lib/diplograph && chown 10001:10001 /var/lib/diplograph
+
 # Numeric, so that a runtime can tell it is not root (Kubernetes' runAsNonRoot) without /etc/passwd.
 USER 10001:10001
 

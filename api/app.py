@@ -14,16 +14,20 @@ from starlette.applications import Starlette
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
 
+from api.auth import warn_about_deprecated
 from api.banner import log_banner
+from api.caches import DocumentCache
+from api.changes import ChangeFeed, ChangeHub, choose_feed
+from api.consistency import ReadWriteLock
 from api.context import RequestContext
 from api.cost import Budgets
-from api.examples import default_query, golden_queries
+from api.examples import default_query, golden_queries, live_examples
 from api.graphiql import STATIC_DIR, render_graphiql_page
 from api.graphql_schema import build_schema
 from api.http import GraphQLHTTP, RawRequestGuard, cors_options
@@ -33,8 +37,11 @@ from api.middleware import LoggedCORSMiddleware, RequestIdMiddleware
 from api.response_cache import ResponseCache
 from api.settings import Settings
 from api.tracing import create_tracer_provider
+from api.writes import Writer, restore_data_folder
+from seeds.datadir import DataFolder
 from store.connection import Store, create_store
 from store.errors import DatabaseUnavailable
+from store.repository.dataset import data_state
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace.export import SpanExporter
@@ -60,7 +67,9 @@ class GraphQLView(GraphQLHTTP):
         # The example files themselves, read at start-up: GraphiQL never holds copies.
         self._page = (
             render_graphiql_page(
-                static_url=STATIC_URL, default_query=default_query(), examples=golden_queries()
+                static_url=STATIC_URL,
+                default_query=default_query(),
+                examples=golden_queries() + live_examples(),
             )
             if settings.graphiql
             else ""
@@ -76,14 +85,54 @@ class GraphQLView(GraphQLHTTP):
 
 
 async def prepare_store(store: Store, settings: Settings) -> None:
-    """Check the database answers, create indexes, and load the seed data if asked to."""
+    """Check the database answers, learn what it can do, create indexes, and load the seed
+    data if asked to. On the embedded store, also what earlier runs wrote (the data folder)."""
     await store.ping()
+    await store.detect_capabilities()
     await store.ensure_indexes()
-    if settings.should_seed:
-        from seeds.loader import collect_articles, load
+    folder = data_folder(settings)
+    if settings.should_seed or folder is not None:
+        from seeds.loader import article_id_of, collect_articles, load
 
-        report = await load(store, collect_articles(None))
+        articles = collect_articles(None) if settings.should_seed else []
+        corrections = []
+        if folder is not None:
+            saved = folder.articles()
+            removed = folder.removed()
+            replaced = {article_id_of(article) for article in saved} | removed
+            articles = [a for a in articles if article_id_of(a) not in replaced] + saved
+            corrections = folder.corrections()
+        report = await load(store, articles, corrections=corrections)
         logger.info("seed data loaded: %s", report.summary())
+        if folder is not None:
+            writes, entries = await restore_data_folder(store, folder)
+            logger.info(
+                "data folder %s: %d saved articles, %d removed, %d corrections, %d earlier "
+                "writes (%d audit entries)",
+                folder.root,
+                len(saved),
+                len(removed),
+                len(corrections),
+                len(writes),
+                entries,
+            )
+
+    # Measures the data's sizes now if they were never stored, rather than on the first query.
+    await data_state(store)
+
+
+def data_folder(settings: Settings) -> DataFolder | None:
+    """The data folder the embedded store saves writes to (none on MongoDB: it is the truth)."""
+    return DataFolder(settings.data_dir) if settings.embedded else None
+
+
+async def start_feed(app: Starlette, settings: Settings) -> None:
+    """Start hearing of writes by other processes, for `graphChanged` (api/changes.py)."""
+    store = app.state.store
+    kind = choose_feed(settings.change_feed, store)
+    app.state.feed = ChangeFeed(store, app.state.changes, kind, settings.change_poll_seconds)
+    await app.state.feed.start()
+    logger.info("change feed: %s", kind)
 
 
 def mark_ready(app: Starlette) -> None:
@@ -106,6 +155,7 @@ async def _keep_trying(app: Starlette, settings: Settings) -> None:
             app.state.not_ready_reason = str(error)
             continue
         mark_ready(app)
+        await start_feed(app, settings)
         logger.info("database is available again; the API is ready")
         await log_banner(app.state.store, settings)
         return
@@ -124,6 +174,7 @@ def create_app(
     metrics = Metrics()
     budgets = Budgets(settings.rate_limit_budget, settings.rate_limit_refill_per_second)
     response_cache = ResponseCache(settings.response_cache_bytes)
+    documents = DocumentCache(settings.document_cache_bytes)
     tracer_provider = create_tracer_provider(settings, span_exporter)
     outer_extensions: list[Callable[[], SchemaExtension]] = []
     if settings.metrics:
@@ -135,14 +186,22 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        warn_about_deprecated(settings)
         app.state.store = create_store(settings.store_config)
         app.state.store.commands.observe(metrics.observe_command)
         app.state.prepared = False
         app.state.not_ready_reason = "starting"
+        app.state.changes = ChangeHub()
+        app.state.readers = ReadWriteLock()
+        app.state.writer = Writer(
+            app.state.store, app.state.changes, app.state.readers, data_folder(settings)
+        )
+        app.state.feed = None
         retry: asyncio.Task[None] | None = None
         try:
             await prepare_store(app.state.store, settings)
             mark_ready(app)
+            await start_feed(app, settings)
             await log_banner(app.state.store, settings)
         except DatabaseUnavailable as error:
             app.state.not_ready_reason = str(error)
@@ -157,6 +216,8 @@ def create_app(
                 retry.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await retry
+            if app.state.feed is not None:
+                await app.state.feed.stop()
             await app.state.store.close()
             if tracer_provider is not None:
                 tracer_provider.shutdown()  # flushes the spans still batched
@@ -174,28 +235,34 @@ def create_app(
             return JSONResponse({"status": "unavailable", "reason": str(error)}, 503)
         return JSONResponse({"status": "ready"})
 
-    schema = build_schema(settings, budgets=budgets, outer_extensions=outer_extensions)
+    schema = build_schema(
+        settings, budgets=budgets, outer_extensions=outer_extensions, documents=documents
+    )
     graphql = GraphQLView(
         schema,
         settings,
         budgets=budgets,
         response_cache=response_cache,
         metrics=metrics if settings.metrics else None,
+        documents=documents,
     )
     routes = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         # The view answers every method itself (405 with a JSON body for the others).
-        Route("/graphql", RawRequestGuard(graphql, settings.max_body_bytes)),
+        Route("/graphql", RawRequestGuard(graphql, settings.max_body_bytes, settings, budgets)),
+        # Subscriptions (graphChanged) over graphql-transport-ws.
+        WebSocketRoute("/graphql", graphql),
     ]
     if settings.graphiql:
         # Compressed: GraphiQL's 4.1 MB of scripts travel as about 1.1 MB.
         assets = GZipMiddleware(StaticFiles(directory=STATIC_DIR), minimum_size=1024)
         routes.append(Mount(STATIC_URL, assets, name="graphiql-static"))
     if settings.metrics:
-        routes.append(Route("/metrics", metrics_endpoint(metrics)))
+        routes.append(Route("/metrics", metrics_endpoint(metrics, settings.metrics_token)))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.response_cache = response_cache
+    app.state.documents = documents
     app.add_middleware(LoggedCORSMiddleware, **cors_options(settings))
     app.add_middleware(RequestIdMiddleware)
     if settings.metrics:

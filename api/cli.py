@@ -28,6 +28,8 @@ app = typer.Typer(
 )
 schema_app = typer.Typer(help="Work with the GraphQL schema.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
+token_app = typer.Typer(help="Bearer tokens for the API.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema.graphql"
 console = Console(stderr=True)
@@ -79,6 +81,8 @@ def serve(
         log_level=settings.log_level,
         log_config=uvicorn_log_config(settings.log_level, settings.log_format) or LOGGING_CONFIG,
         timeout_keep_alive=settings.keep_alive_seconds,
+        # httptools with header limits and read timeouts (api/protocol.py; docs/security.md: why).
+        http="api.protocol:GuardedHttpToolsProtocol",
     )
 
 
@@ -140,6 +144,7 @@ def seed(
     ] = False,
 ) -> None:
     """Validate reference data and article bundles, then write what changed. All or nothing."""
+    from seeds.datadir import DataFolder, is_data_folder
     from seeds.loader import collect_articles, load
     from seeds.problems import SeedValidationError
     from store.repository.dataset import WriteFailed
@@ -152,8 +157,17 @@ def seed(
         store = create_store(settings.store_config)
         try:
             await store.ping()
+            await store.detect_capabilities()
             await store.ensure_indexes()
-            articles = collect_articles(paths)
+            # A data folder (`diplograph export`'s, or the embedded store's DATA_DIR) brings its
+            # corrections; any other path is a bundle or a folder of bundles.
+            folders = [path for path in paths or [] if is_data_folder(path)]
+            bundles = [path for path in paths or [] if path not in folders]
+            articles = collect_articles(bundles or None) if bundles or not folders else []
+            corrections = []
+            for data in folders:
+                articles += DataFolder(data).articles()
+                corrections += DataFolder(data).corrections()
             with Progress(
                 SpinnerColumn(),
                 TextColumn("{task.description}"),
@@ -167,7 +181,9 @@ def seed(
                 def step(message: str, steps: int | None = None) -> None:
                     progress.update(task, description=escape(message), advance=1, total=steps)
 
-                report = await load(store, articles, dry_run=dry_run, progress=step)
+                report = await load(
+                    store, articles, dry_run=dry_run, progress=step, corrections=corrections
+                )
         finally:
             await store.close()
         _print_report(report, settings)
@@ -224,6 +240,83 @@ def _print_report(report, settings: Settings) -> None:
             "[dim]MONGODB_URI is unset: this ran on a throwaway embedded store (a validation run). "
             "`diplograph serve` loads the bundle into its own embedded store at start-up.[/]"
         )
+
+
+@token_app.command("create")
+def token_create(
+    scope: Annotated[
+        list[str],
+        typer.Option(
+            help="What the token may do: read, write (repeat for several).", show_default=False
+        ),
+    ],
+    token_id: Annotated[
+        str | None,
+        typer.Option("--id", help="Who holds it, as the audit trail names them (default: random)."),
+    ] = None,
+) -> None:
+    """Make a new token: print it once, with the DIPLOGRAPH_TOKENS line that makes the server
+    accept it. The server keeps only its SHA-256; the token cannot be shown again."""
+    import json
+    import secrets
+
+    from api.auth import new_token, token_hash
+    from api.settings import TokenEntry
+
+    scopes = sorted(set(scope))
+    try:
+        entry = TokenEntry(
+            id=token_id or f"token-{secrets.token_hex(4)}", sha256="0" * 64, scopes=scopes
+        )
+    except ValueError as error:
+        console.print(f"[red]{escape(str(error))}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    token = new_token()
+    entry = entry.model_copy(update={"sha256": token_hash(token)})
+    current = [t for t in Settings().tokens if t.id != entry.id]
+    listing = json.dumps([t.model_dump() for t in [*current, entry]], separators=(",", ":"))
+    output = Console(soft_wrap=True)
+    output.print(f"token for [bold]{escape(entry.id)}[/] (scopes: {', '.join(scopes)}):")
+    output.print(token, markup=False, highlight=False)
+    console.print(
+        "Shown once: store it now (a password manager, your CI's secrets). Then add this line to "
+        "the server's environment or .env, which keeps the tokens already configured:"
+    )
+    output.print(f"DIPLOGRAPH_TOKENS='{listing}'", markup=False, highlight=False)
+
+
+@app.command()
+def export(
+    folder: Annotated[Path, typer.Argument(help="Where to write (created if missing).")],
+) -> None:
+    """Write every stored article back out as bundles, with the corrections and the audit trail,
+    as a data folder that `diplograph seed FOLDER` loads into another store."""
+    from api.export import export_store
+    from store.connection import create_store
+
+    settings = Settings()
+
+    async def run() -> tuple[int, int, int]:
+        store = create_store(settings.store_config)
+        try:
+            await store.ping()
+            if settings.embedded:
+                from api.app import prepare_store
+
+                await prepare_store(store, settings)
+            return await export_store(store, folder)
+        finally:
+            await store.close()
+
+    try:
+        articles, corrections, entries = asyncio.run(run())
+    except DatabaseUnavailable as error:
+        console.print(f"[red]{escape(error.message)}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    console.print(
+        f"wrote {articles} articles, {corrections} corrections and {entries} audit entries to "
+        f"{escape(str(folder))}"
+    )
 
 
 EXTRACT_EPILOG = "\n\n".join(

@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from api.settings import Settings
 from schema.context import Context
+from store.repository.sizes import Sizes
 
 
 @dataclass
@@ -29,6 +30,7 @@ class CostReport:
     remaining: int
     capacity: int
     refill_per_second: float
+    minimum: int = 0
 
     def as_extension(self) -> dict[str, Any]:
         return {
@@ -38,6 +40,7 @@ class CostReport:
             "remaining": self.remaining,
             "capacity": self.capacity,
             "refillPerSecond": self.refill_per_second,
+            "minimum": self.minimum,
         }
 
 
@@ -51,6 +54,8 @@ class RequestState:
     """The id `RequestIdMiddleware` gave the request, for errors and logs."""
     cost: CostReport | None = None
     """The cost limiter's report, once it has priced the operation."""
+    sizes: Sizes | None = None
+    """The data's sizes at the version the view read (queries are priced with them)."""
     observed: bool = False
     """Whether the metrics extension has counted the operation (the view counts the others)."""
 
@@ -63,3 +68,7 @@ class RequestContext(Context):
     request: HTTPConnection | None = None
     response: Response | None = None
     state: RequestState = field(default_factory=RequestState)
+    principal: Any = None
+    """The holder of the request's token (`api.auth.Principal`), once it has been checked."""
+    connection_params: Any = None
+    """A WebSocket's `connection_init` payload (Strawberry sets it)."""

@@ -6,16 +6,18 @@ hold (docs/security.md works it through for each golden query):
 - a field that returns an object costs 1 for each object it can return, and its own selections
   are priced once per such object;
 - a connection returns up to `first` (or `last`) items, `DEFAULT_PAGE_SIZE` when neither is
-  given; `search` and `connections` up to `first`; `nodes` one per id; any other list is priced
-  at `LIST_SIZE` items;
+  given; `search` and `connections` up to `first`; `nodes` one per id; any other list at the
+  longest such list in the data (`schema.bounds`, from the sizes `store.repository.sizes` keeps);
 - scalars, enums and `__typename` are free; `__schema` and `__type` cost 1 each (the guard keeps
   introspection to one schema download);
 - fragments are added up, duplicates included: the price is an upper bound, not a forecast.
 
-The requested cost is computed after validation, before anything runs. A query over
+The requested cost is computed after validation, before anything runs, from the arguments as
+graphql-core coerces them (variables' defaults, integral floats...). A query over
 `DIPLOGRAPH_MAX_QUERY_COST` is refused; otherwise the requested cost is taken from the client's
 budget (429 when the budget cannot pay), and once the query has run the charge is settled to the
-actual cost: the objects the response did hold.
+actual cost: the objects the response did hold. Every request is charged at least
+`DIPLOGRAPH_MIN_REQUEST_COST`.
 
 graphql-complexity, the maintained Python library for this, prices a field by constants and depth
 multipliers, not by page-size arguments, which is what drives cost here; so the model is this
@@ -27,32 +29,31 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-import orjson
-from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
-    IntValueNode,
-    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    VariableNode,
     get_named_type,
     get_nullable_type,
     is_leaf_type,
     is_list_type,
 )
+from graphql import OperationType as GraphQLOperationType
+from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import PreExecutionError
 
@@ -61,42 +62,25 @@ from api.context import CostReport, RequestContext
 from api.errors import QueryTooExpensive, RateLimited
 from api.limits import as_graphql_error
 from api.settings import Settings
+from schema.bounds import LIST_BOUNDS
 from schema.common import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from store.errors import DiplographError
+from schema.context import Context
+from store.errors import DatabaseUnavailable, DiplographError
+from store.repository.dataset import data_state
+from store.repository.sizes import Sizes
 
-LIST_SIZE = 5
+# A write costs more than the objects its answer holds: it validates every stored article and
+# writes; like Shopify's, a fixed charge per mutation field keeps a client from writing in a loop.
+MUTATION_COST = 10
 INTROSPECTION_COST = 1
 INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
 POLICY_NAME = "cost"
+# A list field with no bound in schema.bounds (a test keeps there being none) is priced as a
+# full page: never less than any connection could hold.
+UNBOUNDED_LIST = MAX_PAGE_SIZE
 
 
 # --- the model ----------------------------------------------------------------------------------
-
-
-def _int_argument(node: FieldNode, name: str, variables: Mapping[str, Any]) -> int | None:
-    for argument in node.arguments or ():
-        if argument.name.value != name:
-            continue
-        value = argument.value
-        if isinstance(value, IntValueNode):
-            return int(value.value)
-        if isinstance(value, VariableNode):
-            found = variables.get(value.name.value)
-            return found if isinstance(found, int) and not isinstance(found, bool) else None
-    return None
-
-
-def _list_argument_length(node: FieldNode, name: str, variables: Mapping[str, Any]) -> int | None:
-    for argument in node.arguments or ():
-        if argument.name.value != name:
-            continue
-        value = argument.value
-        if isinstance(value, ListValueNode):
-            return len(value.values)
-        if isinstance(value, VariableNode):
-            found = variables.get(value.name.value)
-            return len(found) if isinstance(found, list) else None
-    return None
 
 
 def _is_connection(type_: GraphQLNamedType) -> bool:
@@ -110,13 +94,23 @@ def _clamp(value: int) -> int:
 
 
 class CostModel:
-    """Prices one operation of a validated document (see the module docstring)."""
+    """Prices one operation of a validated document (see the module docstring).
+
+    Arguments are read as the resolvers will get them: graphql-core coerces the literals and the
+    variables (their defaults, variables inside lists and input objects, an integral float given
+    for an Int), so a price cannot be lowered by spelling an argument differently.
+    """
 
     def __init__(
-        self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any] | None
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        variables: Mapping[str, Any],
+        sizes: Sizes,
     ) -> None:
         self.schema = schema
-        self.variables = variables or {}
+        self.variables = variables
+        self.sizes = sizes
         self.fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
@@ -124,7 +118,16 @@ class CostModel:
 
     def operation_cost(self, operation: OperationDefinitionNode) -> int:
         root = self.schema.get_root_type(operation.operation)
-        return self._selection_set(operation.selection_set, root, page=0) if root else 0
+        if root is None:
+            return 0
+        cost = self._selection_set(operation.selection_set, root, page=0)
+        if operation.operation is GraphQLOperationType.MUTATION:
+            cost += MUTATION_COST * sum(
+                1
+                for selection in operation.selection_set.selections
+                if isinstance(selection, FieldNode)
+            )
+        return cost
 
     def _selection_set(
         self, selection_set: SelectionSetNode, parent: GraphQLNamedType | None, page: int
@@ -163,29 +166,35 @@ class CostModel:
         named = get_named_type(definition.type)
         if is_leaf_type(named) or node.selection_set is None:
             return 0
+        arguments = get_argument_values(definition, node, self.variables)
         child_page = page
         if _is_connection(named):
-            size = _int_argument(node, "first", self.variables)
+            size = arguments.get("first")
             if size is None:
-                size = _int_argument(node, "last", self.variables)
+                size = arguments.get("last")
             child_page = _clamp(DEFAULT_PAGE_SIZE if size is None else size)
         each = 1 + self._selection_set(node.selection_set, named, child_page)
-        return self._list_size(node, definition, parent, page) * each
+        return self._list_size(node, definition, parent, page, arguments) * each
 
-    def _list_size(self, node: FieldNode, definition: Any, parent: Any, page: int) -> int:
+    def _list_size(
+        self,
+        node: FieldNode,
+        definition: GraphQLField,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
+        page: int,
+        arguments: Mapping[str, Any],
+    ) -> int:
         if not is_list_type(get_nullable_type(definition.type)):
             return 1
-        if _is_connection(parent) and node.name.value in ("edges", "nodes"):
+        name = node.name.value
+        if _is_connection(parent) and name in ("edges", "nodes"):
             return page
-        if "first" in definition.args:
-            size = _int_argument(node, "first", self.variables)
-            if size is None and isinstance(definition.args["first"].default_value, int):
-                size = definition.args["first"].default_value
-            return _clamp(LIST_SIZE if size is None else size)
-        if "ids" in definition.args:
-            length = _list_argument_length(node, "ids", self.variables)
-            return _clamp(LIST_SIZE if length is None else length)
-        return LIST_SIZE
+        if "first" in definition.args and isinstance(arguments.get("first"), int):
+            return _clamp(arguments["first"])
+        if "ids" in definition.args and isinstance(arguments.get("ids"), list):
+            return _clamp(len(arguments["ids"]))
+        bound = LIST_BOUNDS.get((parent.name, name))
+        return UNBOUNDED_LIST if bound is None else bound.of(self.sizes)
 
 
 def requested_cost(
@@ -193,14 +202,28 @@ def requested_cost(
     document: DocumentNode,
     operation_name: str | None,
     variables: Mapping[str, Any] | None,
-) -> int:
-    """The cost of the operation a request runs: an upper bound on the objects it returns."""
+    sizes: Sizes,
+) -> int | None:
+    """The cost of the operation a request runs: an upper bound on the objects it returns.
+
+    None when the operation will not run: it cannot be chosen, or its variables do not fit their
+    types (execution then reports why).
+    """
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     if len(operations) != 1:
-        return 0
-    return CostModel(schema, document, variables).operation_cost(operations[0])
+        return None
+    (operation,) = operations
+    coerced = get_variable_values(
+        schema, operation.variable_definitions or (), dict(variables or {}), max_errors=1
+    )
+    if isinstance(coerced, list):
+        return None
+    try:
+        return CostModel(schema, document, coerced, sizes).operation_cost(operation)
+    except GraphQLError:
+        return None
 
 
 def actual_cost(data: Any, operation: OperationDefinitionNode | None) -> int:
@@ -339,13 +362,14 @@ def over_budget(budgets: Budgets, charge: Charge, requested: int) -> Refusal:
 
 
 def charge(
-    budgets: Budgets, client: str, requested: int, maximum: int
+    budgets: Budgets, client: str, requested: int, maximum: int, minimum: int = 0
 ) -> tuple[CostReport, Refusal | None]:
     """Take a query's price from the client's budget before it runs: the report so far, and the
     refusal when the query costs over `maximum` or more than the budget holds.
 
     The one way a price is charged, whether Strawberry runs the query or the response cache
-    answers it; `settle` then turns the charge into the actual cost.
+    answers it; `settle` then turns the charge into the actual cost. Every request is charged at
+    least `minimum`, a refused one included: guessing and cache-filling are not free.
     """
 
     def report(actual: int, remaining: int) -> CostReport:
@@ -356,10 +380,11 @@ def charge(
             remaining=remaining,
             capacity=budgets.capacity,
             refill_per_second=budgets.refill_per_second,
+            minimum=minimum,
         )
 
     if requested > maximum:
-        remaining = budgets.take(client, 0).remaining
+        remaining = budgets.settle(client, 0, minimum)
         error = QueryTooExpensive(
             f"This query may cost {requested} points; the maximum is {maximum}. Ask for smaller "
             "pages (`first`) or fewer nested lists.",
@@ -367,23 +392,25 @@ def charge(
             maximum=maximum,
         )
         return report(0, remaining), Refusal(error, budgets.headers(remaining), None)
-    taken = budgets.take(client, requested)
+    needed = max(requested, minimum)
+    taken = budgets.take(client, needed)
     if not taken.allowed:
-        return report(0, taken.remaining), over_budget(budgets, taken, requested)
+        budgets.settle(client, 0, minimum)
+        after = budgets.take(client, needed)  # refused again: what remains, when to retry
+        return report(0, after.remaining), over_budget(budgets, after, needed)
     # If the deadline cancels execution, the points taken stay spent.
     return report(requested, taken.remaining), None
 
 
 def settle(budgets: Budgets, client: str, report: CostReport, actual: int) -> CostReport:
-    """Turn a charge of the requested cost into one of the `actual` cost: the final report."""
-    remaining = budgets.settle(client, report.requested, actual)
+    """Turn a charge of the requested cost into one of the `actual` cost (at least the minimum):
+    the final report."""
+    taken = max(report.requested, report.minimum)
+    remaining = budgets.settle(client, taken, max(actual, report.minimum))
     return replace(report, actual=actual, remaining=remaining)
 
 
 # --- the extension ------------------------------------------------------------------------------
-
-# Prices by (query, operation, variables): the same request costs the same, so price it once.
-_REQUESTED: LRUCache[tuple[str | None, str | None, bytes], int] = LRUCache(maxsize=1000)
 
 
 class CostLimit(SchemaExtension):
@@ -419,27 +446,48 @@ class CostLimit(SchemaExtension):
             if status is not None:
                 context.response.status_code = status
 
-    def on_execute(self) -> Iterator[None]:
+    async def _sizes(self) -> Sizes:
+        """The data's sizes: read with the data version by the view, or read here."""
+        context = self.execution_context.context
+        if isinstance(context, Context) and context.store is None:
+            return Sizes()  # a schema run without a store (tests of the schema alone)
+        if isinstance(context, RequestContext):
+            if context.state.sizes is None:
+                context.state.sizes = (await data_state(context.store)).sizes
+            return context.state.sizes
+        if isinstance(context, Context):
+            return (await data_state(context.store)).sizes
+        return Sizes()
+
+    async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
         document = execution.graphql_document
         if document is None or execution.result is not None:
             yield
             return
-        key = (
-            execution.query,
-            execution.operation_name,
-            orjson.dumps(execution.variables or {}, option=orjson.OPT_SORT_KEYS),
+        try:
+            sizes = await self._sizes()
+        except DatabaseUnavailable:
+            # The database is down: every resolver that reads will fail with the same code (and
+            # the answer is 503), so the lists it could return are priced as empty.
+            sizes = Sizes()
+        requested = requested_cost(
+            execution.schema._schema, document, execution.operation_name, execution.variables, sizes
         )
-        requested = _REQUESTED.get(key)
         if requested is None:
-            requested = requested_cost(
-                execution.schema._schema, document, execution.operation_name, execution.variables
-            )
-            _REQUESTED[key] = requested
+            # The operation will not run (its variables do not fit); the view charges the minimum.
+            yield
+            return
         context = execution.context
         request = context.request if isinstance(context, RequestContext) else None
         client = client_key(request, self.settings) if request is not None else "local"
-        report, refusal = charge(self.budgets, client, requested, self.settings.max_query_cost)
+        report, refusal = charge(
+            self.budgets,
+            client,
+            requested,
+            self.settings.max_query_cost,
+            self.settings.min_request_cost,
+        )
         self._record(report)
         if refusal is not None:
             execution.result = PreExecutionError(

@@ -40,3 +40,9 @@ class DeadlineExceeded(DiplographError):
     """A request ran past its deadline and was cancelled."""
 
     code = "DEADLINE_EXCEEDED"
+
+
+class Forbidden(DiplographError):
+    """A known token without the scope an operation needs."""
+
+    code = "FORBIDDEN"

@@ -2,9 +2,15 @@
 
 Expected errors (not found, bad input, database unavailable, limits) keep their message and get a
 stable `extensions.code`. Anything else is masked to a generic message carrying the request id, and
-logged in full with that id, so a user's report can be matched to the stack trace. Validation
-messages lose graphql-core's "Did you mean ...?" hints unless debugging: with introspection off,
-they would hand out the schema one guess at a time.
+logged in full with that id, so a user's report can be matched to the stack trace.
+
+graphql-core's own messages (parsing, validation, variable values) are rewritten on the way out:
+- they lose their "Did you mean ...?" hints unless debugging: with introspection off, they would
+  hand out the schema one guess at a time;
+- with introspection off, a quoted name the request did not spell itself becomes '…':
+  "Field 'decision' of type 'Decision' must have a selection of subfields" names a type the
+  client never wrote, which is how schema-guessing tools (clairvoyance) rebuild a schema;
+- a quoted value is cut to about 100 characters, so that no input is echoed back whole.
 """
 
 from __future__ import annotations
@@ -21,13 +27,49 @@ from strawberry.extensions import SchemaExtension
 
 from api.context import RequestContext
 from api.limits import library_code
-from store.errors import DatabaseUnavailable, DiplographError
+from store.errors import DatabaseUnavailable, DiplographError, clip
 
 logger = logging.getLogger("diplograph.errors")
 request_logger = logging.getLogger("diplograph.requests")
 
 MASKED_MESSAGE = "Internal server error. Quote the request id when you report it."
 _SUGGESTION = re.compile(r"\s*Did you mean .*$", re.DOTALL)
+_QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
+_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
+HIDDEN = "…"
+
+
+def spelled_names(query: str | None, variables: Any) -> frozenset[str]:
+    """Every name the request itself wrote: in the document, and as a key or in a string value of
+    its variables. A message may repeat these without telling the client anything new."""
+    names = set(_NAME.findall(query or ""))
+    stack = [variables]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            names.update(key for key in item if isinstance(key, str))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            names.update(_NAME.findall(item))
+    return frozenset(names)
+
+
+def library_message(message: str, debug: bool, spelled: frozenset[str] | None = None) -> str:
+    """A graphql-core message as it may leave: without suggestions unless debugging, quoted
+    values cut short, and, given the `spelled` names, no other name in quotes."""
+    if not debug:
+        message = _SUGGESTION.sub("", message)
+
+    def quoted(match: re.Match[str]) -> str:
+        text = match.group(0)
+        inner = text[1:-1]
+        if spelled is not None and any(name not in spelled for name in _NAME.findall(inner)):
+            inner = HIDDEN
+        return text[0] + clip(inner) + text[-1]
+
+    return _QUOTED.sub(quoted, message)
 
 
 def request_id_of(context: Any) -> str | None:
@@ -47,20 +89,24 @@ def _code_without_original(error: GraphQLError) -> str:
 
 
 def classify(
-    error: GraphQLError, request_id: str | None, debug: bool = False
+    error: GraphQLError,
+    request_id: str | None,
+    debug: bool = False,
+    spelled: frozenset[str] | None = None,
 ) -> tuple[GraphQLError, bool]:
-    """The error to send, and whether it was unexpected (and so masked)."""
+    """The error to send, and whether it was unexpected (and so masked). With `spelled` (the
+    names the request wrote), the library's messages name nothing else."""
     original = error.original_error
     if original is None and error.path is None:
-        message = error.message if debug else _SUGGESTION.sub("", error.message)
+        message = library_message(error.message, debug, spelled)
         extensions = {"code": _code_without_original(error), **(error.extensions or {})}
         return _copy(error, message, extensions), False
     if isinstance(original, DiplographError):
         return _copy(error, original.message, original.graphql_extensions()), False
     if isinstance(original, GraphQLError):
-        return _copy(
-            error, error.message, {"code": "BAD_USER_INPUT", **(error.extensions or {})}
-        ), False
+        # A variable's value that does not fit its type, or graphql-core refusing an argument.
+        message = library_message(error.message, debug, spelled)
+        return _copy(error, message, {"code": "BAD_USER_INPUT", **(error.extensions or {})}), False
     # An exception in a resolver, or graphql-core finding a resolver broke the schema's promises
     # (a null for a non-null field): a bug either way.
     extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
@@ -105,8 +151,16 @@ class ErrorPolicy(SchemaExtension):
     cost and the error codes sent.
     """
 
-    def __init__(self, debug: bool = False) -> None:
+    def __init__(self, debug: bool = False, hide_schema: bool = False) -> None:
+        """`hide_schema` (introspection off): messages name only what the request spelled."""
         self.debug = debug
+        self.hide_schema = hide_schema
+
+    def _spelled(self) -> frozenset[str] | None:
+        if not self.hide_schema or self.debug:
+            return None
+        context = self.execution_context
+        return spelled_names(context.query, context.variables)
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
@@ -121,9 +175,10 @@ class ErrorPolicy(SchemaExtension):
         errors = getattr(result, "errors", None) or []
         context = self.execution_context.context
         request_id = request_id_of(context)
+        spelled = self._spelled() if errors else None
         processed = []
         for error in errors:
-            shown, unexpected = classify(error, request_id, self.debug)
+            shown, unexpected = classify(error, request_id, self.debug, spelled)
             if unexpected:
                 logger.error(
                     "unexpected error in a GraphQL request",

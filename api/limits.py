@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -36,6 +35,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from api.caches import DocumentCache, text_bytes
 from api.errors import IntrospectionTooComplex, TooManyFields
 from api.settings import Settings
 from store.errors import DiplographError
@@ -201,34 +201,37 @@ class DocumentShape:
                 )
 
 
-_VERDICTS: LRUCache[tuple[str | None, int], GraphQLError | None] = LRUCache(maxsize=1000)
-
-
 class DocumentGuard(SchemaExtension):
     """Refuses oversized documents before validation, which it then skips (see module doc)."""
 
-    def __init__(self, max_fields: int) -> None:
+    def __init__(self, max_fields: int, cache: DocumentCache | None = None) -> None:
         self.max_fields = max_fields
+        self.cache = cache
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and context.pre_execution_errors is None:
             # The verdict depends on the text alone: decided once per distinct query.
-            key = (context.query, self.max_fields)
-            if key not in _VERDICTS:
-                _VERDICTS[key] = DocumentShape(context.graphql_document, self.max_fields).check()
-            error = _VERDICTS[key]
+            key = ("verdict", context.query, self.max_fields)
+            found = self.cache.get(key) if self.cache is not None else None
+            if found is None:
+                found = (DocumentShape(context.graphql_document, self.max_fields).check(),)
+                if self.cache is not None and context.query is not None:
+                    self.cache.put(key, found, text_bytes(context.query) + 1024)
+            (error,) = found
             if error is not None:
                 # Strawberry skips validation when errors are already set.
                 context.pre_execution_errors = [error]
         yield
 
 
-def static_limits(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+def static_limits(
+    settings: Settings, cache: DocumentCache | None = None
+) -> list[Callable[[], SchemaExtension]]:
     """The document limits as extension factories, in the order they must run."""
     limits: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: DocumentGuard(max_fields=settings.max_fields),
+        lambda: DocumentGuard(max_fields=settings.max_fields, cache=cache),
         lambda: QueryDepthLimiter(max_depth=settings.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
     ]

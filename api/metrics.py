@@ -9,6 +9,7 @@ command, on both backends). `GET /metrics` renders it in the text exposition for
 from __future__ import annotations
 
 import asyncio
+import hmac
 import re
 import time
 from collections.abc import Iterator
@@ -27,12 +28,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
-from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from api.auth import bearer_token
 from api.context import CostReport, RequestContext, RequestState
 from api.graphql_errors import classify
-from api.response_cache import query_text
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 COST_BUCKETS = (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
@@ -185,18 +185,15 @@ class MetricsExtension(SchemaExtension):
 def observe_unexecuted(
     metrics: Metrics,
     state: RequestState,
-    request_data: GraphQLRequestData,
+    name: str | None,
     result: ExecutionResult,
     seconds: float,
 ) -> None:
     """Count an operation the view answered without running Strawberry (from the response cache,
-    or refused over budget there); one the extension counted already is left alone."""
+    or refused over budget there), by its operation `name`; one the extension counted already is
+    left alone."""
     if state.observed:
         return
-    name = request_data.operation_name
-    if name is None and isinstance(request_data.query, str):
-        parsed = query_text(request_data.query)
-        name = parsed.operations[0][0] if parsed and len(parsed.operations) == 1 else None
     codes = [_code(error) for error in result.errors or []]
     metrics.observe_operation(name, seconds, codes, state.cost)
 
@@ -240,10 +237,20 @@ def _route(path: str) -> str:
     return OTHER
 
 
-def metrics_endpoint(metrics: Metrics):
-    """The `GET /metrics` handler for this app's registry."""
+def metrics_endpoint(metrics: Metrics, token: str | None = None):
+    """The `GET /metrics` handler for this app's registry; with a `token`, only for a request
+    that presents it (`Authorization: Bearer <token>`, compared in constant time)."""
 
     async def endpoint(request: Request) -> Response:
+        if token is not None:
+            given = bearer_token(request.headers)
+            if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+                return Response(
+                    "/metrics needs `Authorization: Bearer <DIPLOGRAPH_METRICS_TOKEN>`.\n",
+                    status_code=401,
+                    headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+                    media_type="text/plain",
+                )
         body, content_type = metrics.render(request.headers.get("accept", ""))
         return Response(body, headers={"content-type": content_type})
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field
+import platformdirs
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
@@ -34,6 +36,38 @@ NEVER_BARE = frozenset({"debug"})
 def environment_name(field: str) -> str:
     """The environment variable that sets `field`."""
     return "MONGODB_URI" if field == "mongodb_uri" else ENV_PREFIX + field.upper()
+
+
+Scope = Literal["read", "write"]
+
+
+class TokenEntry(BaseModel):
+    """A bearer token the server accepts, known by its SHA-256 only (`diplograph token create`).
+
+    Tokens are 256 random bits, so a fast hash is enough: nothing short of the token itself
+    produces the hash, and there is no dictionary to try (a password KDF defends guessable
+    secrets, and would cost every request tens of milliseconds for nothing)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9._-]+$",
+        description="Who holds the token, as the audit trail records it; never the token.",
+    )
+    sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="The token's SHA-256, in lower-case hexadecimal."
+    )
+    scopes: list[Scope] = Field(
+        default_factory=lambda: ["read"],
+        description="What the token may do: `read`, `write` (which includes reading).",
+    )
+
+
+def default_data_dir() -> Path:
+    """Where the embedded store keeps what was written at run time: the user's data folder."""
+    return Path(platformdirs.user_data_dir("diplograph", appauthor=False))
 
 
 class Settings(BaseSettings):
@@ -70,10 +104,45 @@ class Settings(BaseSettings):
     )
     write_token: str | None = Field(
         default=None,
-        description="Bearer token that authorises writes. Unset: writes are refused.",
+        description="Deprecated: one plain bearer token with the `write` scope (token id "
+        "`write-token`). Prefer DIPLOGRAPH_TOKENS, which holds hashes only.",
+    )
+    tokens: list[TokenEntry] = Field(
+        default_factory=list,
+        description="Bearer tokens by hash, each with an id and scopes (JSON list of "
+        '{"id", "sha256", "scopes"}); `diplograph token create` makes one.',
+    )
+    read_requires_token: bool = Field(
+        default=False, description="Reads need a token with the `read` scope too."
+    )
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where the embedded store saves accepted writes as bundle files, loaded "
+        "again at start-up.",
+    )
+    write_deadline_seconds: float = Field(
+        default=60.0, gt=0, description="Longest a mutation may run before it is cancelled."
+    )
+    change_feed: Literal["auto", "local", "poll", "stream"] = Field(
+        default="auto",
+        description="How `graphChanged` learns of writes made by other processes: `stream` "
+        "(MongoDB change streams), `poll` (the data version), `local` (this process only); "
+        "`auto` picks stream, poll or local from the backend.",
+    )
+    change_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often the `poll` change feed reads the data version."
+    )
+    profile: Literal["development", "production"] = Field(
+        default="development",
+        description="`production` changes the defaults of graphiql, introspection and metrics to "
+        "off (metrics stay on when a metrics token is set); settings given explicitly still win.",
     )
     graphiql: bool = Field(default=True, description="Serve GraphiQL on GET /graphql.")
-    introspection: bool = Field(default=True, description="Answer introspection queries.")
+    introspection: bool = Field(
+        default=True,
+        description="Answer introspection queries. Off: error messages name no type or field "
+        "the request did not spell itself.",
+    )
     debug: bool = Field(default=False, description="Field suggestions and unmasked errors.")
 
     # --- limits ---
@@ -101,8 +170,35 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Bearer tokens that identify clients: each has its own budget. JSON list.",
     )
+    min_request_cost: int = Field(
+        default=10,
+        ge=0,
+        description="Cost points every GraphQL request is charged at least, errors and empty "
+        "answers included.",
+    )
+    max_concurrent_requests_per_client: int = Field(
+        default=4, ge=1, description="GraphQL requests one client may have in flight at once."
+    )
     request_deadline_seconds: float = Field(
         default=5.0, gt=0, description="Longest a GraphQL request may run before it is cancelled."
+    )
+    max_header_bytes: int = Field(
+        default=16 * 1024,
+        ge=1024,
+        description="Largest request line and headers `diplograph serve` reads (431 beyond).",
+    )
+    max_headers: int = Field(
+        default=100, ge=10, description="Most header fields in one request (431 beyond)."
+    )
+    header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Time `diplograph serve` gives a client to send a request's headers (408).",
+    )
+    body_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Time `diplograph serve` gives a client to send a request's body (408).",
     )
     cors_allow_origins: list[str] = Field(
         default_factory=list,
@@ -115,12 +211,22 @@ class Settings(BaseSettings):
         ge=0,
         description="Memory for cached responses, in bytes of their JSON; 0 turns the cache off.",
     )
+    document_cache_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=0,
+        description="Memory for parsed and validated query documents and persisted queries, "
+        "in (estimated) bytes; 0 turns these caches off.",
+    )
     persisted_queries: int = Field(
         default=1000, ge=0, description="Automatic persisted queries kept; 0 turns APQ off."
     )
 
     # --- observability ---
     metrics: bool = Field(default=True, description="Serve Prometheus metrics on GET /metrics.")
+    metrics_token: str | None = Field(
+        default=None,
+        description="Bearer token GET /metrics requires. Unset: /metrics is public.",
+    )
     tracing: bool = Field(
         default=False,
         description="Trace every GraphQL operation with OpenTelemetry (needs the `tracing` extra).",
@@ -138,6 +244,19 @@ class Settings(BaseSettings):
     keep_alive_seconds: int = Field(
         default=75, ge=1, description="How long `diplograph serve` keeps an idle connection open."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_defaults(cls, values: Any) -> Any:
+        """The production profile's defaults: no IDE, no introspection, no public metrics."""
+        if not isinstance(values, dict) or str(values.get("profile", "")).lower() != "production":
+            return values
+        defaults = {
+            "graphiql": False,
+            "introspection": False,
+            "metrics": bool(values.get("metrics_token")),
+        }
+        return {**defaults, **values}
 
     @classmethod
     def settings_customise_sources(

@@ -11,11 +11,11 @@ Wraps the target's own app without changing it:
   `bench.run` has already loaded (no seeding at start-up, so several targets can share it);
 - `GET /_bench/stats`: the store's command count (its CommandLog, which the app keeps anyway) and
   the time spent in the database; `GET /_bench/documents`: each collection's size;
-- the embedded store's calls are timed (two `perf_counter` calls around each; mongomock runs
-  inline on the event loop, so that time is its whole cost, though a wall-clock one: it includes
-  any moment another process had the CPU), and so are the garbage collector's pauses. On a server,
-  the time in the database is each command's round trip as PyMongo's command monitoring reports
-  it (sent to answered), summed: commands that overlap count each.
+- the embedded store's calls are timed (two `perf_counter` calls around each; wall-clock time,
+  which includes waiting for the store's worker thread and any moment another process had the
+  CPU), and so are the garbage collector's pauses. On a server, the time in the database is each
+  command's round trip as PyMongo's command monitoring reports it (sent to answered), summed:
+  commands that overlap count each.
 
 The environment is read here, not in api/settings.py, because these knobs are the bench's own.
 """

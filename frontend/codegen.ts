@@ -14,8 +14,9 @@ const config: CodegenConfig = {
     "src/gql/": {
       preset: "client",
       config: {
-        // Date is our only custom scalar: "YYYY", "YYYY-MM" or "YYYY-MM-DD" on the wire.
-        scalars: { Date: "string" },
+        // Custom scalars on the wire: Date "YYYY", "YYYY-MM" or "YYYY-MM-DD"; DateTime an ISO 8601
+        // timestamp; JSON a stored document (the audit trail's `before` and `after`).
+        scalars: { Date: "string", DateTime: "string", JSON: "unknown" },
         // A scalar added to the schema without a mapping here fails codegen (it would be `any`).
         strictScalars: true,
         useTypeImports: true,

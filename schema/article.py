@@ -6,6 +6,7 @@ import strawberry
 from strawberry import relay
 
 from schema.common import DateValue, GraphQLInfo, StoredNode, from_documents, loaders
+from schema.history import Recorded
 from schema.lazy import OrganisationType
 from schema.meeting import Meeting, participation_of
 from schema.official import Official
@@ -50,7 +51,7 @@ class ArticleFacts:
 
 
 @strawberry.type(description="A news article, the source of the facts in the graph.")
-class Article(StoredNode, relay.Node):
+class Article(StoredNode, relay.Node, Recorded):
     slug: str = strawberry.field(description="Readable, stable id.")
     title: str = strawberry.field(description="The headline.")
     title_is_editorial: bool = strawberry.field(

@@ -18,7 +18,7 @@ from schema.cursors import decode_cursor, encode_cursor
 from schema.lazy import ArticleType, CountryType
 from store import Document
 from store.entities import BY_NAME, BY_NODE_TYPE, collection_of
-from store.errors import BadInput, NotFound
+from store.errors import BadInput, NotFound, clip
 from store.loaders import Loaders
 
 T = TypeVar("T")
@@ -102,17 +102,47 @@ class StoredNode:
         raise NotImplementedError
 
     @classmethod
+    async def _follow_redirects(
+        cls,
+        info: GraphQLInfo,
+        identifiers: list[str],
+        documents: list[Document | None],
+        missing: list[str],
+    ) -> list[Document | None]:
+        """Ids merged away resolve to the entity that kept their facts (a `redirects` entry)."""
+        keys = [f"{cls.node_kind}:{identifier}" for identifier in missing]
+        redirects = await loaders(info).by_id("redirects").load_many(keys)
+        targets = {
+            identifier: redirect["to"]
+            for identifier, redirect in zip(missing, redirects, strict=True)
+            if redirect
+        }
+        if not targets:
+            return documents
+        found = await loaders(info).by_id(cls.collection).load_many(list(targets.values()))
+        kept = dict(zip(targets.values(), found, strict=True))
+        return [
+            document if document else kept.get(targets.get(identifier, ""))
+            for identifier, document in zip(identifiers, documents, strict=True)
+        ]
+
+    @classmethod
     async def resolve_nodes(
         cls, *, info: GraphQLInfo, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         identifiers = list(node_ids)
         documents = await loaders(info).by_id(cls.collection).load_many(identifiers)
+        missing = [i for i, document in zip(identifiers, documents, strict=True) if not document]
+        if missing:
+            documents = await cls._follow_redirects(info, identifiers, documents, missing)
         if required:
             missing = [
                 i for i, document in zip(identifiers, documents, strict=True) if not document
             ]
             if missing:
-                raise NotFound(f"No {cls.__name__} with id {', '.join(missing)}.")
+                shown = ", ".join(clip(identifier) for identifier in missing[:3])
+                more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+                raise NotFound(f"No {cls.__name__} with id {shown}{more}.")
         return [cls.from_doc(document) if document else None for document in documents]
 
 

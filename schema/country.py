@@ -19,6 +19,7 @@ from schema.common import (
     readable_id,
     sources,
 )
+from schema.history import Recorded
 from schema.lazy import OrganisationType
 from schema.meeting import by_meeting_date, group_of, participation_of
 from schema.official import Official, posts_in_force
@@ -100,7 +101,7 @@ async def attendance_via_groups(
     description="A country (ISO 3166-1), with the names news uses for it: aliases, demonyms, and "
     'its capital as a metonym ("Seoul" for the South Korean government).'
 )
-class Country(StoredNode, Entity):
+class Country(StoredNode, Entity, Recorded):
     code: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. KR.")
     name: str = strawberry.field(description="Common English name, e.g. South Korea.")
     alpha3: str = strawberry.field(description="ISO 3166-1 alpha-3 code, e.g. KOR.")

@@ -24,6 +24,7 @@ from schema.common import (
     loaders,
     sources,
 )
+from schema.history import Recorded
 from schema.lazy import ArticleType, OrganisationType
 from schema.relations import (
     GroupParticipant,
@@ -168,7 +169,7 @@ async def by_meeting_date(info: GraphQLInfo, items: list[Participation]) -> list
     description="A meeting: a summit, a council meeting, a bilateral on the sidelines of a summit. "
     'Its participants include groups ("30 NATO members") resolved as of the meeting\'s date.'
 )
-class Meeting(StoredNode, Entity):
+class Meeting(StoredNode, Entity, Recorded):
     slug: str = strawberry.field(description="Readable, stable id, e.g. nac-plus-4-2022-09-27.")
     name: str = strawberry.field(description="The meeting's name.")
     aliases: list[str] = strawberry.field(description="Other names, e.g. NAC+4.")

@@ -18,6 +18,7 @@ from schema.common import (
     loaders,
     sources,
 )
+from schema.history import Recorded
 from schema.lazy import CountryType
 from schema.meeting import Meeting, by_meeting_date, participation_of
 from schema.relations import Encounter, Participation, PostHeld, PostStatus
@@ -34,7 +35,7 @@ def posts_in_force(documents: list[Document], as_of: dt.date | None) -> list[Pos
 
 
 @strawberry.type(description="A person who holds or held a public post.")
-class Official(StoredNode, Entity):
+class Official(StoredNode, Entity, Recorded):
     slug: str = strawberry.field(description="Readable, stable id, e.g. kim-gunn.")
     name: str = strawberry.field(description="The official's name, as the sources spell it.")
     aliases: list[str] = strawberry.field(description="Other spellings of the name.")

@@ -30,6 +30,7 @@ from schema.country import (
     membership_position,
     memberships_in_force,
 )
+from schema.history import Recorded
 from schema.meeting import Meeting, by_meeting_date, participation_of
 from schema.official import posts_in_force
 from schema.relations import (
@@ -81,7 +82,7 @@ class OrganisationKind(Enum):
     description="An organisation: an alliance (NATO), a body inside one (the North Atlantic "
     "Council), a partnership, or a body of a country (a ministry, an embassy, a mission)."
 )
-class Organisation(StoredNode, Entity):
+class Organisation(StoredNode, Entity, Recorded):
     slug: str = strawberry.field(description="Readable, stable id, e.g. nato-nac.")
     name: str = strawberry.field(description="Full name.")
     acronym: str | None = strawberry.field(description="Acronym, e.g. NAC.")

@@ -29,6 +29,7 @@ from schema.common import (
 )
 from schema.country import Country
 from schema.cursors import decode_cursor, encode_cursor
+from schema.history import AuditEntry, history_of
 from schema.meeting import Meeting, MeetingKind
 from schema.official import Official
 from schema.organisation import Organisation, OrganisationKind
@@ -36,7 +37,7 @@ from schema.paths import MAX_HOPS, Path, shortest_paths
 from schema.relations import Decision, MembershipRole
 from schema.search import MAX_QUERY_LENGTH, EntityType, SearchResult, search_entities
 from store.entities import BY_NODE_TYPE, collection_of
-from store.errors import BadInput, NotFound
+from store.errors import BadInput, NotFound, echo
 from store.names import name_key
 from store.repository import graph
 from store.repository.criteria import Criteria
@@ -277,7 +278,9 @@ def _parse_node_ref(value: str) -> tuple[str, str]:
         node_kind = BY_NODE_TYPE.get(global_id.type_name)
         if node_kind is not None:
             return node_kind.name, global_id.node_id
-        raise BadInput(f"{value!r} is the id of a {global_id.type_name}, which paths do not visit.")
+        raise BadInput(
+            f"{echo(value)} is the id of a {global_id.type_name}, which paths do not visit."
+        )
     return ("country", value.upper()) if re.fullmatch(r"[A-Za-z]{2}", value) else ("", value)
 
 
@@ -287,7 +290,7 @@ async def _resolve_endpoint(info: GraphQLInfo, value: str, argument: str) -> tup
     for candidate in candidates:
         if await loaders(info).by_id(collection_of(candidate)).load(identifier):
             return candidate, identifier
-    raise NotFound(f"`{argument}`: nothing in the graph has the id {value!r}.")
+    raise NotFound(f"`{argument}`: nothing in the graph has the id {echo(value)}.")
 
 
 @strawberry.type(description="diplograph's entry points. Every answer can show its sources.")
@@ -301,6 +304,23 @@ class Query:
         ],
     ) -> relay.Node | None:
         return await _node_or_none(info, global_id)
+
+    @strawberry.field(
+        description="The audit trail of any node by its global id, newest first: also of a node "
+        "that was since removed or merged away, whose `history` field can no longer be reached."
+    )
+    async def history(
+        self,
+        info: GraphQLInfo,
+        global_id: Annotated[
+            relay.GlobalID, strawberry.argument(name="id", description="A global id.")
+        ],
+        first: First = None,
+        after: After = None,
+    ) -> Connection[AuditEntry]:
+        if global_id.type_name not in BY_NODE_TYPE:
+            raise BadInput(f"{global_id.type_name!r} is not a type of node.")
+        return await history_of(info, f"{global_id.type_name}:{global_id.node_id}", first, after)
 
     @strawberry.field(description="Objects by their global ids, in order (null where unknown).")
     async def nodes(
@@ -359,7 +379,7 @@ class Query:
             matches = await loaders(info).by_field("countries", "alpha3").load(code)
             document = matches[0] if matches else None
         if document is None:
-            raise NotFound(f"No country has the ISO 3166-1 code {code!r}.")
+            raise NotFound(f"No country has the ISO 3166-1 code {echo(code)}.")
         return Country.from_doc(document)
 
     @strawberry.field(description="Countries, filtered and ordered.")

@@ -20,6 +20,7 @@ from schema.common import (
     load_entity,
     sources,
 )
+from schema.history import Recorded
 from schema.lazy import CountryType, MeetingType, OfficialType, OrganisationType
 from store import Document
 
@@ -276,7 +277,7 @@ class AttestedText:
     description="A decision taken by a body on a date, e.g. the North Atlantic Council accepting "
     "South Korea's mission to NATO."
 )
-class Decision(StoredNode, relay.Node):
+class Decision(StoredNode, relay.Node, Recorded):
     slug: str = strawberry.field(description="Readable, stable id.")
     summary: str = strawberry.field(description="What was decided.")
     date: DateValue | None = strawberry.field(description="When it was decided.")

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from seeds.corrections import CorrectionInput, parse_all
 from seeds.dates import DateError, PartialDate, date_document, order_problem, parse_iso
 from seeds.derived import add_derived_fields
 from seeds.inputs import (
@@ -459,6 +460,11 @@ class Builder:
             "sources": self.sources(group, origin, article),
         }
 
+    @property
+    def parts(self) -> dict[str, dict[str, list[tuple[Document, Origin]]]]:
+        """The partial documents so far, by collection and id (corrections fold them)."""
+        return self._parts
+
     def merge(self) -> dict[str, dict[str, Document]]:
         """Every collection's documents, each folded from what the inputs said of it."""
         return merge(self._parts, self.problem)
@@ -545,8 +551,10 @@ def build_dataset(
     articles: list[ArticleInput],
     reference_dir: Path = REFERENCE_DIR,
     progress: Callable[[str], None] | None = None,
+    corrections: list[CorrectionInput] | None = None,
 ) -> Dataset:
-    """Read the reference files and the given articles; return every collection's documents.
+    """Read the reference files, the given articles and the corrections; return every
+    collection's documents.
 
     Raises SeedValidationError listing every problem found, so that one run shows them all.
     """
@@ -651,18 +659,29 @@ def build_dataset(
             meta_origin,
         )
 
+    fixes = parse_all(corrections or [], builder.parse)
     note("resolving names")
     for doc, facts in reference:
         builder.declare_entities(facts, Origin(doc, (), display(doc.path)))
     for article, facts, _context in parsed_articles:
         builder.declare_entities(facts, Origin(article.facts_doc, (), article.label))
+    fixes.declare(builder.names)
     for doc, facts in reference:
         builder.add_facts(facts, doc, display(doc.path), None)
     for article, facts, context in parsed_articles:
         builder.add_facts(facts, article.facts_doc, f"{article.label}/facts.yaml", context)
 
     note("merging")
+    fixes.fold(builder.parts)
     collections = builder.merge()
+    contexts = {context.article_id: context for _article, _facts, context in parsed_articles}
+
+    def locate(article_id: str, quote: str) -> Document | None:
+        context = contexts.get(article_id)
+        return context.locate(quote) if context else None
+
+    fixes.update(collections, locate, builder.problem)
+    collections.update(fixes.documents(collections))
     builder.check_groups(collections)
     builder.check_parents(collections)
     if problems:

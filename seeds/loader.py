@@ -7,12 +7,17 @@ mentions a known entity merges into it instead of duplicating it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from seeds.corrections import CorrectionInput, correction_from_yaml
 from seeds.desired import Dataset, build_dataset
 from seeds.inputs import (
     REFERENCE_DIR,
@@ -23,9 +28,15 @@ from seeds.inputs import (
 )
 from seeds.problems import Problem, SeedValidationError
 from seeds.yamlfile import YamlSyntaxError, parse_yaml
+from store import Document
 from store.connection import Store
 from store.entities import COLLECTIONS
+from store.repository import audit
 from store.repository import dataset as repository
+
+# A load that lost the race to another writer (another process) waits a little and plans again,
+# for up to this long before it gives up with WriteConflict.
+CLAIM_PATIENCE_SECONDS = 30.0
 
 
 class Progress(Protocol):
@@ -43,6 +54,8 @@ class LoadReport:
     validate_seconds: float = 0.0
     write_seconds: float = 0.0
     articles: list[str] = field(default_factory=list)
+    version: int | None = None
+    """The data version the write committed as (None when nothing was written)."""
 
     def totals(self) -> dict[str, int]:
         return {
@@ -110,16 +123,21 @@ def collect_articles(paths: Sequence[Path] | None) -> list[ArticleInput]:
     return articles
 
 
-def stored_inputs(stored: list[dict], given: list[ArticleInput]) -> list[ArticleInput]:
+def article_id_of(article: ArticleInput) -> str | None:
+    """The id an article bundle declares in its article.yaml, if it declares one."""
+    data = article.meta_doc.data
+    identifier = data.get("id") if isinstance(data, dict) else None
+    return identifier if isinstance(identifier, str) else None
+
+
+def stored_inputs(
+    stored: list[dict], given: list[ArticleInput], exclude: frozenset[str] = frozenset()
+) -> list[ArticleInput]:
     """Bundles already in the store that this load does not replace, re-read from their YAML."""
-    given_ids = {
-        article.meta_doc.data.get("id")
-        for article in given
-        if isinstance(article.meta_doc.data, dict)
-    }
+    given_ids = {article_id_of(article) for article in given}
     inputs = []
     for document in stored:
-        if document["_id"] in given_ids:
+        if document["_id"] in given_ids or document["_id"] in exclude:
             continue
         label = f"stored article {document['_id']}"
         inputs.append(
@@ -135,26 +153,59 @@ def stored_inputs(stored: list[dict], given: list[ArticleInput]) -> list[Article
     return inputs
 
 
+def _stored_corrections(
+    stored: list[Document], given: list[CorrectionInput]
+) -> list[CorrectionInput]:
+    """Corrections already in the store that this load does not replace, re-read from YAML."""
+    given_names = {correction.name for correction in given}
+    found = []
+    for document in stored:
+        if document["_id"] not in given_names:
+            label = f"stored correction {document['_id']}"
+            found.append(correction_from_yaml(document["_id"], document["yaml"], label))
+    return found
+
+
 async def plan(
     store: Store,
     articles: list[ArticleInput],
     reference_dir: Path = REFERENCE_DIR,
     progress: Progress | None = None,
+    *,
+    corrections: list[CorrectionInput] | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> tuple[Dataset, list[repository.CollectionChanges]]:
-    """Validate the inputs and compute each collection's change set, writing nothing."""
+    """Validate the inputs and compute each collection's change set, writing nothing.
+
+    The desired state is the reference data, the given articles, the stored articles (less
+    those in `exclude`, which are being removed), and the stored and given corrections."""
     note: Progress = progress or (lambda _message, _steps=None: None)
     note("reading stored articles")
-    inputs = articles + stored_inputs(await repository.stored_articles(store), articles)
+    inputs = articles + stored_inputs(await repository.stored_articles(store), articles, exclude)
+    given = list(corrections or [])
+    fixes = given + _stored_corrections(await repository.stored_corrections(store), given)
     # The steps: these two, reading the reference data and each article, resolving, merging,
     # comparing each collection, writing.
     note(f"validating {len(inputs)} articles", len(inputs) + len(COLLECTIONS) + 6)
-    dataset = build_dataset(inputs, reference_dir, progress=note)
+    dataset = build_dataset(inputs, reference_dir, progress=note, corrections=fixes)
     changes = []
     for collection in COLLECTIONS:
         note(f"comparing {collection}")
         current = await repository.snapshot(store, collection)
         changes.append(repository.compare(collection, current, dataset.collections[collection]))
     return dataset, changes
+
+
+class Recorder(Protocol):
+    """What a write records beside its change sets (the API's audit trail and data folder)."""
+
+    def audit(self, changes: list[repository.CollectionChanges], version: int) -> list[Document]:
+        """Audit entries for `changes`, which will commit as data version `version`."""
+        ...
+
+    async def written(self) -> None:
+        """Called once the store holds the write, before it is made visible; raising undoes it."""
+        ...
 
 
 async def load(
@@ -164,19 +215,101 @@ async def load(
     dry_run: bool = False,
     reference_dir: Path = REFERENCE_DIR,
     progress: Progress | None = None,
+    corrections: list[CorrectionInput] | None = None,
+    exclude: frozenset[str] = frozenset(),
+    recorder: Recorder | None = None,
+    guard: Callable[[], AbstractAsyncContextManager[None]] | None = None,
 ) -> LoadReport:
-    """Validate, then write the difference (unless `dry_run`). All or nothing."""
-    started = time.perf_counter()
-    dataset, changes = await plan(store, articles, reference_dir, progress)
-    validated = time.perf_counter()
-    if not dry_run and any(change.changed for change in changes):
-        if progress:
-            progress("writing")
-        await repository.apply_changes(store, changes)
-    return LoadReport(
-        changes=changes,
+    """Validate, then write the difference (unless `dry_run`). All or nothing.
+
+    `guard` is entered around the write itself, not the planning (the API holds its readers'
+    lock there, so that no query sees the write under way).
+
+    The write is planned against the data version it read first and claimed with a
+    compare-and-set on it (store.repository.dataset.begin_write), so that two writers (two
+    processes) never write plans made from the same state: the one that loses plans again.
+    """
+    give_up = time.monotonic() + CLAIM_PATIENCE_SECONDS
+    attempt = 0
+    while True:
+        attempt += 1
+        started = time.perf_counter()
+        state = await repository.data_state(store)
+        if state.writing and not dry_run:
+            # Another process is writing: planning now would plan against a state about to go.
+            await _wait_turn(attempt, give_up)
+            continue
+        dataset, changes = await plan(
+            store, articles, reference_dir, progress, corrections=corrections, exclude=exclude
+        )
+        validated = time.perf_counter()
+        report = LoadReport(
+            changes=changes,
+            dry_run=dry_run,
+            validate_seconds=validated - started,
+            articles=sorted(dataset.collections["articles"]),
+        )
+        if dry_run or not any(change.changed for change in changes):
+            return report
+        async with guard() if guard is not None else contextlib.nullcontext():
+            try:
+                marker = await repository.begin_write(store, state.version)
+            except repository.WriteConflict:
+                marker = None
+            if marker is not None:
+                if progress:
+                    progress("writing")
+                extra: list[repository.CollectionChanges] = []
+                if recorder is not None:
+                    extra.append(audit.as_changes(recorder.audit(changes, state.version + 1)))
+                report.version = await repository.apply_changes(
+                    store,
+                    [*changes, *extra],
+                    marker=marker,
+                    before_commit=recorder.written if recorder is not None else None,
+                )
+                report.write_seconds = time.perf_counter() - validated
+                return report
+        await _wait_turn(attempt, give_up)
+
+
+async def _wait_turn(attempt: int, give_up: float) -> None:
+    """Back off before planning again (randomly, so that two writers do not keep colliding);
+    WriteConflict once the patience is spent."""
+    if time.monotonic() > give_up:
+        raise repository.WriteConflict(
+            f"Other writes kept this one from committing for {CLAIM_PATIENCE_SECONDS:g} s "
+            f"({attempt} tries); nothing was written. Try again."
+        )
+    await asyncio.sleep(random.uniform(0.005, 0.02 * min(attempt, 10)))
+
+
+async def remove(
+    store: Store,
+    article_id: str,
+    *,
+    dry_run: bool = False,
+    reference_dir: Path = REFERENCE_DIR,
+    recorder: Recorder | None = None,
+    guard: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+) -> LoadReport:
+    """Remove a stored article and every fact only it supports; facts that other sources
+    support lose this one's quotes. All or nothing, like a load.
+
+    The desired state is rebuilt without the article, so whatever it alone stated is gone from
+    it, and writing the difference deletes exactly that."""
+    stored = {document["_id"] for document in await repository.stored_articles(store)}
+    if article_id not in stored:
+        known = ", ".join(sorted(stored)[:5]) or "none"
+        raise SeedValidationError(
+            [Problem(article_id, None, "", f"no stored article has this id (stored: {known})")]
+        )
+    return await load(
+        store,
+        [],
         dry_run=dry_run,
-        validate_seconds=validated - started,
-        write_seconds=time.perf_counter() - validated,
-        articles=sorted(dataset.collections["articles"]),
+        reference_dir=reference_dir,
+        exclude=frozenset({article_id}),
+        recorder=recorder,
+        guard=guard,
     )

@@ -26,6 +26,18 @@ class NameIndex:
             self._by_key[key].add((kind, entity_id))
             self._display.setdefault(key, name)
 
+    def knows(self, kind: str, entity_id: str) -> bool:
+        """Whether an entity of `kind` has the id `entity_id`."""
+        return (kind, entity_id) in self._by_id.get(entity_id, ())
+
+    def redirect(self, kind: str, drop: str, keep: str) -> None:
+        """Make every name and the id of `drop` resolve to `keep` (a merge)."""
+        old, new = (kind, drop), (kind, keep)
+        for entries in (*self._by_key.values(), *self._by_id.values()):
+            if old in entries:
+                entries.discard(old)
+                entries.add(new)
+
     def resolve(self, ref: str, kinds: Iterable[str]) -> tuple[str, str]:
         """(kind, id) for `ref`, or ValueError saying what is wrong and what was probably meant."""
         allowed = set(kinds)

@@ -102,6 +102,10 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
         if error.context and error.context_mark and error.context_mark.line + 1 != line:
             message += f" ({error.context} at line {error.context_mark.line + 1})"
         raise YamlSyntaxError(path, line, message) from error
+    except yaml.YAMLError as error:
+        # A character YAML does not allow (a NUL, a control character): ReaderError, unmarked.
+        line = text.count("\n", 0, error.position) + 1 if hasattr(error, "position") else None
+        raise YamlSyntaxError(path, line, f"invalid YAML: {error}") from error
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {}

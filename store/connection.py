@@ -38,6 +38,12 @@ class Store:
     embedded: bool
     timeout_ms: int
     commands: CommandLog = field(default_factory=CommandLog)
+    transactions: bool = False
+    """Whether writes run as one multi-document transaction (`detect_capabilities` sets it)."""
+    change_streams: bool = False
+    """Whether the server can stream changes to other processes (`detect_capabilities`)."""
+    measured: dict[int, Any] = field(default_factory=dict)
+    """Sizes measured for data versions that have none stored (store.repository.sizes)."""
 
     def __getitem__(self, collection: str) -> Any:
         return self.db[collection]
@@ -48,6 +54,17 @@ class Store:
             await self.db.command("ping")
         except PyMongoError as error:
             raise DatabaseUnavailable(f"The database did not answer: {error}") from error
+
+    async def detect_capabilities(self) -> None:
+        """Ask the server (`hello`) whether it has transactions and change streams."""
+        if self.embedded:
+            self.transactions = self.change_streams = False
+            return
+        try:
+            hello = await self.db.command("hello")
+        except PyMongoError as error:
+            raise DatabaseUnavailable(f"The database did not answer: {error}") from error
+        self.transactions = self.change_streams = replicated(hello)
 
     async def ensure_indexes(self) -> None:
         """Create every index in INDEXES; creating an existing index is a no-op on both backends."""
@@ -64,6 +81,14 @@ class Store:
 
     async def close(self) -> None:
         await self.client.close()
+
+
+def replicated(hello: dict[str, Any]) -> bool:
+    """Whether a server's `hello` answer is from a replica set member or a mongos: the servers
+    with multi-document transactions and change streams. A standalone server (and FerretDB 1.24)
+    answers without `setName`, and has neither."""
+    sessions = hello.get("logicalSessionTimeoutMinutes") is not None
+    return sessions and (bool(hello.get("setName")) or hello.get("msg") == "isdbgrid")
 
 
 def create_store(config: StoreConfig) -> Store:

@@ -113,6 +113,11 @@ KINDS: tuple[Kind, ...] = (
         "Decision",
         indexes=("body_id", "subjects.id", "sources.article_id"),
     ),
+    # Reviewed corrections (merges, entity updates) as the YAML they were made from: part of the
+    # desired state, so that a rebuild from the articles replays them.
+    Kind("correction", "corrections", None),
+    # Ids merged away, each pointing at the entity that kept its facts: `node` follows them.
+    Kind("redirect", "redirects", None, indexes=("to",)),
 )
 
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
@@ -124,14 +129,21 @@ COLLECTIONS: tuple[str, ...] = tuple(kind.collection for kind in KINDS)
 NAMED_KINDS: tuple[str, ...] = tuple(kind.name for kind in KINDS if kind.named)
 NAMED_COLLECTIONS: tuple[str, ...] = tuple(kind.collection for kind in KINDS if kind.named)
 
+AUDIT = "audit"
+"""The audit trail: one entry per document a write changed. Not part of the desired state: the
+loader never compares or deletes it, so a removal keeps the history of what it removed."""
+
 # What finds a named entity (its names, its place) and what orders it (its collation key).
 NAMED_INDEXES = ("search_keys", "place_keys", "sort_name")
 
 INDEXES: dict[str, list[list[tuple[str, int]]]] = {
-    kind.collection: [
-        [(field, ASCENDING)] for field in (NAMED_INDEXES if kind.named else ()) + kind.indexes
-    ]
-    for kind in KINDS
+    **{
+        kind.collection: [
+            [(field, ASCENDING)] for field in (NAMED_INDEXES if kind.named else ()) + kind.indexes
+        ]
+        for kind in KINDS
+    },
+    AUDIT: [[("nodes", ASCENDING)], [("version", ASCENDING)]],
 }
 """collection -> indexes, each a list of (field, direction) keys. Both backends get the same."""
 
@@ -146,3 +158,51 @@ LINK_FIELDS: dict[str, tuple[str, ...]] = {
 def collection_of(kind: str) -> str:
     """The collection that holds documents of `kind` (KeyError for an unknown kind)."""
     return BY_NAME[kind].collection
+
+
+# Reference fields whose kind is not written beside the id.
+_REFERENCE_KINDS = {
+    "organisation_id": "organisation",
+    "official_id": "official",
+    "country_id": "country",
+    "meeting_id": "meeting",
+    "body_id": "organisation",
+    "organiser_id": "organisation",
+    "accredited_to_id": "organisation",
+    "hosted_by_id": "organisation",
+}
+
+
+def node_key(kind: str, identifier: str) -> str | None:
+    """`Type:id`, the text a Relay global id encodes, for a kind that is shown as a node."""
+    node_type = BY_NAME[kind].node_type if kind in BY_NAME else None
+    return f"{node_type}:{identifier}" if node_type else None
+
+
+def touched_nodes(collection: str, document: dict | None) -> set[str]:
+    """The nodes (`Type:id`) a change to `document` concerns: the document itself when it is a
+    node, and every entity it references (`*_id` fields and `{kind, id}` values, in lists too).
+
+    Read generically from the document, so that a new kind of relation needs no entry here."""
+    if not document:
+        return set()
+    kind = next((k for k in KINDS if k.collection == collection), None)
+    found: set[str] = set()
+    if kind is not None and kind.node_type:
+        found.add(f"{kind.node_type}:{document['_id']}")
+    for field, value in document.items():
+        if field == "sources":
+            continue
+        referenced = _REFERENCE_KINDS.get(field) or (
+            kind.name if field == "parent_id" and kind else None
+        )
+        if referenced and isinstance(value, str):
+            key = node_key(referenced, value)
+            if key:
+                found.add(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict) and isinstance(item.get("kind"), str) and "id" in item:
+                key = node_key(item["kind"], str(item["id"]))
+                if key:
+                    found.add(key)
+    return found

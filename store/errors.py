@@ -5,6 +5,22 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+# The most of a client's input an error message repeats: enough to recognise it, never a 90 kB
+# string sent back whole.
+ECHO_LIMIT = 100
+
+
+def clip(text: str, limit: int = ECHO_LIMIT) -> str:
+    """`text` cut to `limit` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text)} characters)"
+
+
+def echo(value: object, limit: int = ECHO_LIMIT) -> str:
+    """`value` as an error message quotes it (its repr), cut to `limit` characters."""
+    return clip(repr(value), limit)
+
 
 class DiplographError(Exception):
     """Base of the expected errors: their message is written for the person who hit it."""

@@ -5,8 +5,14 @@ tests/support; nothing imports this file."""
 from __future__ import annotations
 
 import os
+import tempfile
 
 from hypothesis import HealthCheck, settings
+
+# What the embedded store writes at run time goes to the data folder, loaded again at start-up. A
+# test (or a server it starts) must never read or write the user's own: one throwaway folder for
+# the session, which tests that write give a folder of their own (`make_settings`).
+os.environ["DIPLOGRAPH_DATA_DIR"] = tempfile.mkdtemp(prefix="diplograph-test-data-")
 
 pytest_plugins = ["tests.support.backend", "tests.support.fixtures"]
 

@@ -1,4 +1,5 @@
-"""The example queries GraphiQL opens with: one `.graphql` file per golden question of the brief.
+"""The example queries GraphiQL opens with: one `.graphql` file per golden question of the brief,
+then the live examples (`live/`: subscriptions, which the golden-query tests cannot run as queries).
 
 They are package data, read with `importlib.resources`, so that an installed wheel or the image
 serves them without the repository's docs; the tests and the bench ask the same files.
@@ -16,19 +17,31 @@ EXAMPLES_DIR = Path(__file__).resolve().parent
 DEFAULT_QUERY_FILE = "01-nac-plus-4-attendees.graphql"
 
 
-def _files() -> list[Traversable]:
+LIVE_DIR = EXAMPLES_DIR / "live"
+
+
+def _files(folder: Traversable = EXAMPLES) -> list[Traversable]:
     return sorted(
-        (entry for entry in EXAMPLES.iterdir() if entry.name.endswith(".graphql")),
+        (entry for entry in folder.iterdir() if entry.name.endswith(".graphql")),
         key=lambda entry: entry.name,
     )
 
 
 def golden_queries() -> list[tuple[str, str]]:
-    """(title, text) of each example file, in file-name order: the first comment line is the
-    title, "Label: Question" (e.g. "Golden question 1: Who attended the NAC+4 meeting?"; the
-    label has no colon or question mark), and GraphiQL shows the question."""
+    """(title, text) of each golden question's file, in file-name order: the first comment line
+    is the title, "Label: Question" (e.g. "Golden question 1: Who attended the NAC+4 meeting?";
+    the label has no colon or question mark), and GraphiQL shows the question."""
+    return _titled(_files())
+
+
+def live_examples() -> list[tuple[str, str]]:
+    """(title, text) of each live example (subscriptions), in file-name order."""
+    return _titled(_files(EXAMPLES / "live"))
+
+
+def _titled(entries: list[Traversable]) -> list[tuple[str, str]]:
     queries = []
-    for entry in _files():
+    for entry in entries:
         text = entry.read_text(encoding="utf-8")
         first = text.splitlines()[0] if text else ""
         title = (

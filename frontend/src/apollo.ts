@@ -22,6 +22,8 @@ export const typePolicies: TypePolicies = {
       organisations: relayStylePagination(["where", "orderBy"]),
       meetings: relayStylePagination(["where", "orderBy"]),
       articles: relayStylePagination(["where", "orderBy"]),
+      // The audit trail of any node, also of one since removed: one list per id.
+      history: relayStylePagination(["id"]),
       // node(id:) answers from the cache when the object is there, and asks the server if not.
       node: { read: (_, { args, toReference }) => toReference(String(args?.id)) },
     },
@@ -29,8 +31,20 @@ export const typePolicies: TypePolicies = {
   // Every type that implements Node (possibleTypes says which) is cached under its global id:
   // unique across types, and what node(id:) takes. Fetched without `id`, it stays in its parent.
   Node: { keyFields: (object) => (typeof object.id === "string" ? object.id : false) },
-  Meeting: { fields: { participants: relayStylePagination(["kind", "role"]) } },
-  Organisation: { fields: { members: relayStylePagination(["role", "asOf"]) } },
+  // Each node's audit trail (`history`, newest first) is one list per node.
+  Article: { fields: { history: relayStylePagination([]) } },
+  Country: { fields: { history: relayStylePagination([]) } },
+  Decision: { fields: { history: relayStylePagination([]) } },
+  Meeting: {
+    fields: {
+      participants: relayStylePagination(["kind", "role"]),
+      history: relayStylePagination([]),
+    },
+  },
+  Official: { fields: { history: relayStylePagination([]) } },
+  Organisation: {
+    fields: { members: relayStylePagination(["role", "asOf"]), history: relayStylePagination([]) },
+  },
 };
 
 /** An Apollo Client for diplograph: normalised cache, paged lists, automatic persisted queries. */

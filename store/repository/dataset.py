@@ -1,24 +1,67 @@
 """Whole-dataset reads and writes, for the seed loader: snapshots, change sets and the data version.
 
 The data version is a counter in the `meta` collection that every write bumps; caches key on it, so
-that a write through one process is never answered stale by another.
+that a write through one process is never answered stale by another. It also coordinates writers
+and readers across processes:
+
+- a writer claims the dataset for the version it planned against (`begin_write`, a unique
+  `claim:<version>` document): another writer that committed in between, or holds the claim,
+  makes it fail with `WriteConflict`, and the caller plans again; a claim has a lease, so a
+  writer that died holding it blocks nobody for longer than `WRITE_LEASE_SECONDS`, and the
+  dataset carries a `writing` marker while it is held, for readers;
+- a reader compares the state (`data_state`) before and after what it reads: a different version,
+  or a marker, means a write may have been half-visible, and it reads again.
+
+Where the server has transactions (a replica set), the change sets, the version bump and the
+marker's release commit together (`apply_changes`); elsewhere (the embedded store, a standalone
+server, FerretDB) the writes are compensated: on failure the previous documents are put back.
+
+The same document keeps the sizes of the data's lists (`store.repository.sizes`), raised by the
+writes that bump the version.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pymongo import DeleteOne, ReplaceOne
-from pymongo.errors import PyMongoError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from store import Document
 from store.connection import Store
 from store.errors import DiplographError
-from store.repository.base import find_many
+from store.repository.base import _unavailable, find_many
+from store.repository.sizes import Sizes, measure, measure_written
 
 META = "meta"
 DATASET_ID = "dataset"
+# How long a writer's claim holds: a write that takes longer (or a writer that died) can be
+# overtaken. Loads take milliseconds to seconds; a minute leaves a wide margin.
+WRITE_LEASE_SECONDS = 60.0
+# Claims this process gave up but could not release (the database was down): its next write may
+# take them over at once instead of waiting out the lease.
+_ABANDONED: set[str] = set()
+
+
+class WriteConflict(DiplographError):
+    """Another writer committed, or is writing, since this write was planned: plan it again."""
+
+    code = "WRITE_CONFLICT"
+
+
+@dataclass(frozen=True)
+class DataState:
+    """The data version, whether a write is under way (its marker is held and fresh), and the
+    sizes of the data's lists at that version (what queries are priced from)."""
+
+    version: int
+    writing: bool
+    sizes: Sizes = field(default_factory=Sizes, compare=False)
 
 
 class WriteFailed(DiplographError):
@@ -104,42 +147,256 @@ def _undo_operations(changes: CollectionChanges) -> list[Any]:
     return operations
 
 
-async def apply_changes(store: Store, change_sets: list[CollectionChanges]) -> None:
-    """Write every change set; if any write fails, restore what was already written, then raise
-    WriteFailed (or, when the load was interrupted, the interruption).
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
-    The embedded store has no transactions, and a standalone MongoDB neither, so atomicity comes
-    from compensation: the previous documents are known, and are put back on failure. A change
-    set that failed part-way is undone whole: undoing a write that did not happen is a no-op.
+
+def _fresh(marker: Any, now: dt.datetime) -> bool:
+    since = marker.get("since") if isinstance(marker, dict) else None
+    if not isinstance(since, dt.datetime):
+        return False
+    if since.tzinfo is None:  # PyMongo returns naive UTC datetimes by default
+        since = since.replace(tzinfo=dt.UTC)
+    return (now - since).total_seconds() < WRITE_LEASE_SECONDS
+
+
+async def data_state(store: Store) -> DataState:
+    """The version, whether a write is under way, and the sizes, in one read. Sizes not stored
+    (data written before they were kept) are measured here and stored without a version bump,
+    once."""
+    found = await find_many(store, META, {"_id": DATASET_ID}, limit=1)
+    stored = found[0] if found else None
+    version = int(stored.get("version", 0)) if stored else 0
+    sizes = Sizes.from_stored(stored.get("sizes")) if stored else None
+    if sizes is None:
+        sizes = store.measured.get(version)
+    if sizes is None:
+        sizes = store.measured[version] = await measure(store)
+        if stored is not None:
+            await store[META].update_one(
+                {"_id": DATASET_ID, "version": version}, {"$set": {"sizes": sizes.as_stored()}}
+            )
+    marker = stored.get("writing") if stored else None
+    abandoned = isinstance(marker, dict) and marker.get("id") in _ABANDONED
+    return DataState(version, _fresh(marker, _now()) and not abandoned, sizes)
+
+
+def _claim_id(marker: str) -> str:
+    return "claim:" + marker.split(":", 1)[0]
+
+
+async def begin_write(store: Store, expected_version: int) -> str:
+    """Claim the dataset for a write planned against `expected_version`: the claim's marker, or
+    WriteConflict when the version moved on or another writer holds a fresh claim.
+
+    The claim is the insertion of one document, `claim:<version>`, into `meta`: a unique `_id`
+    is the one compare-and-set every server keeps atomic under concurrency (FerretDB 1.24's
+    findAndModify, for one, lets several concurrent callers match the same document). Only one
+    writer can hold the claim for a version; it then checks that the version is still the one it
+    planned against, and marks the dataset as being written, for readers."""
+    marker = f"{expected_version}:{uuid.uuid4().hex}"
+    claim = {"_id": _claim_id(marker), "marker": marker, "since": _now()}
+    try:
+        try:
+            await store[META].insert_one(dict(claim))
+        except DuplicateKeyError:
+            # Held: by a live writer (a conflict), or by one that died or gave up (take it over).
+            stale = _now() - dt.timedelta(seconds=WRITE_LEASE_SECONDS)
+            taken = await store[META].delete_one(
+                {
+                    "_id": claim["_id"],
+                    "$or": [{"since": {"$lt": stale}}, {"marker": {"$in": sorted(_ABANDONED)}}],
+                }
+            )
+            if taken.deleted_count == 0:
+                raise WriteConflict("Another write is under way; plan again.") from None
+            try:
+                await store[META].insert_one(dict(claim))
+            except DuplicateKeyError:
+                raise WriteConflict("Another write is under way; plan again.") from None
+        current = await find_many(store, META, {"_id": DATASET_ID}, limit=1)
+        version = int(current[0].get("version", 0)) if current else 0
+        if version != expected_version:
+            await store[META].delete_one({"_id": claim["_id"], "marker": marker})
+            raise WriteConflict("Another write committed since this one was planned; plan again.")
+        await store[META].update_one(
+            {"_id": DATASET_ID},
+            {"$set": {"writing": {"id": marker, "since": claim["since"]}}},
+            upsert=True,
+        )
+    except PyMongoError as error:
+        raise _unavailable(error) from error
+    return marker
+
+
+async def release(store: Store, marker: str) -> None:
+    """Give up a claim without committing (the write was refused or undone). The version moves
+    on all the same: readers may have seen the write under way, and must not cache what they saw.
     """
+    try:
+        await store[META].update_one(
+            {"_id": DATASET_ID}, {"$unset": {"writing": ""}, "$inc": {"version": 1}}
+        )
+        await store[META].delete_one({"_id": _claim_id(marker), "marker": marker})
+    except PyMongoError:
+        _ABANDONED.add(marker)
+        raise
+    _ABANDONED.discard(marker)
+
+
+async def _raised_sizes(
+    store: Store, written: list[CollectionChanges], session: Any = None
+) -> Sizes:
+    """The stored sizes raised by what `written` wrote (all measured afresh when none are kept)."""
+    extra = {"session": session} if session is not None else {}
+    stored = await store[META].find_one({"_id": DATASET_ID}, **extra)
+    before = Sizes.from_stored(stored.get("sizes")) if stored else None
+    if before is None:
+        return await measure(store)
+    changed = {
+        changes.collection: [*changes.inserted.values(), *changes.updated.values()]
+        for changes in written
+        if changes.changed
+    }
+    return before.raised(await measure_written(store, changed)) if changed else before
+
+
+async def _finish(
+    store: Store,
+    marker: str | None,
+    written: list[CollectionChanges],
+    session: Any = None,
+) -> int:
+    """Bump the version (and release the claim), with the sizes raised by what was written:
+    what makes a write visible to caches and to readers that compare versions. The new version.
+
+    In a transaction the sizes are measured after the commit (`measure_written` reads committed
+    documents); until then they are those of the version before, for an instant."""
+    extra = {"session": session} if session is not None else {}
+    update: dict[str, Any] = {"$inc": {"version": 1}}
+    if session is None:
+        update["$set"] = {"sizes": (await _raised_sizes(store, written)).as_stored()}
+    if marker is not None:
+        update["$unset"] = {"writing": ""}
+    await store[META].update_one({"_id": DATASET_ID}, update, upsert=True, **extra)
+    found = await store[META].find_one({"_id": DATASET_ID}, **extra)
+    if marker is not None:
+        await store[META].delete_one({"_id": _claim_id(marker), "marker": marker}, **extra)
+    return int(found["version"])
+
+
+async def _write_sets(store: Store, change_sets: list[CollectionChanges], session: Any) -> None:
+    extra = {"session": session} if session is not None else {}
+    for changes in change_sets:
+        if not changes.changed:
+            continue
+        collection = store[changes.collection]
+        # New documents as plain inserts: an upsert is a lookup per document, which the
+        # embedded store answers with a scan (a first load of 1,000 articles took 25 s).
+        if changes.inserted:
+            await collection.insert_many(list(changes.inserted.values()), ordered=True, **extra)
+        if operations := _operations(changes):
+            await collection.bulk_write(operations, ordered=True, **extra)
+
+
+async def apply_changes(
+    store: Store,
+    change_sets: list[CollectionChanges],
+    *,
+    marker: str | None = None,
+    before_commit: Callable[[], Awaitable[None]] | None = None,
+) -> int:
+    """Write every change set, run `before_commit` (a failure there undoes the write too), then
+    bump the data version and release `marker`, the claim of `begin_write`. The new version.
+
+    On a server with transactions (`store.transactions`) all of it is one transaction. Without
+    (the embedded store, a standalone server, FerretDB), atomicity comes from compensation: the
+    previous documents are known, and are put back if any write fails, raising WriteFailed (or,
+    when the load was interrupted, the interruption). A change set that failed part-way is
+    undone whole: undoing a write that did not happen is a no-op.
+    """
+    if store.transactions:
+        return await _apply_in_transaction(store, change_sets, marker, before_commit)
     written: list[CollectionChanges] = []
     try:
         for changes in change_sets:
             if changes.changed:
                 written.append(changes)
-                collection = store[changes.collection]
-                # New documents as plain inserts: an upsert is a lookup per document, which the
-                # embedded store answers with a scan (a first load of 1,000 articles took 25 s).
-                if changes.inserted:
-                    await collection.insert_many(list(changes.inserted.values()), ordered=True)
-                if operations := _operations(changes):
-                    await collection.bulk_write(operations, ordered=True)
-        if written:
-            await store[META].update_one({"_id": DATASET_ID}, {"$inc": {"version": 1}}, upsert=True)
+                await _write_sets(store, [changes], None)
+        if before_commit is not None:
+            await before_commit()
+        return await _finish(store, marker, written)
     except BaseException as error:
         # BaseException: an interrupted load (Ctrl-C cancels the task) must not stay half-written.
-        not_restored = []
-        for changes in reversed(written):
+        not_restored = await undo(store, written)
+        if marker is not None:
             try:
-                await store[changes.collection].bulk_write(_undo_operations(changes))
+                await release(store, marker)
             except PyMongoError:
-                not_restored.append(changes.collection)
+                not_restored.append(META)
         if isinstance(error, PyMongoError):
             raise WriteFailed(error, not_restored) from error
         raise
 
 
+async def undo(store: Store, change_sets: list[CollectionChanges]) -> list[str]:
+    """Put back what `change_sets` changed, last first: the collections that could not be."""
+    not_restored = []
+    for changes in reversed(change_sets):
+        if not changes.changed:
+            continue
+        try:
+            await store[changes.collection].bulk_write(_undo_operations(changes))
+        except PyMongoError:
+            not_restored.append(changes.collection)
+    return not_restored
+
+
+async def _apply_in_transaction(
+    store: Store,
+    change_sets: list[CollectionChanges],
+    marker: str | None,
+    before_commit: Callable[[], Awaitable[None]] | None,
+) -> int:
+    """One multi-document transaction: readers see all of the write or none of it."""
+    try:
+        async with (
+            store.client.start_session() as session,
+            await session.start_transaction(),
+        ):
+            await _write_sets(store, change_sets, session)
+            if before_commit is not None:
+                await before_commit()
+            version = await _finish(store, marker, change_sets, session)
+    except BaseException as error:
+        if marker is not None:
+            with contextlib.suppress(PyMongoError):
+                await release(store, marker)
+        if isinstance(error, PyMongoError):
+            raise WriteFailed(error, []) from error
+        raise
+    sizes = await _raised_sizes(store, change_sets)
+    await store[META].update_one({"_id": DATASET_ID}, {"$set": {"sizes": sizes.as_stored()}})
+    return version
+
+
 async def data_version(store: Store) -> int:
     """The counter every write bumps (0 before the first load)."""
-    found = await find_many(store, META, {"_id": DATASET_ID}, limit=1)
-    return int(found[0]["version"]) if found else 0
+    return (await data_state(store)).version
+
+
+async def raise_version_to(store: Store, version: int) -> None:
+    """Make the data version at least `version`: after a restart, the embedded store's counter
+    continues past the versions its audit trail already recorded."""
+    await store[META].update_one({"_id": DATASET_ID}, {"$max": {"version": version}}, upsert=True)
+
+
+async def stored_corrections(store: Store) -> list[Document]:
+    """The corrections already loaded, in the order they were made."""
+    return await find_many(store, "corrections", {}, sort=[("_id", 1)])
+
+
+async def watch_versions(store: Store) -> Any:
+    """A change stream of the data version's document (a replica set or sharded cluster only):
+    every event is a write that committed, or a claim taken or given up."""
+    return await store[META].watch([{"$match": {"documentKey._id": DATASET_ID}}])

@@ -60,20 +60,20 @@ async def documents_where_in(
     path = field.split(".")
     wanted_set = set(wanted)
     for document in documents:
-        for value in _values_at(document, path):
+        for value in values_at(document, path):
             if value in wanted_set:
                 grouped[value].append(document)
     return grouped
 
 
-def _values_at(document: Any, path: list[str]) -> list[Any]:
+def values_at(document: Any, path: list[str]) -> list[Any]:
     """The values at a dotted path, descending into arrays as MongoDB does."""
     if not path:
         return document if isinstance(document, list) else [document]
     if isinstance(document, list):
-        return [value for item in document for value in _values_at(item, path)]
+        return [value for item in document for value in values_at(item, path)]
     if isinstance(document, Mapping) and path[0] in document:
-        return list(dict.fromkeys(_values_at(document[path[0]], path[1:])))
+        return list(dict.fromkeys(values_at(document[path[0]], path[1:])))
     return []
 
 
@@ -206,9 +206,7 @@ async def link_counts(store: Store, ids: Iterable[str]) -> Counter[str]:
             projection={field: 1 for field in linking},
         )
         for document in documents:
-            linked = {
-                value for field in linking for value in _values_at(document, field.split("."))
-            }
+            linked = {value for field in linking for value in values_at(document, field.split("."))}
             counts.update(linked & wanted_set)
     return counts
 

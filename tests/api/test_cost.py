@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -10,45 +11,98 @@ from graphql import parse
 from api.cost import Budgets, requested_cost
 from api.examples import EXAMPLES_DIR
 from api.graphql_schema import build_schema
+from store.repository.sizes import Sizes
 from tests.support.app import ROOT, make_settings, running_app
 
 SCHEMA = build_schema(make_settings())._schema
 GQL = {"accept": "application/graphql-response+json"}
 
 
-def price(query: str, variables: dict | None = None) -> int:
-    return requested_cost(SCHEMA, parse(query), None, variables)
+def price(query: str, sizes: Sizes, variables: dict | None = None) -> int | None:
+    return requested_cost(SCHEMA, parse(query), None, variables, sizes)
+
+
+def most_officials(sizes: Sizes) -> int:
+    return sizes.group("officials", "country_id")
 
 
 @pytest.mark.parametrize(
     ("query", "cost"),
     [
-        ("{ __typename }", 0),
-        ('{ country(code: "KR") { name code } }', 1),
-        ('{ country(code: "KR") { officials { name } } }', 1 + 5),
-        ("{ countries(first: 3) { totalCount nodes { code } } }", 1 + 3),
-        ("{ countries(last: 3) { edges { cursor node { code } } } }", 1 + 3 * 2),
-        ("{ countries { pageInfo { hasNextPage } nodes { code } } }", 1 + 1 + 50),
-        ("{ countries(first: 500) { nodes { code } } }", 1 + 100),
-        ('{ search(query: "nato") { node { name } } }', 10 * 2),
-        ('{ search(query: "nato", first: 2) { node { name } } }', 2 * 2),
-        ('{ nodes(ids: ["a", "b", "c"]) { id } }', 3),
-        ("{ __schema { types { name fields { name } } } }", 1),
-        ('{ a: country(code: "KR") { name } b: country(code: "JP") { name } }', 2),
+        ("{ __typename }", lambda s: 0),
+        ('{ country(code: "KR") { name code } }', lambda s: 1),
+        ('{ country(code: "KR") { officials { name } } }', lambda s: 1 + most_officials(s)),
+        ("{ countries(first: 3) { totalCount nodes { code } } }", lambda s: 1 + 3),
+        ("{ countries(last: 3) { edges { cursor node { code } } } }", lambda s: 1 + 3 * 2),
+        ("{ countries { pageInfo { hasNextPage } nodes { code } } }", lambda s: 1 + 1 + 50),
+        ("{ countries(first: 500) { nodes { code } } }", lambda s: 1 + 100),
+        ('{ search(query: "nato") { node { name } } }', lambda s: 10 * 2),
+        ('{ search(query: "nato", first: 2) { node { name } } }', lambda s: 2 * 2),
+        ('{ nodes(ids: ["a", "b", "c"]) { id } }', lambda s: 3),
+        ("{ __schema { types { name fields { name } } } }", lambda s: 1),
+        ('{ a: country(code: "KR") { name } b: country(code: "JP") { name } }', lambda s: 2),
         (
             '{ country(code: "KR") { ...C } } fragment C on Country { officials { name } }',
-            1 + 5,
+            lambda s: 1 + most_officials(s),
+        ),
+        (
+            '{ meeting(id: "nac-plus-4-2022-09-27") { sources { quote } } }',
+            lambda s: 1 + s.array("meetings", "sources"),
         ),
     ],
 )
-def test_the_model_prices_objects_a_response_can_hold(query, cost):
-    assert price(query) == cost
+def test_the_model_prices_objects_a_response_can_hold(query, cost, seed_sizes):
+    assert price(query, seed_sizes) == cost(seed_sizes)
 
 
-def test_page_sizes_in_variables_are_priced():
+def test_a_list_without_a_page_size_is_priced_from_the_longest_such_list_in_the_data():
+    sizes = Sizes(groups={("officials", "country_id"): 40})
+    assert price('{ country(code: "KR") { officials { name } } }', sizes) == 1 + 40
+
+
+def test_page_sizes_in_variables_are_priced(seed_sizes):
     query = "query ($n: Int) { countries(first: $n) { nodes { code } } }"
-    assert price(query, {"n": 7}) == 1 + 7
-    assert price(query, {}) == 1 + 50
+    assert price(query, seed_sizes, {"n": 7}) == 1 + 7
+    assert price(query, seed_sizes, {}) == 1 + 50
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "cost"),
+    [
+        # A default value, an integral float, a variable inside a list, a list literal.
+        ("query($n: Int = 100) { countries(first: $n) { nodes { code } } }", {}, 1 + 100),
+        ("query($n: Int) { countries(first: $n) { nodes { code } } }", {"n": 100.0}, 1 + 100),
+        ('query($a: ID!) { nodes(ids: [$a, "b", "c"]) { id } }', {"a": "x"}, 3),
+        ('query($ids: [ID!]! = ["a", "b"]) { nodes(ids: $ids) { id } }', {}, 2),
+        ('{ nodes(ids: "a") { id } }', {}, 1),
+        (
+            "query($s: String!) { search(query: $s, first: 3) { node { name } } }",
+            {"s": "nato"},
+            3 * 2,
+        ),
+    ],
+)
+def test_prices_read_arguments_after_variables_are_coerced(query, variables, cost, seed_sizes):
+    assert price(query, seed_sizes, variables) == cost
+
+
+def test_the_issue_s_bypass_is_priced_at_what_it_returns(seed_sizes):
+    nato = "T3JnYW5pc2F0aW9uOm5hdG8="
+    selection = (
+        "nodes(ids: $ids) { ... on Organisation { members { nodes { member { name } "
+        "organisation { name } } } } }"
+    )
+    query = (
+        "query($ids: [ID!]! = [" + ", ".join(f'"{nato}"' for _ in range(100)) + "])"
+        f" {{ a: {selection} b: {selection} }}"
+    )
+    # Each alias: 100 organisations, each with a page of 50 members, each with two objects.
+    assert price(query, seed_sizes) == 2 * 100 * (1 + 1 + 50 * (1 + 1 + 1))
+
+
+def test_variables_that_do_not_fit_leave_the_query_unpriced(seed_sizes):
+    query = "query($n: Int) { countries(first: $n) { nodes { code } } }"
+    assert price(query, seed_sizes, {"n": 1.5}) is None
 
 
 def documented_costs() -> dict[str, tuple[int, int]]:
@@ -58,12 +112,12 @@ def documented_costs() -> dict[str, tuple[int, int]]:
     return {stem: (int(requested), int(actual)) for stem, requested, actual in rows}
 
 
-def test_the_documented_cost_of_each_golden_query_is_the_computed_one():
+def test_the_documented_cost_of_each_golden_query_is_the_computed_one(seed_sizes):
     documented = documented_costs()
     files = sorted(EXAMPLES_DIR.glob("*.graphql"))
     assert sorted(documented) == [path.stem for path in files]
     for path in files:
-        assert price(path.read_text()) == documented[path.stem][0], path.stem
+        assert price(path.read_text(), seed_sizes) == documented[path.stem][0], path.stem
 
 
 async def test_each_golden_query_costs_what_is_documented_and_no_more_than_requested(client):
@@ -119,13 +173,14 @@ async def test_a_client_over_its_budget_gets_429_with_a_retry_hint():
         assert "data" not in body
         (error,) = body["errors"]
         assert error["extensions"]["code"] == "RATE_LIMITED"
-        assert error["extensions"]["remaining"] == 49
-        assert int(second.headers["retry-after"]) == error["extensions"]["retryAfter"] >= 200
-        assert second.headers["ratelimit"].startswith('"cost";r=49;')
+        # A refusal is charged the minimum too (10 points).
+        assert error["extensions"]["remaining"] == 39
+        assert int(second.headers["retry-after"]) == error["extensions"]["retryAfter"] >= 1200
+        assert second.headers["ratelimit"].startswith('"cost";r=39;')
 
 
 async def test_a_cheap_query_still_runs_when_an_expensive_one_would_not():
-    settings = make_settings(rate_limit_budget=60, rate_limit_refill_per_second=0.01)
+    settings = make_settings(rate_limit_budget=70, rate_limit_refill_per_second=0.01)
     async with running_app(settings) as (_app, client):
         await client.post("/graphql", json={"query": "{ countries { nodes { code } } }"})
         cheap = await client.post("/graphql", json={"query": '{ country(code: "KR") { name } }'})
@@ -187,3 +242,60 @@ def test_the_ratelimit_headers_follow_the_ietf_draft():
         "RateLimit-Policy": '"cost";q=1000;w=20',
         "RateLimit": '"cost";r=400;t=12',
     }
+
+
+async def test_a_request_that_fails_validation_is_charged_the_minimum():
+    settings = make_settings(rate_limit_budget=100, rate_limit_refill_per_second=0.01)
+    async with running_app(settings) as (_app, client):
+        await client.post("/graphql", json={"query": "{ nope }"})
+        await client.post(
+            "/graphql", content=b"not json", headers={"content-type": "application/json"}
+        )
+        response = await client.post(
+            "/graphql", json={"query": '{ search(query: "zzzz") { matched } }'}
+        )
+        # Two refusals at 10 points each, then an empty answer charged the minimum (10).
+        assert response.json()["extensions"]["cost"]["remaining"] == 70
+        assert response.json()["extensions"]["cost"]["actual"] == 0
+
+
+async def test_a_client_whose_budget_cannot_pay_the_minimum_is_refused_before_its_body_is_read():
+    settings = make_settings(rate_limit_budget=25, rate_limit_refill_per_second=0.01)
+    async with running_app(settings) as (_app, client):
+        for _ in range(2):
+            await client.post("/graphql", json={"query": "{ nope }"})
+        response = await client.post("/graphql", content=b"not even json", headers=GQL)
+        assert response.status_code == 429
+        assert response.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+        assert int(response.headers["retry-after"]) >= 1
+
+
+async def test_a_client_may_have_only_so_many_requests_in_flight(monkeypatch):
+    from store.repository import graph
+
+    release = asyncio.Event()
+
+    async def held(*args, **kwargs):
+        await release.wait()
+        return []
+
+    settings = make_settings(max_concurrent_requests_per_client=2, response_cache_bytes=0)
+    async with running_app(settings) as (_app, client):
+        monkeypatch.setattr(graph, "search_by_key_prefix", held)
+        query = {"query": '{ search(query: "nato") { matched } }'}
+        slow = [asyncio.create_task(client.post("/graphql", json=query)) for _ in range(2)]
+        await asyncio.sleep(0.2)
+        third = await client.post("/graphql", json=query, headers=GQL)
+        other = await client.post(
+            "/graphql", json={"query": "{ __typename }"}, headers={"authorization": "Bearer t"}
+        )
+        release.set()
+        answered = await asyncio.gather(*slow)
+        monkeypatch.undo()
+        after = await client.post("/graphql", json={"query": "{ __typename }"})
+    assert third.status_code == 429
+    assert third.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert "2 requests in flight" in third.json()["errors"][0]["message"]
+    assert [r.status_code for r in answered] == [200, 200]
+    assert after.status_code == 200
+    assert other.status_code == 429  # an unknown token is the same client (its IP)

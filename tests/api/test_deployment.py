@@ -149,6 +149,7 @@ def test_every_variable_compose_reads_is_in_env_example_without_a_secret() -> No
         "MONGO_ROOT_PASSWORD": "",
         "MONGO_APP_PASSWORD": "",
         "DIPLOGRAPH_API_TOKENS": "[]",
+        "DIPLOGRAPH_TOKENS": "[]",
         "DIPLOGRAPH_WRITE_TOKEN": "",
     }
     assert ".env" in (ROOT / ".gitignore").read_text().splitlines()
@@ -174,6 +175,7 @@ def test_the_api_gets_explicit_settings_that_exist() -> None:
     assert {
         "DIPLOGRAPH_CORS_ALLOW_ORIGINS",
         "DIPLOGRAPH_API_TOKENS",
+        "DIPLOGRAPH_TOKENS",
         "DIPLOGRAPH_WRITE_TOKEN",
     } <= ours
     assert with_defaults(env["DIPLOGRAPH_GRAPHIQL"]) == "false"

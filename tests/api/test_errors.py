@@ -113,19 +113,16 @@ class _View(GraphQLHTTP):
         return self.request_context(request, response, store=None)
 
 
-async def write(token_setting: str | None, header: str | None) -> dict:
+async def write(token_setting: str | None, header: str | None) -> httpx.Response:
     app = Starlette(routes=[Route("/graphql", _View(token_setting))])
     headers = {"authorization": header} if header else {}
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        response = await client.post(
-            "/graphql", json={"query": "mutation { touch }"}, headers=headers
-        )
-        return response.json()
+        return await client.post("/graphql", json={"query": "mutation { touch }"}, headers=headers)
 
 
 async def test_a_write_with_the_write_token_runs():
-    assert (await write("s3cret", "Bearer s3cret"))["data"] == {"touch": True}
+    assert (await write("s3cret", "Bearer s3cret")).json()["data"] == {"touch": True}
 
 
 @pytest.mark.parametrize(
@@ -133,10 +130,13 @@ async def test_a_write_with_the_write_token_runs():
     [("s3cret", None), ("s3cret", "Bearer wrong"), ("s3cret", "Basic s3cret"), (None, "Bearer x")],
 )
 async def test_a_write_without_the_write_token_is_refused(setting, header):
-    body = await write(setting, header)
-    assert body["data"] is None
+    response = await write(setting, header)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith('Bearer realm="diplograph"')
+    body = response.json()
+    assert "data" not in body
     assert body["errors"][0]["extensions"] == {"code": "UNAUTHENTICATED"}
-    assert "Authorization: Bearer" in body["errors"][0]["message"]
+    assert "token" in body["errors"][0]["message"]
 
 
 @pytest.mark.parametrize(

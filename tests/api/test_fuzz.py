@@ -1,6 +1,7 @@
 """Property-based tests: queries generated from the schema never get a 5xx, never leak an unmasked
 error, and always get a well-formed GraphQL response.
 
+Every answer's actual cost is at most its requested cost (the price is an upper bound).
 hypothesis-graphql builds the queries from the schema's SDL. Its strings are mixed with the ids,
 codes, names and cursors the seed data really has, so generated queries reach past "not found"
 into the resolvers that follow relations. The budget comes from the Hypothesis profile
@@ -119,7 +120,11 @@ async def fuzz_client():
     """The seeded app with a limitless cost budget. Every test shares one client address, so the
     default budget would soon answer most generated queries with RATE_LIMITED and the resolvers
     would go untested; the rate limiter has its own tests."""
-    settings = make_settings(rate_limit_budget=10**12, rate_limit_refill_per_second=1e12)
+    settings = make_settings(
+        rate_limit_budget=10**12,
+        rate_limit_refill_per_second=1e12,
+        max_concurrent_requests_per_client=1000,
+    )
     async with running_app(settings) as (_app, client):
         yield client
 
@@ -151,11 +156,15 @@ def assert_graphql_response(response: httpx.Response) -> dict[str, Any]:
 
 @given(query=VALID_QUERIES)
 async def test_valid_queries_get_well_formed_answers_and_no_server_error(fuzz_client, query):
+    """...and no answer holds more objects than the query's price: the price is an upper bound."""
     response = await fuzz_client.post("/graphql", json={"query": query})
 
     body = assert_graphql_response(response)
     for error in body.get("errors", []):
         assert error["extensions"]["code"] != "GRAPHQL_VALIDATION_FAILED", (query, error)
+    cost = body.get("extensions", {}).get("cost")
+    if cost is not None:
+        assert cost["actual"] <= cost["requested"], (query, cost)
 
 
 @given(query=INVALID_QUERIES)

@@ -34,7 +34,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http.ides import get_graphql_ide_html
 
 import api.graphiql
-from api.examples import DEFAULT_QUERY_FILE, EXAMPLES_DIR
+from api.examples import DEFAULT_QUERY_FILE, EXAMPLES_DIR, LIVE_DIR
 from api.graphiql import STATIC_DIR, question_of, render_graphiql_page
 from tests.support.app import make_settings, running_app
 from tests.support.chromium import LAUNCH_ARGS, chromium_path
@@ -297,8 +297,8 @@ async def test_app_offers_the_golden_query_files_themselves(client) -> None:
     response = await client.get("/graphql", headers={"accept": "text/html"})
     assert response.status_code == 200
     config = config_from_page(response.text)
-    files = sorted(EXAMPLES_DIR.glob("*.graphql"))
-    assert len(files) >= 10
+    files = sorted(EXAMPLES_DIR.glob("*.graphql")) + sorted(LIVE_DIR.glob("*.graphql"))
+    assert len(files) >= 11
     assert config["initialQuery"] == (EXAMPLES_DIR / DEFAULT_QUERY_FILE).read_text("utf-8")
     assert [e["query"] for e in config["examples"]] == [f.read_text("utf-8") for f in files]
     assert config["examples"][0]["title"] == "Golden question 1: Who attended the NAC+4 meeting?"

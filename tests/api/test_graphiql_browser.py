@@ -36,7 +36,7 @@ from playwright.sync_api import Page, Request, Route, expect, sync_playwright
 
 import tests.support.chromium
 from api.app import create_app
-from api.examples import default_query, golden_queries
+from api.examples import default_query, golden_queries, live_examples
 from api.graphiql import MANIFEST_PATH, question_of
 from tests.support.app import ROOT, make_settings
 from tests.support.chromium import LAUNCH_ARGS, chromium_path
@@ -277,7 +277,7 @@ def test_a_first_visit_opens_one_tab_with_the_examples_in_the_sidebar(
     assert [tab["query"] for tab in stored_tabs(page)] == [default_query()]
     sidebar = page.locator(".diplograph-examples")
     expect(sidebar).to_be_visible()
-    questions = [question_of(title) for title, _query in golden_queries()]
+    questions = [question_of(title) for title, _query in golden_queries() + live_examples()]
     expect(sidebar.get_by_role("button")).to_have_text(questions)
     assert browser.off_host == []
     assert browser.errors == []

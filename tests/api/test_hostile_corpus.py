@@ -11,6 +11,7 @@ import base64
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -104,6 +105,23 @@ EXPENSIVE = (
     "{ countries(first: 100) { nodes { officials { posts { official "
     "{ meetings { meeting { name } } } } } } } }"
 )
+NATO = "T3JnYW5pc2F0aW9uOm5hdG8="  # the global id Organisation:nato
+MEMBERS = "... on Organisation { members { nodes { member { name } organisation { name } } } }"
+IDS_DEFAULT = "[" + ", ".join(f'"{NATO}"' for _ in range(100)) + "]"
+IDS_OF_VARIABLES = "[" + ", ".join("$a" for _ in range(100)) + "]"
+
+
+def nested(levels: int) -> object:
+    value: object = []
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+def get_json(query: str, variables: object) -> Send:
+    params = urlencode({"query": query, "variables": json.dumps(variables)})
+    return get(params)
+
 
 CORPUS = [
     Hostile(
@@ -348,6 +366,107 @@ CORPUS = [
         None,
     ),
     Hostile("global id of garbage", post('{ node(id: "!!!") { id } }'), 200, "BAD_USER_INPUT"),
+    Hostile(
+        "cost bypass: first from a variable's default, under nested lists",
+        post(
+            "query($n: Int = 100) { countries(first: $n) { nodes { officials { posts "
+            "{ official { meetings { meeting { name } } } } } } } }"
+        ),
+        400,
+        "QUERY_TOO_EXPENSIVE",
+    ),
+    Hostile(
+        "cost bypass: first as an integral float (100.0)",
+        post(
+            "query($n: Int) { countries(first: $n) { nodes { officials { posts "
+            "{ official { meetings { meeting { name } } } } } } } }",
+            {"n": 100.0},
+        ),
+        400,
+        "QUERY_TOO_EXPENSIVE",
+    ),
+    Hostile(
+        "cost bypass: 100 ids in a variable's default, two aliases",
+        post(
+            f"query($ids: [ID!]! = {IDS_DEFAULT}) "
+            f"{{ a: nodes(ids: $ids) {{ {MEMBERS} }} b: nodes(ids: $ids) {{ {MEMBERS} }} }}"
+        ),
+        400,
+        "QUERY_TOO_EXPENSIVE",
+    ),
+    Hostile(
+        "cost bypass: a list of 100 variables",
+        post(
+            f"query($a: ID!) {{ a: nodes(ids: {IDS_OF_VARIABLES}) {{ {MEMBERS} }} }}",
+            {"a": NATO},
+        ),
+        400,
+        "QUERY_TOO_EXPENSIVE",
+    ),
+    Hostile(
+        "variables nested 253 levels deep",
+        post("{ __typename }", {"x": nested(253)}),
+        400,
+        "BAD_REQUEST",
+    ),
+    Hostile(
+        "a body nested 65 levels deep (the cap is 64)",
+        post("{ __typename }", {"x": nested(63)}),
+        400,
+        "BAD_REQUEST",
+    ),
+    Hostile(
+        "a body nested 64 levels deep (at the cap)",
+        post("{ __typename }", {"x": nested(62)}),
+        200,
+        None,
+    ),
+    Hostile(
+        "variables nested 253 levels deep, over GET",
+        get_json("{ __typename }", {"x": nested(253)}),
+        400,
+        "BAD_REQUEST",
+    ),
+    Hostile(
+        "misspelt enum value in a variable (suggestion bait)",
+        post(
+            'query($t: [EntityType!]) { search(query: "nato", types: $t) { matched } }',
+            {"t": ["NAM"]},
+        ),
+        400,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        "misspelt input field in a variable (suggestion bait)",
+        post(
+            "query($w: CountryWhere) { countries(where: $w) { totalCount } }",
+            {"w": {"nameStartsWit": "a"}},
+        ),
+        400,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        "object field without a selection (type-name bait)",
+        post('{ decision(id: "x") }'),
+        400,
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    Hostile(
+        "cursor with Arabic-Indic digits",
+        post(
+            '{ countries(after: "'
+            + base64.b64encode("arrayconnection:٣".encode()).decode()
+            + '") { totalCount } }'
+        ),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    Hostile(
+        "90 kB string in a variable that is echoed in the error",
+        post("query($c: String!) { country(code: $c) { name } }", {"c": "x" * 90_000}),
+        200,
+        "NOT_FOUND",
+    ),
 ]
 
 
@@ -367,6 +486,14 @@ async def corpus_client() -> AsyncIterator[httpx.AsyncClient]:
 @pytest.mark.parametrize("hostile", CORPUS, ids=[hostile.name for hostile in CORPUS])
 async def test_a_hostile_request_gets_its_intended_answer(corpus_client, hostile):
     assert await run(corpus_client, hostile) == (hostile.status, hostile.code)
+
+
+@pytest.mark.parametrize("hostile", CORPUS, ids=[hostile.name for hostile in CORPUS])
+async def test_no_answer_echoes_more_than_about_100_characters_of_input(corpus_client, hostile):
+    response = await hostile.send(corpus_client)
+    for error in response.json().get("errors", []):
+        # The longest message written for a person (a rate-limit explanation) is about 200.
+        assert len(error["message"]) <= 300, error["message"][:400]
 
 
 async def test_the_server_is_healthy_after_the_corpus(corpus_client):

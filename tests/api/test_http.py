@@ -254,7 +254,10 @@ class _Mutation:
 @pytest.fixture
 async def mutation_client() -> AsyncIterator[httpx.AsyncClient]:
     view = GraphQLHTTP(
-        strawberry.Schema(query=_Query, mutation=_Mutation), deadline_seconds=5, graphql_ide=None
+        strawberry.Schema(query=_Query, mutation=_Mutation),
+        deadline_seconds=5,
+        graphql_ide=None,
+        settings=make_settings(write_token="w"),
     )
     app = Starlette(routes=[Route("/graphql", view)])
     transport = httpx.ASGITransport(app=app)
@@ -272,7 +275,9 @@ async def test_a_mutation_over_get_is_405_and_does_not_run(mutation_client):
 
 
 async def test_a_mutation_over_post_runs(mutation_client):
-    response = await mutation_client.post("/graphql", json={"query": "mutation { touch }"})
+    response = await mutation_client.post(
+        "/graphql", json={"query": "mutation { touch }"}, headers={"authorization": "Bearer w"}
+    )
     assert response.json()["data"] == {"touch": True}
 
 

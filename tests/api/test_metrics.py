@@ -177,3 +177,14 @@ def test_clients_cannot_grow_the_operation_label_set_without_bound():
 async def test_metrics_can_be_turned_off():
     async with running_app(make_settings(metrics=False)) as (_app, client):
         assert (await client.get("/metrics")).status_code == 404
+
+
+async def test_metrics_behind_a_token_need_it():
+    async with running_app(make_settings(metrics_token="m3trics")) as (_app, client):
+        assert (await client.get("/metrics")).status_code == 401
+        wrong = {"authorization": "Bearer nope"}
+        assert (await client.get("/metrics", headers=wrong)).status_code == 401
+        right = {"authorization": "Bearer m3trics"}
+        response = await client.get("/metrics", headers=right)
+        assert response.status_code == 200
+        assert "diplograph_" in response.text

@@ -3,6 +3,7 @@ memory bound; automatic persisted queries let clients send a hash instead of the
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 import orjson
@@ -81,11 +82,23 @@ async def test_answers_with_errors_are_not_cached():
 async def test_a_cached_answer_is_still_charged_to_the_budget():
     # A budget that barely refills: the points regained between the two requests would
     # otherwise depend on how fast the machine and the database answer.
-    async with running_app(make_settings(rate_limit_refill_per_second=0.001)) as (_app, client):
+    settings = make_settings(rate_limit_refill_per_second=0.001, min_request_cost=1)
+    async with running_app(settings) as (app, client):
+        first = await graphql(client, NAC_OFFICIALS)
+        second = await graphql(client, NAC_OFFICIALS)
+        assert app.state.response_cache.hits == 1
+        spent = first["extensions"]["cost"]["remaining"] - second["extensions"]["cost"]["remaining"]
+        assert spent == second["extensions"]["cost"]["actual"] > 1
+
+
+async def test_a_cached_answer_smaller_than_the_minimum_is_charged_the_minimum():
+    settings = make_settings(rate_limit_refill_per_second=0.001, min_request_cost=50)
+    async with running_app(settings) as (_app, client):
         first = await graphql(client, NAC_OFFICIALS)
         second = await graphql(client, NAC_OFFICIALS)
         spent = first["extensions"]["cost"]["remaining"] - second["extensions"]["cost"]["remaining"]
-        assert spent == second["extensions"]["cost"]["actual"] > 0
+        assert second["extensions"]["cost"]["actual"] < 50
+        assert spent == 50
 
 
 def test_the_cache_stays_within_its_memory_bound():
@@ -144,3 +157,43 @@ async def test_apq_turned_off_says_so():
     async with running_app(make_settings(persisted_queries=0)) as (_app, client):
         response = await client.post("/graphql", json=persisted(None, "a" * 64))
         assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_SUPPORTED"
+
+
+def test_the_cache_holds_encoded_bytes_and_never_more_than_its_bound():
+    cache = ResponseCache(max_bytes=50_000)
+    for number in range(300):
+        cache.put(str(number), {"n": number, "items": [{"name": "x" * 50}] * 10})
+    assert cache.size <= 50_000
+    assert cache.encoded_bytes() <= cache.size
+    entry = cache.get("299")
+    assert isinstance(entry.body, bytes)
+    assert entry.data == {"n": 299, "items": [{"name": "x" * 50}] * 10}
+
+
+async def test_identical_concurrent_misses_are_executed_once(monkeypatch):
+    from store.repository import graph
+
+    started = 0
+    release = asyncio.Event()
+    original = graph.documents_by_ids
+
+    async def slow(*args, **kwargs):
+        nonlocal started
+        started += 1
+        await release.wait()
+        return await original(*args, **kwargs)
+
+    async with running_app(make_settings()) as (_app, client):
+        monkeypatch.setattr(graph, "documents_by_ids", slow)
+        query = '{ official(id: "kim-gunn") { name } }'
+        requests = [asyncio.create_task(graphql(client, query)) for _ in range(4)]
+        while started == 0:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)  # time for the other three to arrive and wait
+        release.set()
+        answers = await asyncio.gather(*requests)
+        monkeypatch.undo()
+    assert started == 1
+    assert all(answer["data"] == {"official": {"name": "Kim Gunn"}} for answer in answers)
+    # Each is charged as a cache hit would be.
+    assert all("cost" in answer["extensions"] for answer in answers)

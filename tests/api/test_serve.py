@@ -185,3 +185,14 @@ async def test_a_refused_cors_origin_is_logged_with_the_path(caplog: pytest.LogC
         "refused CORS preflight from origin https://evil.example to /graphql: not in "
         "DIPLOGRAPH_CORS_ALLOW_ORIGINS"
     )
+
+
+def test_serve_reads_requests_with_the_guarded_protocol(monkeypatch):
+    # httptools with header limits and read timeouts: tests/api/test_request_reading.py tests it.
+    given = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: given.update(kwargs))
+
+    result = CliRunner().invoke(cli.app, ["serve"])
+
+    assert result.exit_code == 0, result.output
+    assert given["http"] == "api.protocol:GuardedHttpToolsProtocol"

@@ -96,6 +96,26 @@ def test_the_benchmark_runs_over_the_wire_and_sits_beside_the_embedded_run(tmp_p
     assert "| finland-at-nac-plus-4 |" in (out / "backends.md").read_text()
 
 
+def test_the_attack_bench_sends_what_it_says(seed_sizes):
+    """bench.attacks' queries: the issue's is refused by price, the one 'at the maximum' is
+    admitted at 1,840 points, and clairvoyance's output is read as the types it names."""
+    from graphql import parse
+
+    from api.cost import requested_cost
+    from api.graphql_schema import build_schema
+    from bench.attacks import at_the_maximum, heavy_body, recovered_types
+
+    schema = build_schema()._schema
+
+    def price(body: dict[str, str]) -> int | None:
+        return requested_cost(schema, parse(body["query"]), None, None, seed_sizes)
+
+    assert price(heavy_body(1)) == 2 * 100 * (1 + 1 + 50 * 3) > 2000
+    assert price(at_the_maximum(1)) == 20 * (1 + 1 + 30 * 3) <= 2000
+    output = {"data": {"__schema": {"types": [{"name": n} for n in ("Query", "String", "Foo")]}}}
+    assert recovered_types(output) == ["Foo", "Query"]
+
+
 def test_extract_eval_scores_the_seed_and_the_fixtures_separately(tmp_path):
     output = tmp_path / "extract.json"
 

@@ -8,18 +8,21 @@ they went over the wire), and from the embedded store's adapter otherwise.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type
 from hypothesis import given
 from hypothesis import strategies as st
 
+from api.auth import token_hash
 from api.graphql_schema import build_schema
+from api.settings import TokenEntry
 from store.names import name_key, prefix_pattern
-from tests.support.app import make_settings
+from tests.support.app import make_settings, running_app
 
 try:  # Python 3.11+: the regex parser `re` itself uses
     from re import _constants as sre_constants
@@ -142,6 +145,24 @@ for connection in ("countries", "officials", "organisations", "meetings", "artic
             f"query($v: String) {{ {connection}({argument}: $v, last: 1) {{ totalCount }} }}",
             None,
         )
+NODE_QUERIES = {
+    "Article": 'article(id: "korea-times-2022-09-28-nato-mission")',
+    "Country": 'country(code: "KR")',
+    "Decision": 'decision(id: "nac-2022-09-26-kr-mission")',
+    "Meeting": 'meeting(id: "nac-plus-4-2022-09-27")',
+    "Official": 'official(id: "kim-gunn")',
+    "Organisation": 'organisation(id: "nato")',
+}
+for type_name, lookup in NODE_QUERIES.items():
+    CASES[f"{type_name}.history(after)"] = (
+        f"query($v: String) {{ {lookup} {{ history(after: $v) {{ totalCount }} }} }}",
+        None,
+    )
+CASES["Query.history(id)"] = ("query($v: ID!) { history(id: $v) { totalCount } }", None)
+CASES["Query.history(after)"] = (
+    'query($v: String) { history(id: "T2ZmaWNpYWw6a2ltLWd1bm4=", after: $v) { totalCount } }',
+    None,
+)
 for argument in ("after", "before"):
     CASES[f"Meeting.participants({argument})"] = (
         f'query($v: String) {{ meeting(id: "nac-plus-4-2022-09-27") '
@@ -153,6 +174,77 @@ for argument in ("after", "before"):
         "{ totalCount } } }",
         None,
     )
+
+
+# The writes' string arguments, sent with a write token to an app of their own. Each either stops
+# at validation (problems in the answer, nothing written) or names nothing that exists.
+NO_SUCH = "no-such-entity"
+BUNDLE_WITH = "input: {{text: {text}, metadata: {metadata}, facts: {facts}}}"
+EVIDENCE = 'evidence: {url: "https://example.org/source"}'
+
+
+def _bundle(**given: str) -> str:
+    values = {"text": '"Some text."', "metadata": '"{}"', "facts": '"{}"', **given}
+    return BUNDLE_WITH.format(**values)
+
+
+WRITE_CASES: dict[str, str] = {
+    "Mutation.proposeArticle(text)": (
+        'mutation($v: String!) { proposeArticle(text: $v, published: "2022-09-28") { facts } }'
+    ),
+    "Mutation.proposeArticle(url)": (
+        "mutation($v: String) "
+        '{ proposeArticle(text: "x", published: "2022-09-28", url: $v) { facts } }'
+    ),
+    "Mutation.loadArticle(message)": (
+        f"mutation($v: String) {{ loadArticle({_bundle()}, message: $v) {{ ok }} }}"
+    ),
+    "Mutation.removeArticle(id)": "mutation($v: ID!) { removeArticle(id: $v) { ok } }",
+    "Mutation.removeArticle(message)": (
+        f'mutation($v: String) {{ removeArticle(id: "{NO_SUCH}", message: $v) {{ ok }} }}'
+    ),
+    "Mutation.mergeEntities(keep)": (
+        f'mutation($v: ID!) {{ mergeEntities(keep: $v, drop: "kim-gunn", {EVIDENCE}) {{ ok }} }}'
+    ),
+    "Mutation.mergeEntities(drop)": (
+        f'mutation($v: ID!) {{ mergeEntities(keep: "kim-gunn", drop: $v, {EVIDENCE}) {{ ok }} }}'
+    ),
+    "Mutation.mergeEntities(message)": (
+        f'mutation($v: String) {{ mergeEntities(keep: "{NO_SUCH}", drop: "kim-gunn", '
+        f"{EVIDENCE}, message: $v) {{ ok }} }}"
+    ),
+    "Mutation.updateEntity(message)": (
+        f'mutation($v: String) {{ updateEntity(input: {{id: "{NO_SUCH}", name: "x", {EVIDENCE}}}, '
+        "message: $v) { ok } }"
+    ),
+    "UpdateEntityInput.id": (
+        f'mutation($v: ID!) {{ updateEntity(input: {{id: $v, name: "x", {EVIDENCE}}}) {{ ok }} }}'
+    ),
+}
+for field in ("text", "metadata", "facts"):
+    WRITE_CASES[f"ArticleBundleInput.{field}"] = (
+        f"mutation($v: String!) {{ loadArticle({_bundle(**{field: '$v'})}) {{ ok }} }}"
+    )
+for field in ("url", "article", "quote", "note"):
+    WRITE_CASES[f"EvidenceInput.{field}"] = (
+        f'mutation($v: String) {{ mergeEntities(keep: "{NO_SUCH}", drop: "kim-gunn", '
+        f"evidence: {{{field}: $v}}) {{ ok }} }}"
+    )
+for field, value in (
+    ("name", "$v"),
+    ("aliases", "[$v]"),
+    ("founded", "$v"),
+    ("date", "$v"),
+    ("endDate", "$v"),
+):
+    WRITE_CASES[f"UpdateEntityInput.{field}"] = (
+        f'mutation($v: String!) {{ updateEntity(input: {{id: "{NO_SUCH}", {field}: {value}, '
+        f"{EVIDENCE}}}) {{ ok }} }}"
+    )
+# Checked over a WebSocket, where subscriptions run: tests/api/test_live_updates.py.
+SUBSCRIPTION_ARGUMENTS = {"Subscription.graphChanged(ids)"}
+# The extractor may not be part of the build; saying so is the expected answer then.
+WRITE_CODES = EXPECTED_CODES | {"EXTRACTOR_UNAVAILABLE"}
 
 
 def string_arguments() -> set[str]:
@@ -175,7 +267,7 @@ def string_arguments() -> set[str]:
 
 
 def test_every_string_argument_has_an_injection_case():
-    assert string_arguments() == set(CASES)
+    assert string_arguments() == set(CASES) | set(WRITE_CASES) | SUBSCRIPTION_ARGUMENTS
 
 
 def is_linear_prefix(pattern: str) -> bool:
@@ -229,6 +321,43 @@ async def test_a_string_argument_reaches_mongodb_only_as_data(client, database_r
         if expected is not None:
             strings = {value for _key, value in pairs if isinstance(value, str)}
             assert expected(payload) in strings, (argument, payload, database_reads)
+
+
+@pytest.fixture(scope="module")
+async def writer_client() -> AsyncIterator[httpx.AsyncClient]:
+    """An app of its own that accepts writes (a token with the `write` scope)."""
+    token = "dg_injection-test-token"
+    settings = make_settings(
+        tokens=[TokenEntry(id="injection", sha256=token_hash(token), scopes=["write"])]
+    )
+    async with running_app(settings) as (_app, client):
+        client.headers["authorization"] = f"Bearer {token}"
+        yield client
+
+
+@pytest.mark.parametrize("argument", sorted(WRITE_CASES))
+async def test_a_write_argument_reaches_mongodb_only_as_data(
+    writer_client, database_reads, argument
+):
+    query = WRITE_CASES[argument]
+    for payload in PAYLOADS:
+        database_reads.clear()
+        response = await writer_client.post(
+            "/graphql", json={"query": query, "variables": {"v": payload}}
+        )
+        assert response.status_code < 500, (argument, payload, response.text)
+        body = response.json()
+        codes = {error["extensions"]["code"] for error in body.get("errors", [])}
+        assert codes <= WRITE_CODES, (argument, payload, body)
+        result = next(iter((body.get("data") or {}).values()), None)
+        if isinstance(result, dict) and "ok" in result:
+            assert result["ok"] is False, (argument, payload, body)  # nothing was written
+        keys = {
+            key
+            for key, _value in walk([[read.query, read.projection] for read in database_reads])
+            if isinstance(key, str) and key.startswith("$")
+        }
+        assert keys <= OPERATORS, (argument, payload, keys)
 
 
 async def test_regex_syntax_in_a_search_is_read_as_text(client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from store.entities import (
+    AUDIT,
     BY_NODE_TYPE,
     COLLECTIONS,
     INDEXES,
@@ -13,7 +14,7 @@ from store.entities import (
 
 
 def test_every_collection_has_its_indexes_and_named_ones_a_search_key_index():
-    assert list(INDEXES) == list(COLLECTIONS)
+    assert list(INDEXES) == [*COLLECTIONS, AUDIT]
     for collection in NAMED_COLLECTIONS:
         assert [("search_keys", 1)] in INDEXES[collection]
 

@@ -8,6 +8,7 @@ and store gets a throwaway database, dropped afterwards even when the test fails
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -56,6 +57,11 @@ def make_settings(**overrides: Any) -> Settings:
         "mongodb_database": throwaway_database(),
         "mongodb_timeout_ms": TEST_TIMEOUT_MS,
         "seed_on_startup": True,
+        # A data folder of its own: what one test's app writes, another's never loads.
+        "data_dir": Path(tempfile.mkdtemp(prefix="diplograph-test-data-")),
+        # No background polling of the store: tests count the commands a request sends. The
+        # change feed's own tests ask for `poll`.
+        "change_feed": "local",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

@@ -10,6 +10,8 @@ import pytest
 from starlette.applications import Starlette
 
 from store.connection import Store, create_store
+from store.repository.dataset import data_state
+from store.repository.sizes import Sizes
 from tests.support.app import drop_test_database, make_settings, running_app
 from tests.support.backend import backend
 from tests.support.outage import Outage, embedded_outage, server_outage
@@ -21,6 +23,12 @@ async def seeded() -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
     """One app with the bundled seed data, shared by the read-only tests."""
     async with running_app(make_settings()) as pair:
         yield pair
+
+
+@pytest.fixture(scope="session")
+async def seed_sizes(seeded: tuple[Starlette, httpx.AsyncClient]) -> Sizes:
+    """The sizes of the seed data's lists, which queries are priced from."""
+    return (await data_state(seeded[0].state.store)).sizes
 
 
 @pytest.fixture(scope="session")

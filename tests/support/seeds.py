@@ -34,6 +34,12 @@ async def dump(store: Store) -> dict[str, list[bytes]]:
     return dumped
 
 
+def without_meta(dumped: dict[str, list[bytes]]) -> dict[str, list[bytes]]:
+    """A dump without the `meta` collection: the data version is a counter every write attempt
+    moves (a rolled-back one too, since readers may have seen it under way), not content."""
+    return {name: documents for name, documents in dumped.items() if name != "meta"}
+
+
 async def load_bundles(store: Store, *folders: Path, dry_run: bool = False) -> LoadReport:
     """Load the given bundle folders (none: every bundled article) into `store`."""
     return await load(store, collect_articles(list(folders) or None), dry_run=dry_run)
