@@ -4,6 +4,7 @@ again at start-up; any store exports to a data folder that loads back into the s
 from __future__ import annotations
 
 import httpx
+import pytest
 from strawberry.relay.utils import to_base64
 from typer.testing import CliRunner
 
@@ -157,6 +158,7 @@ async def test_a_store_exported_and_loaded_into_an_empty_store_is_the_same_graph
     assert rebuilt["redirects"]  # the merge came along
 
 
+@pytest.mark.embedded  # the command exports the embedded store's data folder
 def test_the_export_command_writes_a_data_folder_the_seed_command_loads(tmp_path, monkeypatch):
     monkeypatch.setenv("DIPLOGRAPH_DATA_DIR", str(tmp_path / "data"))
     target = tmp_path / "export"
