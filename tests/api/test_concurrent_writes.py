@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from pymongo.asynchronous.collection import AsyncCollection
 
 from api.consistency import ReadWriteLock
 from store.connection import StoreConfig, create_store
@@ -47,16 +48,17 @@ ARTICLES = "{ articles(first: 100) { nodes { slug supports { posts { title } } }
 
 @pytest.fixture
 def writes_take_time(monkeypatch):
-    """Every write to the embedded store yields to the loop first, as a write to a server (or an
-    engine off the loop) does: readers get to run between the collections of one write."""
-    for method in ("insert_many", "bulk_write"):
-        original = getattr(EmbeddedCollection, method)
+    """Every write yields to the loop for a while first, on either backend: readers get to run
+    between the collections of one write, however fast the database answers."""
+    for collection_class in (EmbeddedCollection, AsyncCollection):
+        for method in ("insert_many", "bulk_write"):
+            original = getattr(collection_class, method)
 
-        async def slow(self, *args, _original=original, **kwargs):
-            await asyncio.sleep(0.05)
-            return await _original(self, *args, **kwargs)
+            async def slow(self, *args, _original=original, **kwargs):
+                await asyncio.sleep(0.05)
+                return await _original(self, *args, **kwargs)
 
-        monkeypatch.setattr(EmbeddedCollection, method, slow)
+            monkeypatch.setattr(collection_class, method, slow)
 
 
 async def read_until(client: httpx.AsyncClient, done: asyncio.Event, half_seen: list[str]) -> int:
