@@ -126,12 +126,14 @@ def guess(executable: Path, url: str, workdir: Path) -> list[str]:
     return recovered_types(json.loads(output.read_text()))
 
 
+@pytest.mark.embedded  # its `diplograph serve` runs on the embedded store in either pass
 def test_clairvoyance_recovers_no_type_beyond_query_in_production_mode(clairvoyance, tmp_path):
     with serving({"DIPLOGRAPH_PROFILE": "production"}) as url:
         recovered = guess(clairvoyance, url, tmp_path)
     assert set(recovered) <= {"Query"}
 
 
+@pytest.mark.embedded  # its `diplograph serve` runs on the embedded store in either pass
 def test_clairvoyance_does_recover_types_when_messages_name_them(clairvoyance, tmp_path):
     # Debugging: graphql-core's messages as they are, suggestions included.
     with serving({"DIPLOGRAPH_INTROSPECTION": "true", "DIPLOGRAPH_DEBUG": "true"}) as url:

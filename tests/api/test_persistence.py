@@ -42,6 +42,7 @@ def call(server, query: str, variables: dict | None = None, headers: dict | None
     return response.json()
 
 
+@pytest.mark.embedded  # the embedded store's data folder, through `diplograph serve`
 def test_every_write_survives_a_crash_and_a_restart_of_the_server(tmp_path):
     data = tmp_path / "data"
     with running_server(data, tmp_path) as server:
@@ -97,6 +98,7 @@ def test_every_write_survives_a_crash_and_a_restart_of_the_server(tmp_path):
     assert (data / "removed" / "cache-test-article.yaml").is_file()
 
 
+@pytest.mark.embedded  # the embedded store's data folder, through `diplograph serve`
 def test_a_bundled_article_removed_at_run_time_stays_removed_after_a_restart(tmp_path):
     with running_server(tmp_path / "data", tmp_path) as server:
         assert call(server, REMOVE, {"id": SEED_ARTICLE_ID}, EDITOR)["data"]["removeArticle"]["ok"]

@@ -40,6 +40,10 @@ H11 = [
 ]  # fmt: skip
 
 
+# The server reads requests the same whatever holds the data: one pass is enough.
+pytestmark = pytest.mark.embedded
+
+
 @pytest.fixture(scope="module", params=[SERVE, H11], ids=["diplograph serve", "h11"])
 def server(request: pytest.FixtureRequest) -> Iterator[int]:
     """The server with short read timeouts; yields its port."""
