@@ -86,24 +86,41 @@ class GraphQLView(GraphQLHTTP):
 
 async def prepare_store(store: Store, settings: Settings) -> None:
     """Check the database answers, learn what it can do, create indexes, and load the seed
-    data if asked to. On the embedded store, also what earlier runs wrote (the data folder)."""
+    data if asked to: the bundled articles, then DIPLOGRAPH_ARTICLES' bundles. On the embedded
+    store, also what earlier runs wrote (the data folder). Invalid bundles stop the start-up with
+    every problem logged: serving without them would answer as if they did not exist."""
     await store.ping()
     await store.detect_capabilities()
     await store.ensure_indexes()
     folder = data_folder(settings)
     if settings.should_seed or folder is not None:
         from seeds.loader import article_id_of, collect_articles, load
+        from seeds.problems import SeedValidationError
 
-        articles = collect_articles(None) if settings.should_seed else []
-        corrections = []
-        if folder is not None:
-            saved = folder.articles()
-            removed = folder.removed()
-            replaced = {article_id_of(article) for article in saved} | removed
-            articles = [a for a in articles if article_id_of(a) not in replaced] + saved
-            corrections = folder.corrections()
-        report = await load(store, articles, corrections=corrections)
-        logger.info("seed data loaded: %s", report.summary())
+        try:
+            articles = collect_articles(None) if settings.should_seed else []
+            if settings.should_seed and settings.articles:
+                articles += collect_articles(settings.articles)
+            corrections = []
+            if folder is not None:
+                saved = folder.articles()
+                removed = folder.removed()
+                replaced = {article_id_of(article) for article in saved} | removed
+                articles = [a for a in articles if article_id_of(a) not in replaced] + saved
+                corrections = folder.corrections()
+            report = await load(store, articles, corrections=corrections)
+        except SeedValidationError as error:
+            logger.error("the seed data did not load; nothing was written. %s", error.message)
+            raise
+        for warning in report.warnings:
+            logger.warning("seed data: WARNING %s", warning)
+        logger.info(
+            "seed data loaded (%s): %d bundle(s) read: %s; the store holds %d article(s)",
+            report.summary(),
+            len(report.loaded),
+            ", ".join(report.loaded),
+            len(report.articles),
+        )
         if folder is not None:
             writes, entries = await restore_data_folder(store, folder)
             logger.info(

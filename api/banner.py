@@ -45,7 +45,11 @@ def startup_facts(settings: Settings, counts: dict[str, int], seeded: bool) -> d
     return {
         "url": f"http://{settings.host}:{settings.port}/graphql",
         "store": store,
-        "loaded": {"seed_data_at_start_up": seeded, "documents": counts},
+        "loaded": {
+            "seed_data_at_start_up": seeded,
+            "article_folders": [str(path) for path in settings.articles] if seeded else [],
+            "documents": counts,
+        },
         "cors_allow_origins": list(settings.cors_allow_origins),
         "security": security_profile(settings),
     }
@@ -56,7 +60,9 @@ def banner_text(facts: dict[str, Any]) -> str:
     counts = facts["loaded"]["documents"]
     data = ", ".join(f"{number} {collection}" for collection, number in counts.items())
     if facts["loaded"]["seed_data_at_start_up"]:
-        data += " (seed data loaded at start-up)"
+        folders = facts["loaded"]["article_folders"]
+        also = f", with the bundles under {', '.join(folders)}" if folders else ""
+        data += f" (seed data loaded at start-up{also})"
     origins = ", ".join(facts["cors_allow_origins"]) or (
         "same origin only (DIPLOGRAPH_CORS_ALLOW_ORIGINS is empty)"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import json
 import logging
 import os
 import socket
@@ -38,6 +39,15 @@ logger = logging.getLogger("diplograph")
 
 @app.command()
 def serve(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Article bundle folders (or folders of them) to load at start-up too, after the "
+            "bundled articles and DIPLOGRAPH_ARTICLES' (when the seed data is loaded: on the "
+            "embedded store, or with DIPLOGRAPH_SEED_ON_STARTUP).",
+            show_default=False,
+        ),
+    ] = None,
     host: Annotated[
         str | None, typer.Option(help="Address to bind (default: DIPLOGRAPH_HOST or 127.0.0.1).")
     ] = None,
@@ -56,6 +66,8 @@ def serve(
     from uvicorn.config import LOGGING_CONFIG
 
     from api.logs import configure_logging, uvicorn_log_config
+    from seeds.loader import collect_articles
+    from seeds.problems import SeedValidationError
 
     settings = Settings()
     host = host or settings.host
@@ -65,12 +77,32 @@ def serve(
     if problem is not None:
         logger.error(problem)
         raise typer.Exit(1)
+    extra = [*settings.articles, *(path.resolve() for path in paths or [])]
+    if paths:
+        try:
+            collect_articles(list(paths))
+        except SeedValidationError as error:
+            logger.error("Not started. %s", error.message)
+            raise typer.Exit(1) from None
+        # The app reads its settings in each worker process; the environment reaches them all.
+        os.environ[environment_name("articles")] = json.dumps([str(path) for path in extra])
     # uvicorn creates the app (in each worker) from the environment's settings; pass the address
     # given here that way, so that the app's banner shows where it listens.
     os.environ[environment_name("host")] = host
     os.environ[environment_name("port")] = str(port)
     if settings.embedded and workers > 1:
         logger.warning("Each worker has its own embedded store; use MONGODB_URI to share data.")
+    if settings.should_seed and extra:
+        logger.info(
+            "start-up loads the bundled articles, then the bundles under %s",
+            ", ".join(map(str, extra)),
+        )
+    elif paths:
+        logger.warning(
+            "The seed data is not loaded at start-up on MongoDB unless "
+            "DIPLOGRAPH_SEED_ON_STARTUP=true: load these bundles with `diplograph seed %s`.",
+            " ".join(map(str, paths)),
+        )
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -119,7 +151,11 @@ SEED_EPILOG = "\n\n".join(
         "Examples: `diplograph seed` loads every bundle under seeds/articles/; "
         "`diplograph seed path/to/bundle` loads one bundle (a folder with article.txt, "
         "article.yaml and facts.yaml), merged with what is already stored; "
-        "`diplograph seed --dry-run` validates and lists what would change.",
+        "`diplograph seed --dry-run` validates and lists what would change; "
+        "`diplograph seed --remove ARTICLE_ID` removes a stored article and every fact only it "
+        "states.",
+        "Sources that disagree are all kept, and each disagreement is printed as a WARNING naming "
+        "both places; one file that contradicts itself is a problem.",
         "Exit status: 0 loaded (or nothing to change), 1 invalid input (nothing written), "
         "2 database unavailable, 3 writing failed (rolled back).",
         "The database is MONGODB_URI's; with it unset, a throwaway embedded store, which makes "
@@ -142,6 +178,16 @@ def seed(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and show what would change; write nothing.")
     ] = False,
+    remove: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove",
+            metavar="ARTICLE_ID",
+            help="Remove this stored article (repeatable): the facts only it states are deleted, "
+            "the others lose its sources. Without PATHs, nothing else is loaded.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Validate reference data and article bundles, then write what changed. All or nothing."""
     from seeds.datadir import DataFolder, is_data_folder
@@ -150,6 +196,7 @@ def seed(
     from store.repository.dataset import WriteFailed
 
     settings = Settings()
+    removed = list(remove or [])
 
     async def run() -> None:
         from store.connection import create_store
@@ -160,10 +207,14 @@ def seed(
             await store.detect_capabilities()
             await store.ensure_indexes()
             # A data folder (`diplograph export`'s, or the embedded store's DATA_DIR) brings its
-            # corrections; any other path is a bundle or a folder of bundles.
+            # corrections; any other path is a bundle or a folder of bundles. A removal alone
+            # loads nothing else.
             folders = [path for path in paths or [] if is_data_folder(path)]
             bundles = [path for path in paths or [] if path not in folders]
-            articles = collect_articles(bundles or None) if bundles or not folders else []
+            alone = not bundles and not folders and removed
+            articles = (
+                collect_articles(bundles or None) if (bundles or not folders) and not alone else []
+            )
             corrections = []
             for data in folders:
                 articles += DataFolder(data).articles()
@@ -182,11 +233,16 @@ def seed(
                     progress.update(task, description=escape(message), advance=1, total=steps)
 
                 report = await load(
-                    store, articles, dry_run=dry_run, progress=step, corrections=corrections
+                    store,
+                    articles,
+                    dry_run=dry_run,
+                    progress=step,
+                    corrections=corrections,
+                    exclude=frozenset(removed),
                 )
         finally:
             await store.close()
-        _print_report(report, settings)
+        _print_report(report, settings, paths)
 
     # Messages quote the user's files, which may hold "[...]": print them as text, not markup,
     # and unwrapped, so that each problem stays on one line for grep and editors.
@@ -194,6 +250,11 @@ def seed(
         asyncio.run(run())
     except SeedValidationError as error:
         console.print("[red]Nothing was written.[/]", escape(error.message), soft_wrap=True)
+        if removed and settings.embedded:
+            console.print(
+                "[dim]MONGODB_URI is unset: the throwaway embedded store holds no article to "
+                "remove; point MONGODB_URI at the database to remove from.[/]"
+            )
         raise typer.Exit(1) from None
     except DatabaseUnavailable as error:
         console.print(
@@ -207,8 +268,17 @@ def seed(
         raise typer.Exit(3) from None
 
 
-def _print_report(report, settings: Settings) -> None:
+def _print_report(report, settings: Settings, paths: list[Path] | None) -> None:
     output = Console()
+    for warning in report.warnings:
+        console.print(f"[yellow]WARNING[/] {escape(str(warning))}", soft_wrap=True)
+    for loaded in report.loaded:
+        output.print(
+            f"{'would read' if report.dry_run else 'read'} {escape(loaded)}", soft_wrap=True
+        )
+    for identifier in report.removed:
+        verb = "would remove" if report.dry_run else "removed"
+        output.print(f"{verb} article {escape(identifier)}", soft_wrap=True)
     table = Table(title="dry run: what would change" if report.dry_run else "seed load")
     for column in ("collection", "inserted", "updated", "deleted", "unchanged"):
         table.add_column(column, justify="left" if column == "collection" else "right")
@@ -236,10 +306,60 @@ def _print_report(report, settings: Settings) -> None:
                     )
     output.print(report.summary())
     if settings.embedded:
-        console.print(
-            "[dim]MONGODB_URI is unset: this ran on a throwaway embedded store (a validation run). "
-            "`diplograph serve` loads the bundle into its own embedded store at start-up.[/]"
+        given = " ".join(str(path) for path in paths or [])
+        serve_them = (
+            f"To serve these bundles, run `diplograph serve {given}` or add them to "
+            "DIPLOGRAPH_ARTICLES; `diplograph serve` alone loads only seeds/articles/."
+            if paths
+            else "`diplograph serve` loads seeds/articles/ (and DIPLOGRAPH_ARTICLES) at start-up."
         )
+        console.print(
+            "[dim]MONGODB_URI is unset: this ran on a throwaway embedded store, so nothing was "
+            f"kept (a validation run). {escape(serve_them)}[/]",
+            soft_wrap=True,
+        )
+
+
+@app.command()
+def migrate(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Article bundle folders (or folders of them) whose facts.yaml to rewrite.",
+            show_default=False,
+        ),
+    ],
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Exit 1 if a file needs migrating; write nothing."),
+    ] = False,
+) -> None:
+    """Rewrite facts files of an earlier format so that they load: mark the entries whose names
+    their quotes do not write `name_source: editorial` (review each one). Every other byte of the
+    file is kept. Articles already stored are migrated when they are next loaded."""
+    from seeds.loader import collect_articles
+    from seeds.migrate import migrate_facts
+    from seeds.problems import SeedValidationError
+
+    try:
+        folders = [Path(article.label) for article in collect_articles(list(paths))]
+    except SeedValidationError as error:
+        console.print("[red]Nothing was migrated.[/]", escape(error.message), soft_wrap=True)
+        raise typer.Exit(1) from None
+    pending = 0
+    for folder in folders:
+        facts = folder / "facts.yaml"
+        migration = migrate_facts(facts.read_text(encoding="utf-8"), facts)
+        for line in migration.changes + migration.problems:
+            console.print(escape(line), soft_wrap=True)
+        if migration.changed:
+            pending += 1
+            if not check:
+                facts.write_text(migration.text, encoding="utf-8")
+    done = "need migrating" if check else "migrated"
+    console.print(f"{pending} of {len(folders)} facts file(s) {done}.")
+    if check and pending:
+        raise typer.Exit(1)
 
 
 @token_app.command("create")

@@ -124,6 +124,16 @@ class WriteResult:
         problems = self.outcome.problems[:MAX_WRITE_PROBLEMS]
         return [SeedProblem.of(problem) for problem in problems]
 
+    @strawberry.field(
+        description="Sources that disagree: each value is kept with its sources and one is "
+        "preferred (see `disputes`); the write went ahead. Said as `diplograph seed` says it, "
+        f"naming both places (at most the first {MAX_WRITE_PROBLEMS})."
+    )
+    def warnings(self) -> list[SeedProblem]:
+        report = self.outcome.report
+        warnings = report.warnings[:MAX_WRITE_PROBLEMS] if report else []
+        return [SeedProblem.of(warning) for warning in warnings]
+
     @strawberry.field(description="How many documents were (or would be) changed.")
     def counts(self) -> ChangeCounts:
         totals = self.outcome.report.totals() if self.outcome.report else {}

@@ -102,6 +102,11 @@ class Settings(BaseSettings):
         default=None,
         description="Load the bundled seed data at start-up. Unset: only on the embedded store.",
     )
+    articles: list[Path] = Field(
+        default_factory=list,
+        description="Article bundle folders (or folders of them) that start-up loads after the "
+        "bundled seed articles, whenever it loads the seed data. JSON list.",
+    )
     write_token: str | None = Field(
         default=None,
         description="Deprecated: one plain bearer token with the `write` scope (token id "

@@ -8,11 +8,13 @@ from __future__ import annotations
 from schema.article import Article
 from schema.common import NODE_TYPES
 from schema.country import Country
+from schema.event import Event
 from schema.meeting import Meeting
 from schema.official import Official
 from schema.organisation import Organisation
 from schema.query import Query
 from schema.relations import Decision
+from schema.statement import Statement
 from store.entities import KINDS
 
 # The node types of the entity registry, given to Strawberry so that `node(id:)` can return any.
@@ -23,8 +25,10 @@ __all__ = [
     "Article",
     "Country",
     "Decision",
+    "Event",
     "Meeting",
     "Official",
     "Organisation",
     "Query",
+    "Statement",
 ]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from schema.common import DateValue, GraphQLInfo, StoredNode, from_documents, loaders
+from schema.common import DateValue, GraphQLInfo, StoredNode, by_date, from_documents, loaders
+from schema.event import Event
 from schema.history import Recorded
 from schema.lazy import OrganisationType
 from schema.meeting import Meeting, participation_of
 from schema.official import Official
 from schema.relations import Decision, Membership, Participation, PostHeld
+from schema.statement import Statement
 from store import Document
 
 
@@ -48,6 +50,16 @@ class ArticleFacts:
     @strawberry.field(description="Decisions the article reports.")
     async def decisions(self, info: GraphQLInfo) -> list[Decision]:
         return [Decision.from_doc(d) for d in await self._documents(info, "decisions")]
+
+    @strawberry.field(description="Statements the article reports, oldest first.")
+    async def statements(self, info: GraphQLInfo) -> list[Statement]:
+        documents = await self._documents(info, "statements")
+        return [Statement.from_doc(d) for d in sorted(documents, key=by_date)]
+
+    @strawberry.field(description="Events the article reports, oldest first.")
+    async def events(self, info: GraphQLInfo) -> list[Event]:
+        documents = await self._documents(info, "events")
+        return [Event.from_doc(d) for d in sorted(documents, key=by_date)]
 
 
 @strawberry.type(description="A news article, the source of the facts in the graph.")

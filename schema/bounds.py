@@ -17,7 +17,8 @@ from schema.paths import MAX_HOPS
 from store.repository.sizes import Sizes
 
 MAX_WRITE_PROBLEMS = 100
-"""The most validation problems a mutation's answer lists (the first ones, in file order)."""
+"""The most validation problems (and, apart, warnings) a mutation's answer lists: the first ones,
+in file order."""
 
 
 class Bound:
@@ -106,8 +107,82 @@ class Most(Bound):
         return max(part.of(sizes) for part in self.parts)
 
 
+@dataclass(frozen=True)
+class ArraysUnder(Bound):
+    """The arrays kept in a document's sub-document at `prefix` (its `claims`: one array of
+    alternatives per field sources speak to), over `collections`: `longest` bounds one array,
+    otherwise the number of distinct fields bounds how many arrays one document holds."""
+
+    collections: tuple[str, ...]
+    prefix: str
+    suffix: str = ""
+    longest: bool = True
+
+    def _paths(self, sizes: Sizes) -> dict[tuple[str, str], int]:
+        depth = self.prefix.count(".") + 1 + (self.suffix.count(".") + 1 if self.suffix else 0)
+        return {
+            (collection, path): length
+            for (collection, path), length in sizes.arrays.items()
+            if collection in self.collections
+            and path.startswith(self.prefix + ".")
+            and path.count(".") == depth
+            and (not self.suffix or path.endswith("." + self.suffix))
+        }
+
+    def of(self, sizes: Sizes) -> int:
+        paths = self._paths(sizes)
+        if self.longest:
+            return max(paths.values(), default=0)
+        per_collection: dict[str, int] = {}
+        for collection, _path in paths:
+            per_collection[collection] = per_collection.get(collection, 0) + 1
+        return max(per_collection.values(), default=0)
+
+
 def _sources(collection: str, path: str = "sources") -> Array:
     return Array(collection, path)
+
+
+# Every collection whose documents carry `sources` (and so may carry `claims`).
+_SOURCED = (
+    "countries",
+    "organisations",
+    "officials",
+    "meetings",
+    "events",
+    "statements",
+    "memberships",
+    "posts",
+    "participations",
+    "decisions",
+)
+# The longest `sources` of any document: the sources one input gives a document are among them.
+_ANY_SOURCES = Most(
+    (
+        *(_sources(collection) for collection in _SOURCED),
+        _sources("meetings", "group_participants.sources"),
+    )
+)
+# One document's disputed fields: at most the fields any document of its kind has claims on.
+_DISPUTES = ArraysUnder(_SOURCED, "claims", longest=False)
+# The values sources give one field, and the inputs that give one value.
+_ALTERNATIVES = ArraysUnder(_SOURCED, "claims")
+_CLAIMANTS = Most((Fixed(1), ArraysUnder(_SOURCED, "claims", suffix="by")))
+_STATEMENTS_INVOLVING = Least(
+    (
+        Count("statements"),
+        Sum(
+            (
+                Group("statements", "speakers.id"),
+                Group("statements", "on_behalf_of.id"),
+                Group("statements", "subjects.id"),
+            )
+        ),
+    )
+)
+_EVENTS_INVOLVING = Least(
+    (Count("events"), Sum((Group("events", "actors.id"), Group("events", "subjects.id"))))
+)
 
 
 # Meetings a member attended through a group ("30 NATO members"): one per meeting of each
@@ -207,6 +282,45 @@ LIST_BOUNDS: dict[tuple[str, str], Bound] = {
         (_sources("participations"), _sources("meetings", "group_participants.sources"))
     ),
     ("Path", "hops"): Fixed(MAX_HOPS),
+    ("ArticleFacts", "statements"): Group("statements", "sources.article_id"),
+    ("ArticleFacts", "events"): Group("events", "sources.article_id"),
+    ("ClaimedValue", "sources"): _ANY_SOURCES,
+    ("DateAlternative", "evidence"): _CLAIMANTS,
+    ("DateEvidence", "sources"): _ANY_SOURCES,
+    ("DateValue", "alternatives"): _ALTERNATIVES,
+    ("DateValue", "evidence"): _CLAIMANTS,
+    ("Dispute", "alternatives"): _ALTERNATIVES,
+    ("Country", "disputes"): _DISPUTES,
+    ("Decision", "disputes"): _DISPUTES,
+    ("Event", "disputes"): _DISPUTES,
+    ("Meeting", "disputes"): _DISPUTES,
+    ("Membership", "disputes"): _DISPUTES,
+    ("Official", "disputes"): _DISPUTES,
+    ("Organisation", "disputes"): _DISPUTES,
+    ("Participation", "disputes"): _DISPUTES,
+    ("PostHeld", "disputes"): _DISPUTES,
+    ("Statement", "disputes"): _DISPUTES,
+    ("Country", "statements"): _STATEMENTS_INVOLVING,
+    ("Official", "statements"): _STATEMENTS_INVOLVING,
+    ("Organisation", "statements"): _STATEMENTS_INVOLVING,
+    ("Country", "events"): _EVENTS_INVOLVING,
+    ("Official", "events"): _EVENTS_INVOLVING,
+    ("Organisation", "events"): _EVENTS_INVOLVING,
+    ("Event", "actors"): Array("events", "actors"),
+    ("Event", "subjects"): Array("events", "subjects"),
+    ("Event", "sources"): _sources("events"),
+    ("Event", "statements"): Group("statements", "subjects.id"),
+    ("Meeting", "statements"): Group("statements", "meeting_id"),
+    ("Membership", "evidenceDays"): Array("memberships", "evidence_days"),
+    ("PostHeld", "evidenceDays"): Array("posts", "evidence_days"),
+    ("Statement", "about"): Array("statements", "subjects"),
+    ("Statement", "onBehalfOf"): Array("statements", "on_behalf_of"),
+    ("Statement", "sources"): _sources("statements"),
+    ("Statement", "speakers"): Array("statements", "speakers"),
+    ("Statement", "speakerPosts"): Product(
+        (Array("statements", "speakers"), Group("posts", "official_id"))
+    ),
+    ("WriteResult", "warnings"): Fixed(MAX_WRITE_PROBLEMS),
     ("WriteResult", "problems"): Fixed(MAX_WRITE_PROBLEMS),
     ("PostHeld", "attested"): Array("posts", "attested"),
     ("PostHeld", "sources"): _sources("posts"),

@@ -147,8 +147,9 @@ class StoredNode:
 
 
 @strawberry.interface(
-    description="Anything in the graph with a name: a country, an official, an organisation or a "
-    "meeting. Use `... on Country { code }` and the like for type-specific fields."
+    description="Anything in the graph with a name: a country, an official, an organisation, a "
+    "meeting, an event, or a statement (named by its summary). Use `... on Country { code }` and "
+    "the like for type-specific fields."
 )
 class Entity(relay.Node):
     name: str = strawberry.field(description="The name people use for it, in English.")
@@ -199,8 +200,45 @@ Before = Annotated[
 ]
 AsOf = Annotated[
     dt.date | None,
-    strawberry.argument(description="Only what was in force on this day (YYYY-MM-DD)."),
+    strawberry.argument(
+        description="Only what held on this day (YYYY-MM-DD): by default what the evidence shows "
+        "held (KNOWN); `certainty` adds what possibly held."
+    ),
 ]
+
+
+@strawberry.enum(
+    description="How sure the graph is that a time-aware relation held on a day, from its "
+    "evidence: researched dates, and the days articles show it (see `known` and `possible`)."
+)
+class Certainty(Enum):
+    KNOWN = strawberry.enum_value(
+        "known", description="The evidence shows it held that day (it lies in `known`)."
+    )
+    POSSIBLE = strawberry.enum_value(
+        "possible",
+        description="It may have held that day, but no evidence shows it (it lies in `possible`, "
+        "not in `known`): before its first attestation, after its last, or between a "
+        "predecessor's term and its own.",
+    )
+
+
+CertaintyArg = Annotated[
+    list[Certainty] | None,
+    strawberry.argument(
+        description="With `asOf`: the certainties to return. Default [KNOWN]; [KNOWN, POSSIBLE] "
+        "adds what possibly held that day. Each item says which it is in `certainty`."
+    ),
+]
+
+
+def certainties(as_of: dt.date | None, certainty: list[Certainty] | None) -> set[str]:
+    """The certainty values an `asOf` list returns; BadInput for `certainty` without `asOf`."""
+    if certainty is not None and as_of is None:
+        raise BadInput("`certainty` qualifies `asOf`: give the day as `asOf` too.")
+    if certainty is not None and not certainty:
+        raise BadInput("`certainty` needs at least one of KNOWN or POSSIBLE.")
+    return {item.value for item in certainty or [Certainty.KNOWN]}
 
 
 def id_argument(what: str, example: str) -> Any:
@@ -344,8 +382,36 @@ class DatePrecision(Enum):
 
 
 @strawberry.type(
+    description="One source's words for a date, and what they mean: an article's phrase (\"on "
+    'Thursday") or a researched date.'
+)
+class DateEvidence:
+    raw: str | None = strawberry.field(
+        description="The article's words for the date; null for a researched date."
+    )
+    value: str = strawberry.field(description="What the words mean: YYYY, YYYY-MM or YYYY-MM-DD.")
+    precision: DatePrecision = strawberry.field(description="Whether it is a day, month or year.")
+    sources: list[Source] = strawberry.field(
+        description="The article quotes (or reference URLs) of the fact the date belongs to."
+    )
+
+
+@strawberry.type(description="A date some sources give where the preferred one is disputed.")
+class DateAlternative:
+    value: str = strawberry.field(description="The date as YYYY, YYYY-MM or YYYY-MM-DD.")
+    precision: DatePrecision = strawberry.field(description="Whether it is a day, month or year.")
+    earliest: dt.date = strawberry.field(description="The first day the date can mean.")
+    latest: dt.date = strawberry.field(description="The last day the date can mean.")
+    evidence: list[DateEvidence] = strawberry.field(
+        description="Every source that gives this date, with its words."
+    )
+
+
+@strawberry.type(
     description="A date as the sources state it: possibly only a month or a year, with the phrase "
-    'it was read from ("on Monday") when it came from an article.'
+    'it was read from ("on Monday") when it came from an article. Sources that agree (the same '
+    'day in other words, "in May" and "May 10") are one date with all their `evidence`; sources '
+    "that disagree are kept as `alternatives`, and this is the preferred one (docs/data-model.md)."
 )
 class DateValue:
     value: str = strawberry.field(description="The date as YYYY, YYYY-MM or YYYY-MM-DD.")
@@ -361,9 +427,16 @@ class DateValue:
         description="True when the date is inferred rather than stated (e.g. a publication date "
         "read from a URL)."
     )
+    claims: strawberry.Private[list[Document] | None] = None
+    owner_sources: strawberry.Private[list[Document] | None] = None
+    document: strawberry.Private[Document | None] = None
 
     @classmethod
-    def from_doc(cls, document: Document | None) -> DateValue | None:
+    def from_doc(
+        cls, document: Document | None, owner: Document | None = None, field: str | None = None
+    ) -> DateValue | None:
+        """The date `document`; `owner` and `field` name the document and field it is the
+        (preferred) value of, whose claims give its evidence and alternatives."""
         if not document:
             return None
         return cls(
@@ -373,7 +446,75 @@ class DateValue:
             earliest=dt.date.fromisoformat(document["earliest"]),
             latest=dt.date.fromisoformat(document["latest"]),
             inferred=bool(document.get("inferred", False)),
+            claims=(owner.get("claims") or {}).get(field) if owner and field else None,
+            owner_sources=owner.get("sources") if owner else None,
+            document=document,
         )
+
+    @strawberry.field(
+        description='Every source that gives this date, or a coarser one that contains it ("in '
+        'May" supports "2022-05-10"), each with its words: phrases that mean the same day are '
+        "all kept."
+    )
+    def evidence(self) -> list[DateEvidence]:
+        if not self.claims:
+            if self.owner_sources is None:
+                return []
+            return [
+                DateEvidence(
+                    raw=self.raw,
+                    value=self.value,
+                    precision=self.precision,
+                    sources=claim_sources(self.owner_sources, None),
+                )
+            ]
+        return _date_evidence(self.claims[0], self.owner_sources or [], self.document)
+
+    @strawberry.field(description="True when sources give other dates than this one.")
+    def disputed(self) -> bool:
+        return bool(self.claims and len(self.claims) > 1)
+
+    @strawberry.field(
+        description="The other dates sources give, each with its evidence (empty unless "
+        "`disputed`). This one is preferred by the rule: reference data, then more sources, then "
+        "more precise, then stated first."
+    )
+    def alternatives(self) -> list[DateAlternative]:
+        found = []
+        for alternative in (self.claims or [])[1:]:
+            value = alternative["value"]
+            found.append(
+                DateAlternative(
+                    value=value["value"],
+                    precision=DatePrecision(value["precision"]),
+                    earliest=dt.date.fromisoformat(value["earliest"]),
+                    latest=dt.date.fromisoformat(value["latest"]),
+                    evidence=_date_evidence(alternative, self.owner_sources or []),
+                )
+            )
+        return found
+
+
+def _date_evidence(
+    alternative: Document, owner_sources: list[Document], preferred: Document | None = None
+) -> list[DateEvidence]:
+    evidence = []
+    for claim in alternative["by"]:
+        value = claim.get("value") or alternative.get("value") or preferred or {}
+        evidence.append(
+            DateEvidence(
+                raw=value.get("raw"),
+                value=value["value"],
+                precision=DatePrecision(value["precision"]),
+                sources=claim_sources(owner_sources, claim["article_id"]),
+            )
+        )
+    return evidence
+
+
+def by_date(document: Document) -> tuple[str, str]:
+    """Oldest first, undated last, then by id: the order of dated lists."""
+    return ((document.get("date") or {}).get("earliest") or "9999", document["_id"])
 
 
 def iso_day(day: dt.date | None) -> str | None:
@@ -439,6 +580,93 @@ def sentence_around(text: str, start: int, end: int) -> str:
 
 def sources(documents: Iterable[Document] | None) -> list[Source]:
     return [Source.from_doc(document) for document in documents or []]
+
+
+def claim_sources(owner_sources: Iterable[Document], article_id: str | None) -> list[Source]:
+    """The sources one input gives a document: an article's (its quotes, and the URLs it cites),
+    or, for `None`, reference data's URLs."""
+    return [
+        Source.from_doc(source)
+        for source in owner_sources
+        if source.get("article_id") == article_id
+    ]
+
+
+# --- what sources say, and where they disagree -------------------------------------------------
+
+
+def _as_text(value: Any) -> str:
+    """A stored value as a person reads it: a date by its value, a reference by its id, a place
+    by its parts."""
+    if isinstance(value, dict) and "precision" in value and "value" in value:
+        return str(value["value"])
+    if isinstance(value, dict) and set(value) == {"kind", "id"}:
+        return str(value["id"])
+    if isinstance(value, dict):
+        return ", ".join(str(part) for part in value.values() if part is not None)
+    if isinstance(value, list):
+        return ", ".join(_as_text(item) for item in value)
+    return str(value)
+
+
+@strawberry.type(description="A value sources give for a field, with the sources that give it.")
+class ClaimedValue:
+    value: str = strawberry.field(
+        description="The value as text: a date as YYYY[-MM[-DD]], a reference by its id, a name "
+        "as written."
+    )
+    preferred: bool = strawberry.field(description="True for the value the field shows.")
+    sources: list[Source] = strawberry.field(description="The sources that give this value.")
+    phrases: list[str] = strawberry.field(
+        description='For a date: the articles\' words for it ("on Thursday", "June 30").'
+    )
+
+
+@strawberry.type(
+    description="A field that sources disagree on: the preferred value (the one the field shows) "
+    "and the others, each with its sources. Preferred: reviewed reference data first, then the "
+    "value more sources give, then the more precise, then the one stated first."
+)
+class Dispute:
+    field: str = strawberry.field(description="The field, as the seed files name it: `start`.")
+    preferred: ClaimedValue = strawberry.field(description="The value the field shows.")
+    alternatives: list[ClaimedValue] = strawberry.field(description="The other values given.")
+
+
+def disputes_of(document: Document) -> list[Dispute]:
+    """The disputed fields of a stored document, from its claims."""
+    found = []
+    owner_sources = document.get("sources") or []
+    for field_name, alternatives in (document.get("claims") or {}).items():
+        if len(alternatives) < 2:
+            continue
+        values = []
+        for position, alternative in enumerate(alternatives):
+            # The preferred alternative's value is the field's own.
+            given = alternative["value"] if position else document.get(field_name)
+            evidence: list[Source] = []
+            phrases: list[str] = []
+            for claim in alternative["by"]:
+                for source in claim_sources(owner_sources, claim["article_id"]):
+                    if source not in evidence:
+                        evidence.append(source)
+                raw = claim.get("value") or given or {}
+                if isinstance(raw, dict) and raw.get("raw") and raw["raw"] not in phrases:
+                    phrases.append(raw["raw"])
+            values.append(
+                ClaimedValue(
+                    value=_as_text(given),
+                    preferred=position == 0,
+                    sources=evidence,
+                    phrases=phrases,
+                )
+            )
+        found.append(
+            Dispute(
+                field=field_name.removesuffix("_id"), preferred=values[0], alternatives=values[1:]
+            )
+        )
+    return found
 
 
 # --- places -------------------------------------------------------------------------------------

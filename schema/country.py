@@ -9,16 +9,22 @@ import strawberry
 
 from schema.common import (
     AsOf,
+    Certainty,
+    CertaintyArg,
+    Dispute,
     Entity,
     GraphQLInfo,
     Source,
     StoredNode,
+    certainties,
+    disputes_of,
     from_documents,
     iso_day,
     loaders,
     readable_id,
     sources,
 )
+from schema.event import Event, EventRoles, events_involving
 from schema.history import Recorded
 from schema.lazy import OrganisationType
 from schema.meeting import by_meeting_date, group_of, participation_of
@@ -31,23 +37,29 @@ from schema.relations import (
     ParticipationRole,
     PostHeld,
 )
+from schema.statement import Statement, StatementRoles, statements_involving
 from store import Document
-from store.timeline import in_force
+from store.errors import BadInput
+from store.timeline import certainty_on, in_force
 
 
 def memberships_in_force(
     documents: list[Document],
     as_of: dt.date | None,
     role: MembershipRole | None,
+    certainty: list[Certainty] | None = None,
 ) -> list[Membership]:
-    """Memberships with `role`, optionally only those in force on `as_of`; oldest first."""
+    """Memberships with `role`, optionally only those held on `as_of` with one of the
+    certainties asked (by default, known to hold); oldest first."""
     day = iso_day(as_of)
+    wanted = certainties(as_of, certainty)
     chosen = [
         d
         for d in documents
-        if (role is None or d["role"] == role.value) and (day is None or in_force(d, day))
+        if (role is None or d["role"] == role.value)
+        and (day is None or certainty_on(d, day) in wanted)
     ]
-    memberships = [Membership.from_doc(document) for document in chosen]
+    memberships = [Membership.from_doc(document, day) for document in chosen]
     memberships.sort(key=membership_position)
     return memberships
 
@@ -55,6 +67,17 @@ def memberships_in_force(
 def membership_position(membership: Membership) -> tuple[str, str]:
     """Where a membership is listed: by the day it began (undated first), then by id."""
     return (membership.start.earliest.isoformat() if membership.start else "0000"), membership.slug
+
+
+async def require(info: GraphQLInfo, collection: str, identifier: str, argument: str) -> str:
+    """The readable id a filter names (a global id of that kind is read too); BadInput naming
+    it when the graph holds nothing with it: an unknown id silently matching nothing reads as
+    a true "none"."""
+    kind = collection.removesuffix("s")
+    wanted = readable_id(identifier, kind, argument)
+    if await loaders(info).by_id(collection).load(wanted) is None:
+        raise BadInput(f"`{argument}`: no {kind} has the id {identifier!r}.", argument=argument)
+    return wanted
 
 
 async def attendance_via_groups(
@@ -155,12 +178,14 @@ class Country(StoredNode, Entity, Recorded):
             MembershipRole | None,
             strawberry.argument(description="Only memberships with this role."),
         ] = None,
+        certainty: CertaintyArg = None,
     ) -> list[Membership]:
+        if organisation is not None:
+            wanted = await require(info, "organisations", organisation, "organisation")
         documents = await loaders(info).by_field("memberships", "member.id").load(self.code)
         if organisation is not None:
-            wanted = readable_id(organisation, "organisation", "organisation")
             documents = [d for d in documents if d["organisation_id"] == wanted]
-        return memberships_in_force(documents, as_of, role)
+        return memberships_in_force(documents, as_of, role, certainty)
 
     @strawberry.field(description="Officials of this country.")
     async def officials(self, info: GraphQLInfo) -> list[Official]:
@@ -169,11 +194,13 @@ class Country(StoredNode, Entity, Recorded):
 
     @strawberry.field(
         description="Posts that serve this country (president, ambassadors...). With `asOf`, "
-        "only those held that day."
+        "only those held that day (known to be, unless `certainty` says otherwise)."
     )
-    async def posts(self, info: GraphQLInfo, as_of: AsOf = None) -> list[PostHeld]:
+    async def posts(
+        self, info: GraphQLInfo, as_of: AsOf = None, certainty: CertaintyArg = None
+    ) -> list[PostHeld]:
         documents = await loaders(info).by_field("posts", "country_id").load(self.code)
-        return posts_in_force(documents, as_of)
+        return posts_in_force(documents, as_of, certainty)
 
     @strawberry.field(
         description="Meetings the country attended, by name or as a member of a group "
@@ -197,3 +224,19 @@ class Country(StoredNode, Entity, Recorded):
     async def decisions(self, info: GraphQLInfo) -> list[Decision]:
         documents = await loaders(info).by_field("decisions", "subjects.id").load(self.code)
         return [Decision.from_doc(document) for document in documents]
+
+    @strawberry.field(
+        description="Statements the country made (as a speaker, or through those who spoke on "
+        "its behalf) or that are about it, oldest first: a country named only as a subject "
+        '("accused China and Russia") is found here.'
+    )
+    async def statements(self, info: GraphQLInfo, as_: StatementRoles = None) -> list[Statement]:
+        return await statements_involving(info, self.code, as_)
+
+    @strawberry.field(description="Events the country acted in or is a subject of, oldest first.")
+    async def events(self, info: GraphQLInfo, as_: EventRoles = None) -> list[Event]:
+        return await events_involving(info, self.code, as_)
+
+    @strawberry.field(description="Fields its sources disagree on, with every value given.")
+    def disputes(self) -> list[Dispute]:
+        return disputes_of(self.document)

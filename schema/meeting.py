@@ -12,6 +12,7 @@ from schema.common import (
     Before,
     Connection,
     DateValue,
+    Dispute,
     Entity,
     First,
     GraphQLInfo,
@@ -19,13 +20,16 @@ from schema.common import (
     Location,
     Source,
     StoredNode,
+    by_date,
+    disputes_of,
+    from_documents,
     load_entities,
     load_entity,
     loaders,
     sources,
 )
 from schema.history import Recorded
-from schema.lazy import ArticleType, OrganisationType
+from schema.lazy import ArticleType, OrganisationType, StatementType
 from schema.relations import (
     GroupParticipant,
     MembershipRole,
@@ -101,6 +105,7 @@ def participation_of(document: Document) -> Participation:
         meeting_id=document["meeting_id"],
         on_behalf_of_ref=document.get("on_behalf_of"),
         source_documents=document.get("sources", []),
+        document=document,
     )
 
 
@@ -189,12 +194,21 @@ class Meeting(StoredNode, Entity, Recorded):
             name=document["name"],
             aliases=document.get("aliases", []),
             kind=MeetingKind(document["kind"]) if document.get("kind") else None,
-            date=DateValue.from_doc(document.get("date")),
-            end_date=DateValue.from_doc(document.get("end_date")),
+            date=DateValue.from_doc(document.get("date"), document, "date"),
+            end_date=DateValue.from_doc(document.get("end_date"), document, "end_date"),
             location=Location.from_doc(document.get("location")),
             sources=sources(document.get("sources")),
             document=document,
         )
+
+    @strawberry.field(description="Fields its sources disagree on, with every value given.")
+    def disputes(self) -> list[Dispute]:
+        return disputes_of(self.document)
+
+    @strawberry.field(description="Statements made at this meeting, oldest first.")
+    async def statements(self, info: GraphQLInfo) -> list[StatementType]:
+        documents = await loaders(info).by_field("statements", "meeting_id").load(self.slug)
+        return from_documents("statement", sorted(documents, key=by_date))
 
     @strawberry.field(
         description="Everyone who took part: named officials, countries and organisations, and "

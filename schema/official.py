@@ -9,29 +9,44 @@ import strawberry
 
 from schema.common import (
     AsOf,
+    Certainty,
+    CertaintyArg,
+    Dispute,
     Entity,
     GraphQLInfo,
     Source,
     StoredNode,
+    certainties,
+    disputes_of,
     iso_day,
     load_entity,
     loaders,
     sources,
 )
+from schema.event import Event, EventRoles, events_involving
 from schema.history import Recorded
 from schema.lazy import CountryType
 from schema.meeting import Meeting, by_meeting_date, participation_of
 from schema.relations import Encounter, Participation, PostHeld, PostStatus
+from schema.statement import Statement, StatementRoles, statements_involving
 from store import Document
-from store.timeline import in_force
+from store.timeline import certainty_on
 
 
-def posts_in_force(documents: list[Document], as_of: dt.date | None) -> list[PostHeld]:
-    """Posts, optionally only those held on `as_of`; ordered by start date, undated last."""
+def posts_in_force(
+    documents: list[Document], as_of: dt.date | None, certainty: list[Certainty] | None = None
+) -> list[PostHeld]:
+    """Posts, optionally only those held on `as_of` with one of the certainties asked (by
+    default, known to be held); ordered by start date, undated last."""
     day = iso_day(as_of)
-    chosen = [d for d in documents if day is None or (d["status"] == "held" and in_force(d, day))]
+    wanted = certainties(as_of, certainty)
+    chosen = [
+        d
+        for d in documents
+        if day is None or (d["status"] == "held" and certainty_on(d, day) in wanted)
+    ]
     chosen.sort(key=lambda d: ((d.get("start") or {}).get("earliest") or "9999", d["_id"]))
-    return [PostHeld.from_doc(document) for document in chosen]
+    return [PostHeld.from_doc(document, day) for document in chosen]
 
 
 @strawberry.type(description="A person who holds or held a public post.")
@@ -61,7 +76,8 @@ class Official(StoredNode, Entity, Recorded):
         return await load_entity(info, "country", self.document.get("country_id"))
 
     @strawberry.field(
-        description="Posts held, announced or past. With `asOf`, only posts held on that day."
+        description="Posts held, announced or past. With `asOf`, only posts held on that day "
+        "(known to be, unless `certainty` says otherwise)."
     )
     async def posts(
         self,
@@ -70,11 +86,26 @@ class Official(StoredNode, Entity, Recorded):
         status: Annotated[
             PostStatus | None, strawberry.argument(description="Only posts with this status.")
         ] = None,
+        certainty: CertaintyArg = None,
     ) -> list[PostHeld]:
         documents = await loaders(info).by_field("posts", "official_id").load(self.slug)
         if status is not None:
             documents = [d for d in documents if d["status"] == status.value]
-        return posts_in_force(documents, as_of)
+        return posts_in_force(documents, as_of, certainty)
+
+    @strawberry.field(
+        description="Statements the official made, or that are about the official, oldest first."
+    )
+    async def statements(self, info: GraphQLInfo, as_: StatementRoles = None) -> list[Statement]:
+        return await statements_involving(info, self.slug, as_)
+
+    @strawberry.field(description="Events the official acted in or is a subject of.")
+    async def events(self, info: GraphQLInfo, as_: EventRoles = None) -> list[Event]:
+        return await events_involving(info, self.slug, as_)
+
+    @strawberry.field(description="Fields its sources disagree on, with every value given.")
+    def disputes(self) -> list[Dispute]:
+        return disputes_of(self.document)
 
     @strawberry.field(description="Meetings the official attended, with the role, oldest first.")
     async def meetings(self, info: GraphQLInfo) -> list[Participation]:

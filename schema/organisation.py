@@ -11,8 +11,10 @@ from schema.common import (
     After,
     AsOf,
     Before,
+    CertaintyArg,
     Connection,
     DateValue,
+    Dispute,
     Entity,
     First,
     GraphQLInfo,
@@ -20,6 +22,7 @@ from schema.common import (
     Location,
     Source,
     StoredNode,
+    disputes_of,
     load_entity,
     loaders,
     sources,
@@ -30,6 +33,7 @@ from schema.country import (
     membership_position,
     memberships_in_force,
 )
+from schema.event import Event, EventRoles, events_involving
 from schema.history import Recorded
 from schema.meeting import Meeting, by_meeting_date, participation_of
 from schema.official import posts_in_force
@@ -41,6 +45,7 @@ from schema.relations import (
     Participation,
     PostHeld,
 )
+from schema.statement import Statement, StatementRoles, statements_involving
 from store import Document
 
 
@@ -111,7 +116,7 @@ class Organisation(StoredNode, Entity, Recorded):
                 AttestedText(text=item["text"], sources=sources(item.get("sources")))
                 for item in document.get("described_as", [])
             ],
-            founded=DateValue.from_doc(document.get("founded")),
+            founded=DateValue.from_doc(document.get("founded"), document, "founded"),
             headquarters=Location.from_doc(document.get("headquarters")),
             wikidata=document.get("wikidata"),
             sources=sources(document.get("sources")),
@@ -129,13 +134,14 @@ class Organisation(StoredNode, Entity, Recorded):
             MembershipRole | None, strawberry.argument(description="Only members with this role.")
         ] = None,
         as_of: AsOf = None,
+        certainty: CertaintyArg = None,
         first: First = None,
         after: After = None,
         last: Last = None,
         before: Before = None,
     ) -> Connection[Membership]:
         documents = await loaders(info).by_field("memberships", "organisation_id").load(self.slug)
-        chosen = memberships_in_force(documents, as_of, role)
+        chosen = memberships_in_force(documents, as_of, role, certainty)
         return Connection.of_list(
             chosen, membership_position, "Organisation.members", first, after, last, before
         )
@@ -149,9 +155,10 @@ class Organisation(StoredNode, Entity, Recorded):
             MembershipRole | None,
             strawberry.argument(description="Only memberships with this role."),
         ] = None,
+        certainty: CertaintyArg = None,
     ) -> list[Membership]:
         documents = await loaders(info).by_field("memberships", "member.id").load(self.slug)
-        return memberships_in_force(documents, as_of, role)
+        return memberships_in_force(documents, as_of, role, certainty)
 
     @strawberry.field(description="The organisation this one is part of (NATO, for the NAC).")
     async def parent(self, info: GraphQLInfo) -> Organisation | None:
@@ -178,9 +185,11 @@ class Organisation(StoredNode, Entity, Recorded):
         description="Posts in this organisation (Secretary General, ambassadors...). With `asOf`, "
         "only those held that day."
     )
-    async def posts(self, info: GraphQLInfo, as_of: AsOf = None) -> list[PostHeld]:
+    async def posts(
+        self, info: GraphQLInfo, as_of: AsOf = None, certainty: CertaintyArg = None
+    ) -> list[PostHeld]:
         documents = await loaders(info).by_field("posts", "organisation_id").load(self.slug)
-        return posts_in_force(documents, as_of)
+        return posts_in_force(documents, as_of, certainty)
 
     @strawberry.field(
         description="Meetings it convened or took part in (by name or through its members as a "
@@ -217,3 +226,18 @@ class Organisation(StoredNode, Entity, Recorded):
         about = await loaders(info).by_field("decisions", "subjects.id").load(self.slug)
         unique = {d["_id"]: d for d in taken + about}
         return [Decision.from_doc(document) for document in unique.values()]
+
+    @strawberry.field(
+        description="Statements the organisation made (as a speaker, or through those who spoke "
+        "on its behalf) or that are about it, oldest first."
+    )
+    async def statements(self, info: GraphQLInfo, as_: StatementRoles = None) -> list[Statement]:
+        return await statements_involving(info, self.slug, as_)
+
+    @strawberry.field(description="Events the organisation acted in or is a subject of.")
+    async def events(self, info: GraphQLInfo, as_: EventRoles = None) -> list[Event]:
+        return await events_involving(info, self.slug, as_)
+
+    @strawberry.field(description="Fields its sources disagree on, with every value given.")
+    def disputes(self) -> list[Dispute]:
+        return disputes_of(self.document)

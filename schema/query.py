@@ -16,19 +16,22 @@ from schema.common import (
     MAX_PAGE_SIZE,
     After,
     Before,
+    Certainty,
     Connection,
     First,
     GraphQLInfo,
     Last,
     StoredNode,
+    certainties,
     id_argument,
     iso_day,
     loaders,
     page_sizes,
     readable_id,
 )
-from schema.country import Country
+from schema.country import Country, require
 from schema.cursors import decode_cursor, encode_cursor
+from schema.event import Event, EventKind
 from schema.history import AuditEntry, history_of
 from schema.meeting import Meeting, MeetingKind
 from schema.official import Official
@@ -36,18 +39,21 @@ from schema.organisation import Organisation, OrganisationKind
 from schema.paths import MAX_HOPS, Path, shortest_paths
 from schema.relations import Decision, MembershipRole
 from schema.search import MAX_QUERY_LENGTH, EntityType, SearchResult, search_entities
+from schema.statement import Statement, StatementKind
 from store.entities import BY_NODE_TYPE, collection_of
 from store.errors import BadInput, NotFound, echo
 from store.names import name_key
 from store.repository import graph
 from store.repository.criteria import Criteria
-from store.timeline import in_force
+from store.timeline import certainty_on
 
 OfficialId = id_argument("official", "kim-gunn")
 OrganisationId = id_argument("organisation", "nato or nato-nac")
 MeetingId = id_argument("meeting", "nac-plus-4-2022-09-27")
 ArticleId = id_argument("article", "korea-times-2022-09-28-nato-mission")
 DecisionId = id_argument("decision", "nac-2022-09-26-kr-mission")
+StatementId = id_argument("statement", "harris-condemns-launch-2022-11-18")
+EventId = id_argument("event", "dprk-icbm-launch-2022-11-18")
 SearchFirst = Annotated[int, strawberry.argument(description="How many results (1 to 50).")]
 FILTERS = strawberry.argument(description="Filters; all given must match.")
 ORDER = strawberry.argument(description="The order of the list.")
@@ -96,6 +102,14 @@ class ArticleOrder(Enum):
     )
 
 
+@strawberry.enum(description="Orderings of a list of dated things (statements, events).")
+class DatedOrder(Enum):
+    DATE = strawberry.enum_value(
+        "date", description="Oldest first; undated ones first (the default)."
+    )
+    DATE_DESC = strawberry.enum_value("date_desc", description="Newest first; undated ones last.")
+
+
 # Names sort by their stored collation key (`sort_name`), dates by ISO day; `_id` breaks ties.
 SORTS: dict[Enum, list[tuple[str, int]]] = {
     CountryOrder.CODE: [("_id", 1)],
@@ -107,6 +121,8 @@ SORTS: dict[Enum, list[tuple[str, int]]] = {
     MeetingOrder.NAME: [("sort_name", 1)],
     ArticleOrder.PUBLISHED: [("published.earliest", 1)],
     ArticleOrder.PUBLISHED_DESC: [("published.earliest", -1)],
+    DatedOrder.DATE: [("sort_date", 1)],
+    DatedOrder.DATE_DESC: [("sort_date", -1)],
 }
 
 
@@ -124,13 +140,21 @@ class CountryWhere:
     name_starts_with: str | None = strawberry.field(default=None, description=NAME_PREFIX)
     member_of: str | None = strawberry.field(
         default=None,
-        description="Only members of this organisation: its readable id (nato) or global id.",
+        description="Only countries with a membership of this organisation (its readable id, "
+        "nato, or global id) in the role `role`: by default MEMBER, so partners are not members. "
+        "An id nothing has is an error.",
     )
     role: MembershipRole | None = strawberry.field(
-        default=None, description="With `memberOf`: the membership role (default: any)."
+        default=None,
+        description="With `memberOf`: the membership role (default MEMBER; PARTNER, INVITEE...).",
     )
     as_of: dt.date | None = strawberry.field(
-        default=None, description="With `memberOf`: membership in force on this day."
+        default=None,
+        description="With `memberOf`: the membership held on this day (known to, unless "
+        "`certainty` says otherwise). Without `memberOf` it is an error: it qualifies nothing.",
+    )
+    certainty: list[Certainty] | None = strawberry.field(
+        default=None, description="With `asOf`: the certainties to count (default [KNOWN])."
     )
 
 
@@ -187,13 +211,107 @@ class MeetingWhere:
 @strawberry.input(description="Filters for `articles`; all given filters must match.")
 class ArticleWhere:
     publisher: str | None = strawberry.field(
-        default=None, description="Only articles of this publisher (its exact name)."
+        default=None,
+        description="Only articles of this publisher, as `Article.publisher` writes it (case and "
+        "accents aside). A publisher no article has is an error.",
     )
     published_from: dt.date | None = strawberry.field(
         default=None, description="Only articles published on or after this day."
     )
     published_to: dt.date | None = strawberry.field(
         default=None, description="Only articles published on or before this day."
+    )
+
+
+@strawberry.input(description="Filters for `statements`; all given filters must match.")
+class StatementWhere:
+    kind: StatementKind | None = strawberry.field(
+        default=None, description="Only statements of this kind."
+    )
+    speaker: str | None = strawberry.field(
+        default=None,
+        description="Only statements made by this official, country or organisation: its "
+        "readable id or global id.",
+    )
+    on_behalf_of: str | None = strawberry.field(
+        default=None,
+        description="Only statements made on behalf of this country or organisation: its "
+        "readable id or global id.",
+    )
+    about: str | None = strawberry.field(
+        default=None,
+        description="Only statements about this entity (a country, an official, an event...): "
+        "its readable id or global id.",
+    )
+    from_date: dt.date | None = strawberry.field(
+        default=None, description="Only statements made on or after this day."
+    )
+    to_date: dt.date | None = strawberry.field(
+        default=None, description="Only statements made on or before this day."
+    )
+
+
+@strawberry.input(description="Filters for `events`; all given filters must match.")
+class EventWhere:
+    kind: EventKind | None = strawberry.field(default=None, description="Only events of this kind.")
+    actor: str | None = strawberry.field(
+        default=None,
+        description="Only events this country, official or organisation did: its readable id "
+        "or global id.",
+    )
+    subject: str | None = strawberry.field(
+        default=None,
+        description="Only events concerning this entity: its readable id or global id.",
+    )
+    from_date: dt.date | None = strawberry.field(
+        default=None, description="Only events that began on or after this day."
+    )
+    to_date: dt.date | None = strawberry.field(
+        default=None, description="Only events that began on or before this day."
+    )
+
+
+ACTORS = ("official", "country", "organisation")
+ANY_ENTITY = ("official", "country", "organisation", "meeting", "event")
+
+
+def _date_range(start: dt.date | None, end: dt.date | None, names: tuple[str, str]) -> None:
+    """A range that ends before it starts matches nothing: refused rather than answered empty."""
+    if start is not None and end is not None and start > end:
+        raise BadInput(f"`{names[0]}` ({start}) is after `{names[1]}` ({end}): nothing can match.")
+
+
+async def _entity_id(info: GraphQLInfo, value: str, argument: str, kinds: tuple[str, ...]) -> str:
+    """The stored id `value` names among `kinds` (a readable id, a country code in any case, or a
+    global id); BadInput naming it when nothing has it."""
+    refused: list[BadInput] = []
+    for kind in kinds:
+        try:
+            identifier = readable_id(value.strip(), kind, argument)
+        except BadInput as error:  # a global id of another kind: try the next
+            refused.append(error)
+            continue
+        identifier = identifier.upper() if kind == "country" else identifier
+        if await loaders(info).by_id(collection_of(kind)).load(identifier):
+            return identifier
+    if len(refused) == len(kinds):
+        raise refused[0]
+    wanted = " or ".join(kinds)
+    raise BadInput(f"`{argument}`: no {wanted} has the id {value!r}.", argument=argument)
+
+
+async def _publisher(info: GraphQLInfo, publisher: str) -> str:
+    """The publisher as stored, for a name written with any case or accents; BadInput naming it
+    when no article has it."""
+    exact = Criteria().equal("publisher", publisher)
+    if await graph.any_matching(info.context.store, "articles", exact):
+        return publisher
+    key = name_key(publisher)
+    for name in await graph.publishers(info.context.store):
+        if name_key(name) == key:
+            return name
+    raise BadInput(
+        f"`publisher`: no article has the publisher {publisher!r}.", argument="publisher"
     )
 
 
@@ -400,16 +518,39 @@ class Query:
                 if where.codes is not None
                 else None
             )
+            if codes:
+                found = await loaders(info).by_id("countries").load_many(codes)
+                unknown = [code for code, doc in zip(codes, found, strict=True) if doc is None]
+                if unknown:
+                    raise BadInput(
+                        f"`codes`: no country has the code {', '.join(map(repr, unknown))}; "
+                        "give ISO 3166-1 alpha-2 codes, like KR.",
+                        argument="codes",
+                    )
             _name_prefix(criteria, where.name_starts_with)
-            if where.member_of is not None:
-                roles = [where.role.value] if where.role else None
-                organisation = readable_id(where.member_of, "organisation", "memberOf")
-                memberships = await graph.memberships_of(info.context.store, organisation, roles)
+            if where.member_of is None:
+                for argument, value in (
+                    ("role", where.role),
+                    ("asOf", where.as_of),
+                    ("certainty", where.certainty),
+                ):
+                    if value is not None:
+                        raise BadInput(
+                            f"`{argument}` qualifies `memberOf`, which is not given: name the "
+                            'organisation too (e.g. memberOf: "nato").',
+                            argument=argument,
+                        )
+            else:
+                organisation = await require(info, "organisations", where.member_of, "memberOf")
+                wanted = certainties(where.as_of, where.certainty)
+                role = (where.role or MembershipRole.MEMBER).value
+                memberships = await graph.memberships_of(info.context.store, organisation, [role])
                 day = iso_day(where.as_of)
                 members = {
                     m["member"]["id"]
                     for m in memberships
-                    if m["member"]["kind"] == "country" and (day is None or in_force(m, day))
+                    if m["member"]["kind"] == "country"
+                    and (day is None or certainty_on(m, day) in wanted)
                 }
                 if codes is not None:
                     members &= set(codes)
@@ -436,7 +577,7 @@ class Query:
         criteria = Criteria()
         if where:
             if where.country is not None:
-                country = readable_id(where.country.strip(), "country", "country").upper()
+                country = await _entity_id(info, where.country, "country", ("country",))
                 criteria.equal("country_id", country)
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Official, criteria, order_by, first, after, last, before)
@@ -461,10 +602,12 @@ class Query:
             if where.kind is not None:
                 criteria.equal("kind", where.kind.value)
             if where.country is not None:
-                country = readable_id(where.country.strip(), "country", "country").upper()
+                country = await _entity_id(info, where.country, "country", ("country",))
                 criteria.equal("country_id", country)
             if where.parent is not None:
-                criteria.equal("parent_id", readable_id(where.parent, "organisation", "parent"))
+                criteria.equal(
+                    "parent_id", await require(info, "organisations", where.parent, "parent")
+                )
             _name_prefix(criteria, where.name_starts_with)
         return await _connection(info, Organisation, criteria, order_by, first, after, last, before)
 
@@ -488,13 +631,14 @@ class Query:
             if where.kind is not None:
                 criteria.equal("kind", where.kind.value)
             if where.organiser is not None:
-                organiser = readable_id(where.organiser, "organisation", "organiser")
+                organiser = await require(info, "organisations", where.organiser, "organiser")
                 criteria.equal("organiser_id", organiser)
             if where.place is not None:
                 key = _checked_key(where.place, "place")
                 code = where.place.strip().upper()
                 countries = await graph.countries_named(info.context.store, key, code)
                 criteria.at_place(key, countries)
+            _date_range(where.from_date, where.to_date, ("fromDate", "toDate"))
             criteria.overlapping(
                 "date.earliest",
                 ["end_date.latest", "date.latest"],
@@ -522,7 +666,8 @@ class Query:
         criteria = Criteria()
         if where:
             if where.publisher is not None:
-                criteria.equal("publisher", where.publisher)
+                criteria.equal("publisher", await _publisher(info, where.publisher))
+            _date_range(where.published_from, where.published_to, ("publishedFrom", "publishedTo"))
             criteria.between(
                 "published.earliest", iso_day(where.published_from), iso_day(where.published_to)
             )
@@ -533,6 +678,72 @@ class Query:
     )
     async def decision(self, info: GraphQLInfo, slug: DecisionId) -> Decision | None:
         return await _lookup(info, Decision, slug)
+
+    @strawberry.field(description="A statement by readable id or global id.")
+    async def statement(self, info: GraphQLInfo, slug: StatementId) -> Statement | None:
+        return await _lookup(info, Statement, slug)
+
+    @strawberry.field(
+        description="Statements, filtered and ordered (oldest first by default): who condemned "
+        "what, who spoke for whom."
+    )
+    async def statements(
+        self,
+        info: GraphQLInfo,
+        where: Annotated[StatementWhere | None, FILTERS] = None,
+        order_by: Annotated[DatedOrder, ORDER] = DatedOrder.DATE,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Statement]:
+        criteria = Criteria()
+        if where:
+            if where.kind is not None:
+                criteria.equal("kind", where.kind.value)
+            if where.speaker is not None:
+                speaker = await _entity_id(info, where.speaker, "speaker", ACTORS)
+                criteria.equal("speakers.id", speaker)
+            if where.on_behalf_of is not None:
+                parties = ("country", "organisation")
+                party = await _entity_id(info, where.on_behalf_of, "onBehalfOf", parties)
+                criteria.equal("on_behalf_of.id", party)
+            if where.about is not None:
+                subject = await _entity_id(info, where.about, "about", ANY_ENTITY)
+                criteria.equal("subjects.id", subject)
+            _date_range(where.from_date, where.to_date, ("fromDate", "toDate"))
+            criteria.between("date.earliest", iso_day(where.from_date), iso_day(where.to_date))
+        return await _connection(info, Statement, criteria, order_by, first, after, last, before)
+
+    @strawberry.field(
+        description="An event by readable id (dprk-icbm-launch-2022-11-18) or global id."
+    )
+    async def event(self, info: GraphQLInfo, slug: EventId) -> Event | None:
+        return await _lookup(info, Event, slug)
+
+    @strawberry.field(description="Events, filtered and ordered (oldest first by default).")
+    async def events(
+        self,
+        info: GraphQLInfo,
+        where: Annotated[EventWhere | None, FILTERS] = None,
+        order_by: Annotated[DatedOrder, ORDER] = DatedOrder.DATE,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Event]:
+        criteria = Criteria()
+        if where:
+            if where.kind is not None:
+                criteria.equal("kind", where.kind.value)
+            if where.actor is not None:
+                criteria.equal("actors.id", await _entity_id(info, where.actor, "actor", ACTORS))
+            if where.subject is not None:
+                subject = await _entity_id(info, where.subject, "subject", ANY_ENTITY)
+                criteria.equal("subjects.id", subject)
+            _date_range(where.from_date, where.to_date, ("fromDate", "toDate"))
+            criteria.between("date.earliest", iso_day(where.from_date), iso_day(where.to_date))
+        return await _connection(info, Event, criteria, order_by, first, after, last, before)
 
     @strawberry.field(
         description="How two entities are connected: the shortest chains of relations (posts, "

@@ -3,6 +3,7 @@ memberships, participations in meetings, and decisions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from enum import Enum
 from typing import Any
@@ -11,18 +12,23 @@ import strawberry
 from strawberry import relay
 
 from schema.common import (
+    Certainty,
     DateValue,
+    Dispute,
     Entity,
     GraphQLInfo,
     Source,
     StoredNode,
+    disputes_of,
     load_entities,
     load_entity,
+    loaders,
     sources,
 )
 from schema.history import Recorded
-from schema.lazy import CountryType, MeetingType, OfficialType, OrganisationType
+from schema.lazy import ArticleType, CountryType, MeetingType, OfficialType, OrganisationType
 from store import Document
+from store.timeline import certainty_on, intervals
 
 
 @strawberry.enum(description="The standing of a member in an organisation.")
@@ -98,10 +104,123 @@ class PostStatus(Enum):
 
 
 @strawberry.type(
+    description="A span of days: from `from` (inclusive) until `until` (the first day outside it, "
+    "as end dates are); a null bound is open."
+)
+class TimeInterval:
+    from_: dt.date | None = strawberry.field(
+        name="from", description="The first day; null when it reaches back without limit."
+    )
+    until: dt.date | None = strawberry.field(
+        description="The first day after it; null when it reaches on without limit."
+    )
+
+    @classmethod
+    def from_doc(cls, document: Document | None) -> TimeInterval | None:
+        if document is None:
+            return None
+        start, until = document.get("from"), document.get("until")
+        return cls(
+            from_=dt.date.fromisoformat(start) if start else None,
+            until=dt.date.fromisoformat(until) if until else None,
+        )
+
+
+@strawberry.enum(description="Why an article shows a relation held on a day.")
+class EvidenceBasis(Enum):
+    PUBLISHED = strawberry.enum_value(
+        "published", description="The article, published that day, states it."
+    )
+    REPORTED = strawberry.enum_value(
+        "reported",
+        description="The article states it in the words that report something of that day (a "
+        "meeting, a decision, a statement, an event).",
+    )
+    GROUP = strawberry.enum_value(
+        "group",
+        description="The article counts the member in a group that attended a meeting that day "
+        '("the four Asia-Pacific partner nations held a four-way summit").',
+    )
+
+
+@strawberry.type(description="A day an article shows a relation held, and why.")
+class EvidenceDay:
+    day: dt.date = strawberry.field(description="The day.")
+    basis: EvidenceBasis = strawberry.field(description="Why the article shows it that day.")
+    article_id: strawberry.Private[str]
+    about_ref: strawberry.Private[Document | None]
+
+    @strawberry.field(description="The article.")
+    async def article(self, info: GraphQLInfo) -> ArticleType | None:
+        return await load_entity(info, "article", self.article_id)
+
+    @strawberry.field(description="What the article reports that day (for REPORTED and GROUP).")
+    async def about(self, info: GraphQLInfo) -> Entity | None:
+        if not self.about_ref:
+            return None
+        found = await load_entities(info, [self.about_ref])
+        return found[0] if found else None
+
+
+@strawberry.interface(
+    description="A relation that holds for a time (a membership, a post), with how sure the "
+    "evidence makes it on each day: `known` where the sources show it held, `possible` where it "
+    "may have held (docs/data-model.md, 'Time bounded by evidence')."
+)
+class TimeAware:
+    document: strawberry.Private[Document]
+    as_of: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="How sure it is that this held on the list's `asOf` day; null in a list "
+        "asked without `asOf`."
+    )
+    def certainty(self) -> Certainty | None:
+        if self.as_of is None:
+            return None
+        found = certainty_on(self.document, self.as_of)
+        return Certainty(found) if found else None
+
+    @strawberry.field(
+        description="The days the evidence shows it held: from its start (the last day a partial "
+        "start can mean) or its first evidence day, until its end or the day after its last "
+        "evidence day. Null when no day is known."
+    )
+    def known(self) -> TimeInterval | None:
+        return TimeInterval.from_doc(intervals(self.document)[0])
+
+    @strawberry.field(
+        description="The days it possibly held: `known`, widened to the first day its start can "
+        "mean (or a predecessor's end), and to the last day its end can mean (or a successor's "
+        "known start)."
+    )
+    def possible(self) -> TimeInterval:
+        found = TimeInterval.from_doc(intervals(self.document)[1])
+        assert found is not None
+        return found
+
+    @strawberry.field(description="Each day an article shows it held, and why, earliest first.")
+    def evidence_days(self) -> list[EvidenceDay]:
+        return [
+            EvidenceDay(
+                day=dt.date.fromisoformat(item["day"]),
+                basis=EvidenceBasis(item["basis"]),
+                article_id=item["article_id"],
+                about_ref=item.get("about"),
+            )
+            for item in self.document.get("evidence_days", [])
+        ]
+
+    @strawberry.field(description="Fields its sources disagree on, with every value given.")
+    def disputes(self) -> list[Dispute]:
+        return disputes_of(self.document)
+
+
+@strawberry.type(
     description="A country's (or an organisation's) membership of an organisation, with its role "
     "and dates: Finland was a NATO applicant, then an invitee, then a member."
 )
-class Membership:
+class Membership(TimeAware):
     slug: str = strawberry.field(description="Readable, stable id of this membership.")
     role: MembershipRole = strawberry.field(description="Member, partner, applicant, invitee...")
     start: DateValue | None = strawberry.field(description="When the role began, if known.")
@@ -109,17 +228,17 @@ class Membership:
         description="The first day the role no longer held; null while it holds."
     )
     sources: list[Source] = strawberry.field(description="Evidence for this membership.")
-    document: strawberry.Private[Document]
 
     @classmethod
-    def from_doc(cls, document: Document) -> Membership:
+    def from_doc(cls, document: Document, as_of: str | None = None) -> Membership:
         return cls(
             slug=document["_id"],
             role=MembershipRole(document["role"]),
-            start=DateValue.from_doc(document.get("start")),
-            end=DateValue.from_doc(document.get("end")),
+            start=DateValue.from_doc(document.get("start"), document, "start"),
+            end=DateValue.from_doc(document.get("end"), document, "end"),
             sources=sources(document.get("sources")),
             document=document,
+            as_of=as_of,
         )
 
     @strawberry.field(description="The member: a country or an organisation.")
@@ -136,7 +255,7 @@ class Membership:
     description="A post an official holds or held (an occupancy, in FollowTheMoney's terms): a "
     "title, the body it is in, the country it serves, dates, and the dates articles attest it."
 )
-class PostHeld:
+class PostHeld(TimeAware):
     slug: str = strawberry.field(description="Readable, stable id of this post.")
     title: str = strawberry.field(description="The title, e.g. Ambassador to Belgium.")
     status: PostStatus = strawberry.field(description="Held, or designated for the future.")
@@ -147,20 +266,41 @@ class PostHeld:
         "rarely gives a start date, but shows the post was held then."
     )
     sources: list[Source] = strawberry.field(description="Evidence for this post.")
-    document: strawberry.Private[Document]
 
     @classmethod
-    def from_doc(cls, document: Document) -> PostHeld:
+    def from_doc(cls, document: Document, as_of: str | None = None) -> PostHeld:
         return cls(
             slug=document["_id"],
             title=document["title"],
             status=PostStatus(document["status"]),
-            start=DateValue.from_doc(document.get("start")),
-            end=DateValue.from_doc(document.get("end")),
+            start=DateValue.from_doc(document.get("start"), document, "start"),
+            end=DateValue.from_doc(document.get("end"), document, "end"),
             attested=[DateValue.from_doc(date) for date in document.get("attested", [])],
             sources=sources(document.get("sources")),
             document=document,
+            as_of=as_of,
         )
+
+    @strawberry.field(
+        description="In an office one person holds at a time (seeds/reference/offices.yaml): the "
+        "previous holder's post."
+    )
+    async def predecessor(self, info: GraphQLInfo) -> PostHeld | None:
+        previous = (self.document.get("succession") or {}).get("previous")
+        if previous is None:
+            return None
+        document = await loaders(info).by_id("posts").load(previous)
+        return PostHeld.from_doc(document) if document else None
+
+    @strawberry.field(
+        description="In an office one person holds at a time: the next holder's post."
+    )
+    async def successor(self, info: GraphQLInfo) -> PostHeld | None:
+        following = (self.document.get("succession") or {}).get("next")
+        if following is None:
+            return None
+        document = await loaders(info).by_id("posts").load(following)
+        return PostHeld.from_doc(document) if document else None
 
     @strawberry.field(description="Who holds the post.")
     async def official(self, info: GraphQLInfo) -> OfficialType | None:
@@ -219,6 +359,8 @@ class Participation:
     membership_document: strawberry.Private[Document | None] = None
     # Set when a list prefetched its participants in one batch (see `prefetch_participants`).
     participant_object: strawberry.Private[Any] = None
+    # The stored participation (None for the members of a group participant).
+    document: strawberry.Private[Document | None] = None
 
     @strawberry.field(description="Evidence for the participation.")
     def sources(self) -> list[Source]:
@@ -249,6 +391,13 @@ class Participation:
         if not self.on_behalf_of_ref:
             return None
         return await load_entity(info, self.on_behalf_of_ref["kind"], self.on_behalf_of_ref["id"])
+
+    @strawberry.field(
+        description="Fields its sources disagree on (a named participation's role, on whose "
+        "behalf), with every value given."
+    )
+    def disputes(self) -> list[Dispute]:
+        return disputes_of(self.document or {})
 
 
 async def prefetch_participants(info: GraphQLInfo, items: Iterable[Participation]) -> None:
@@ -289,10 +438,14 @@ class Decision(StoredNode, relay.Node, Recorded):
         return cls(
             slug=document["_id"],
             summary=document["summary"],
-            date=DateValue.from_doc(document.get("date")),
+            date=DateValue.from_doc(document.get("date"), document, "date"),
             sources=sources(document.get("sources")),
             document=document,
         )
+
+    @strawberry.field(description="Fields its sources disagree on, with every value given.")
+    def disputes(self) -> list[Dispute]:
+        return disputes_of(self.document)
 
     @strawberry.field(description="The body that decided.")
     async def decided_by(self, info: GraphQLInfo) -> OrganisationType | None:

@@ -44,6 +44,8 @@ class EntityType(Enum):
     OFFICIAL = strawberry.enum_value("official", description="Officials.")
     ORGANISATION = strawberry.enum_value("organisation", description="Organisations.")
     MEETING = strawberry.enum_value("meeting", description="Meetings.")
+    EVENT = strawberry.enum_value("event", description="Events that are not meetings.")
+    STATEMENT = strawberry.enum_value("statement", description="Statements, by their summary.")
 
 
 @strawberry.enum(description="Which of an entity's texts a search matched.")
@@ -127,20 +129,22 @@ def _place_of(collection: str, document: Document) -> Document | None:
     if collection == "countries":
         capital = document.get("capital")
         return {"name": None, "city": capital, "country_id": document["_id"]} if capital else None
-    return document.get({"meetings": "location", "organisations": "headquarters"}.get(collection))
+    places = {"meetings": "location", "events": "location", "organisations": "headquarters"}
+    return document.get(places.get(collection, ""))
 
 
 def _entity_candidate(kind: str, document: Document, key: str) -> Candidate | None:
     """The best match of `key` on an entity: one of its names, or its place."""
     collection = collection_of(kind)
     value, matched = score(document, key)
+    name = document.get("name") or document.get("summary") or ""  # a statement's is its summary
     best = Candidate(
         kind,
         document["_id"],
         value,
         matched,
-        SearchMatch.NAME if matched == document.get("name") else SearchMatch.ALIAS,
-        document.get("name", ""),
+        SearchMatch.NAME if matched == name else SearchMatch.ALIAS,
+        name,
     )
     place = _place_of(collection, document)
     for text in (place.get("name"), place.get("city")) if place else ():

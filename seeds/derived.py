@@ -5,8 +5,8 @@ ordered, which the API cannot compute per request without scanning.
 - `place_keys`: the name keys of where it is: a meeting's venue and city, an organisation's
   headquarters, a country's capital;
 - `sort_name`: the locale-aware collation key of the name (`store.names.sort_key`);
-- `sort_date`: a meeting's first day, or "" when it has no date, so that the key is never missing
-  (keyset cursors compare it).
+- `sort_date`: a meeting's, an event's or a statement's first day, or "" when it has no date, so
+  that the key is never missing (keyset cursors compare it).
 
 Each depends only on its own document, so that loading an article rewrites only the documents it
 changes. (How much the graph says about an entity, which `search` ranks by, changes with every
@@ -19,7 +19,7 @@ from store import Document
 from store.entities import NAMED_COLLECTIONS
 from store.names import name_key, names_of, search_keys, sort_key
 
-PLACE_FIELDS = {"meetings": "location", "organisations": "headquarters"}
+PLACE_FIELDS = {"meetings": "location", "events": "location", "organisations": "headquarters"}
 
 
 def places_of(collection: str, document: Document) -> list[str]:
@@ -40,8 +40,10 @@ def add_derived_fields(collections: dict[str, dict[str, Document]]) -> None:
             document["place_keys"] = list(
                 dict.fromkeys(name_key(place) for place in places_of(collection, document))
             )
-            document["sort_name"] = sort_key(document["name"])
-    for document in collections.get("meetings", {}).values():
-        document["sort_date"] = (document.get("date") or {}).get("earliest") or ""
+            # A statement is named by its summary.
+            document["sort_name"] = sort_key(document.get("name") or document["summary"])
+    for collection in ("meetings", "events", "statements"):
+        for document in collections.get(collection, {}).values():
+            document["sort_date"] = (document.get("date") or {}).get("earliest") or ""
     for document in collections.get("posts", {}).values():
         document["search_keys"] = search_keys([document["title"]])

@@ -20,6 +20,8 @@ class Origin:
     doc: YamlDocument | None
     location: tuple[str | int, ...]
     label: str
+    article: str | None = None
+    """The id of the article whose facts these are; None in reference data."""
 
     @property
     def line(self) -> int | None:
@@ -30,7 +32,7 @@ class Origin:
         return field_path(self.location)
 
     def at(self, *more: str | int) -> Origin:
-        return Origin(self.doc, (*self.location, *more), self.label)
+        return Origin(self.doc, (*self.location, *more), self.label, self.article)
 
     def __str__(self) -> str:
         return f"{self.label}:{self.line}" if self.line else self.label

@@ -26,6 +26,7 @@ from seeds.inputs import (
     display,
     read_article_folder,
 )
+from seeds.migrate import migrate_facts, needs_migration
 from seeds.problems import Problem, SeedValidationError
 from seeds.yamlfile import YamlSyntaxError, parse_yaml
 from store import Document
@@ -54,8 +55,14 @@ class LoadReport:
     validate_seconds: float = 0.0
     write_seconds: float = 0.0
     articles: list[str] = field(default_factory=list)
+    """Every article the store holds after the load (would hold, for a dry run)."""
     version: int | None = None
     """The data version the write committed as (None when nothing was written)."""
+    loaded: list[str] = field(default_factory=list)
+    """The bundles this load read from folders, as `id (folder)`."""
+    removed: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    """Sources that disagree: every value kept, one preferred (seeds.merging)."""
 
     def totals(self) -> dict[str, int]:
         return {
@@ -85,6 +92,7 @@ def collect_articles(paths: Sequence[Path] | None) -> list[ArticleInput]:
     """
     folders: list[Path] = []
     problems: list[Problem] = []
+    seen: set[Path] = set()
     for path in paths or [None]:
         if path is None:
             folders.extend(bundled_article_folders())
@@ -106,6 +114,10 @@ def collect_articles(paths: Sequence[Path] | None) -> list[ArticleInput]:
             )
     articles = []
     for folder in folders:
+        # The same folder given twice (a path and its parent) is one bundle.
+        if folder.resolve() in seen:
+            continue
+        seen.add(folder.resolve())
         try:
             articles.append(read_article_folder(folder))
         except YamlSyntaxError as error:
@@ -133,24 +145,51 @@ def article_id_of(article: ArticleInput) -> str | None:
 def stored_inputs(
     stored: list[dict], given: list[ArticleInput], exclude: frozenset[str] = frozenset()
 ) -> list[ArticleInput]:
-    """Bundles already in the store that this load does not replace, re-read from their YAML."""
+    """Bundles already in the store that this load neither replaces nor removes, re-read from
+    their YAML. A bundle stored by an earlier version is migrated as it is read (there is no file
+    to run `diplograph migrate` on); the load then stores the migrated YAML."""
     given_ids = {article_id_of(article) for article in given}
     inputs = []
     for document in stored:
         if document["_id"] in given_ids or document["_id"] in exclude:
             continue
         label = f"stored article {document['_id']}"
+        facts_path = Path(label, "facts.yaml")
+        facts_yaml = document["facts_yaml"]
+        facts_doc = parse_yaml(facts_yaml, facts_path)
+        if needs_migration(facts_doc.data):
+            facts_yaml = migrate_facts(facts_yaml, facts_path).text
+            facts_doc = parse_yaml(facts_yaml, facts_path)
         inputs.append(
             ArticleInput(
                 label=label,
                 text=document["text"],
                 meta_doc=parse_yaml(document["meta_yaml"], Path(label, "article.yaml")),
-                facts_doc=parse_yaml(document["facts_yaml"], Path(label, "facts.yaml")),
+                facts_doc=facts_doc,
                 meta_yaml=document["meta_yaml"],
-                facts_yaml=document["facts_yaml"],
+                facts_yaml=facts_yaml,
             )
         )
     return inputs
+
+
+def _unknown_removals(
+    stored: list[dict], given: list[ArticleInput], removed: frozenset[str]
+) -> list[Problem]:
+    """A removal must name a stored article that this load does not also give."""
+    stored_ids = [document["_id"] for document in stored]
+    given_ids = {article_id_of(article) for article in given}
+    problems = []
+    for identifier in sorted(removed):
+        if identifier in given_ids:
+            message = f"{identifier!r} is both given as a bundle and removed; do one or the other"
+        elif identifier not in stored_ids:
+            known = ", ".join(stored_ids) or "none"
+            message = f"no stored article has the id {identifier!r} (stored articles: {known})"
+        else:
+            continue
+        problems.append(Problem("--remove", None, "", message))
+    return problems
 
 
 def _stored_corrections(
@@ -181,7 +220,10 @@ async def plan(
     those in `exclude`, which are being removed), and the stored and given corrections."""
     note: Progress = progress or (lambda _message, _steps=None: None)
     note("reading stored articles")
-    inputs = articles + stored_inputs(await repository.stored_articles(store), articles, exclude)
+    stored = await repository.stored_articles(store)
+    if problems := _unknown_removals(stored, articles, exclude):
+        raise SeedValidationError(problems)
+    inputs = articles + stored_inputs(stored, articles, exclude)
     given = list(corrections or [])
     fixes = given + _stored_corrections(await repository.stored_corrections(store), given)
     # The steps: these two, reading the reference data and each article, resolving, merging,
@@ -248,6 +290,9 @@ async def load(
             dry_run=dry_run,
             validate_seconds=validated - started,
             articles=sorted(dataset.collections["articles"]),
+            loaded=[f"{article_id_of(article)} ({article.label})" for article in articles],
+            removed=sorted(exclude),
+            warnings=dataset.warnings,
         )
         if dry_run or not any(change.changed for change in changes):
             return report

@@ -51,6 +51,37 @@ MeetingKind = Literal[
     "summit", "council_meeting", "ministerial", "bilateral", "multilateral", "conference", "other"
 ]
 PostStatus = Literal["held", "designated"]
+EventKind = Literal[
+    "launch",
+    "test",
+    "exercise",
+    "attack",
+    "invasion",
+    "election",
+    "accession",
+    "appointment",
+    "resignation",
+    "visit",
+    "other",
+]
+StatementKind = Literal[
+    "said",
+    "announced",
+    "discussed",
+    "agreed",
+    "pledged",
+    "reaffirmed",
+    "welcomed",
+    "supported",
+    "condemned",
+    "protested",
+    "accused",
+    "blamed",
+    "warned",
+    "opposed",
+    "called_for",
+    "other",
+]
 # The capacity someone took part in a meeting in: a closed list, so that clients can filter on it.
 ParticipationRole = Literal[
     "host",
@@ -101,6 +132,20 @@ class Location(Strict):
     country: Ref | None = None
 
 
+class Named(Evidence):
+    """What every named entity of a facts file has besides its evidence.
+
+    An article entry's name and aliases must be written in its quotes, unless `name_source` says
+    where they come from instead: `editorial` (a name the editors gave it, as meetings usually
+    have) or the URL of a page that names it. `distinct_from` lists entities of the same kind that
+    share a name with this one but are others (namesakes): without it, a new id whose name is an
+    existing entity's is refused as a duplicate.
+    """
+
+    name_source: Literal["editorial"] | HttpUrl | None = None
+    distinct_from: list[Slug] = []
+
+
 # --- reference-only files -------------------------------------------------------------------
 
 
@@ -141,7 +186,7 @@ class CountryNamesFile(Strict):
 # --- entities ---------------------------------------------------------------------------------
 
 
-class OrganisationEntry(Evidence):
+class OrganisationEntry(Named):
     id: Slug = Field(pattern=SLUG)
     name: str
     acronym: str | None = None
@@ -158,7 +203,7 @@ class OrganisationEntry(Evidence):
     wikidata: str | None = Field(default=None, pattern=QID)
 
 
-class OfficialEntry(Evidence):
+class OfficialEntry(Named):
     id: Slug = Field(pattern=SLUG)
     name: str
     aliases: list[str] = []
@@ -179,7 +224,7 @@ class GroupEntry(Evidence):
     expected_count: int | None = Field(default=None, ge=0)
 
 
-class MeetingEntry(Evidence):
+class MeetingEntry(Named):
     id: Slug = Field(pattern=SLUG)
     name: str
     aliases: list[str] = []
@@ -218,6 +263,7 @@ class PostEntry(Evidence):
     status: PostStatus = "held"
     start: DateInput | None = None
     end: DateInput | None = None
+    distinct_from: list[Slug] = []
 
 
 class MembershipEntry(Evidence):
@@ -244,6 +290,59 @@ class DecisionEntry(Evidence):
     subjects: list[Ref] = []
 
 
+class EventEntry(Named):
+    """Something that happened and is not a meeting: a launch, an invasion, an election, an
+    accession. `actors` did it; `subjects` are who or what it was done to or about."""
+
+    id: Slug = Field(pattern=SLUG)
+    name: str
+    aliases: list[str] = []
+    kind: EventKind = "other"
+    date: DateInput | None = None
+    end_date: DateInput | None = None
+    location: Location | None = None
+    actors: list[Ref] = []
+    subjects: list[Ref] = []
+
+
+class StatementEntry(Evidence):
+    """Something said: who spoke (`speaker` or `speakers`), on whose behalf, what kind of
+    statement it was, what about, when and at which meeting. `summary` is the editors' one line
+    ("Kamala Harris condemns North Korea's launch"); the quote is the article's words."""
+
+    id: Slug = Field(pattern=SLUG)
+    summary: str = Field(min_length=1)
+    kind: StatementKind = "said"
+    speaker: Ref | None = None
+    speakers: list[Ref] = []
+    on_behalf_of: Ref | list[Ref] | None = None
+    about: list[Ref] = []
+    meeting: Ref | None = None
+    date: DateInput | None = None
+
+    @model_validator(mode="after")
+    def _one_speaker_field(self) -> StatementEntry:
+        if (self.speaker is None) == (not self.speakers):
+            raise ValueError("give exactly one of `speaker` or `speakers`")
+        return self
+
+
+class OfficeEntry(Evidence):
+    """An office one person holds at a time (reference data only): posts with this title (written
+    any way that gives the same name key) for this country and organisation are its holders, in
+    succession, so that a holder's post starts no earlier than the previous holder's ends."""
+
+    title: str = Field(min_length=1)
+    country: Ref | None = None
+    organisation: Ref | None = None
+
+    @model_validator(mode="after")
+    def _whose(self) -> OfficeEntry:
+        if self.country is None and self.organisation is None:
+            raise ValueError("give the `country` or the `organisation` whose office it is")
+        return self
+
+
 class EntitiesAndRelations(Strict):
     """What a reference file or an article's facts file may declare."""
 
@@ -251,10 +350,13 @@ class EntitiesAndRelations(Strict):
     organisations: list[OrganisationEntry] = []
     officials: list[OfficialEntry] = []
     meetings: list[MeetingEntry] = []
+    events: list[EventEntry] = []
     participations: list[ParticipationEntry] = []
     posts: list[PostEntry] = []
     memberships: list[MembershipEntry] = []
     decisions: list[DecisionEntry] = []
+    statements: list[StatementEntry] = []
+    offices: list[OfficeEntry] = []
 
 
 # --- articles ---------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from store.names import name_key
+from store.names import name_key, token_key
 
 
 class NameIndex:
@@ -15,8 +15,17 @@ class NameIndex:
 
     def __init__(self) -> None:
         self._by_key: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        # By the words in any order, for a name written in another order ("Kishida Fumio").
+        self._by_words: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self._by_id: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self._display: dict[str, str] = {}
+        self._newcomers: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def newcomer(self, kind: str, entity_id: str, declared_in: str) -> None:
+        """Mark an entity that shares a name with an earlier one (a namesake declared
+        `distinct_from` it), declared in the file `declared_in`: in other files the shared name
+        keeps meaning the earlier entity; in that file it is ambiguous (use the ids)."""
+        self._newcomers[(kind, entity_id)].add(declared_in)
 
     def add(self, kind: str, entity_id: str, names: Iterable[str | None]) -> None:
         self._by_id[entity_id].add((kind, entity_id))
@@ -24,6 +33,7 @@ class NameIndex:
         for name in sorted(filter(None, names), key=lambda name: name == entity_id):
             key = name_key(name)
             self._by_key[key].add((kind, entity_id))
+            self._by_words[token_key(name)].add((kind, entity_id))
             self._display.setdefault(key, name)
 
     def knows(self, kind: str, entity_id: str) -> bool:
@@ -33,18 +43,30 @@ class NameIndex:
     def redirect(self, kind: str, drop: str, keep: str) -> None:
         """Make every name and the id of `drop` resolve to `keep` (a merge)."""
         old, new = (kind, drop), (kind, keep)
-        for entries in (*self._by_key.values(), *self._by_id.values()):
+        for entries in (
+            *self._by_key.values(),
+            *self._by_words.values(),
+            *self._by_id.values(),
+        ):
             if old in entries:
                 entries.discard(old)
                 entries.add(new)
 
-    def resolve(self, ref: str, kinds: Iterable[str]) -> tuple[str, str]:
-        """(kind, id) for `ref`, or ValueError saying what is wrong and what was probably meant."""
+    def resolve(self, ref: str, kinds: Iterable[str], where: str | None = None) -> tuple[str, str]:
+        """(kind, id) for `ref`, written in the file `where`, or ValueError saying what is wrong
+        and what was probably meant."""
         allowed = set(kinds)
         by_id = {match for match in self._by_id.get(ref, ()) if match[0] in allowed}
         if len(by_id) == 1:
             return next(iter(by_id))
         matches = {match for match in self._by_key.get(name_key(ref), ()) if match[0] in allowed}
+        if not matches:
+            matches = {m for m in self._by_words.get(token_key(ref), ()) if m[0] in allowed}
+        if len(matches) > 1:
+            earlier = {
+                m for m in matches if m not in self._newcomers or where in self._newcomers[m]
+            }
+            matches = earlier or matches
         if len(matches) == 1:
             return next(iter(matches))
         wanted = " or ".join(sorted(allowed))

@@ -29,8 +29,8 @@ class Kind:
     """Where the path search reads this kind's links among the others, lowest first: of several
     equally short paths, those found first are listed first."""
     named: bool = False
-    """Found by name: the seed files refer to it by name or alias, and `search` finds it through
-    its `search_keys`."""
+    """Found by name: the seed files refer to it by name or alias (a statement by its id), and
+    `search` finds it through its `search_keys` (a statement's come from its summary)."""
 
 
 # In the order the seed loader compares and writes collections: entities before the relations
@@ -75,6 +75,13 @@ KINDS: tuple[Kind, ...] = (
         link_rank=5,
         named=True,
     ),
+    Kind(
+        "event",
+        "events",
+        "Event",
+        indexes=("actors.id", "subjects.id", "sort_date", "sources.article_id"),
+        named=True,
+    ),
     Kind("article", "articles", "Article", indexes=("url", "published.earliest")),
     Kind(
         "membership",
@@ -112,6 +119,20 @@ KINDS: tuple[Kind, ...] = (
         "decisions",
         "Decision",
         indexes=("body_id", "subjects.id", "sources.article_id"),
+    ),
+    Kind(
+        "statement",
+        "statements",
+        "Statement",
+        indexes=(
+            "speakers.id",
+            "on_behalf_of.id",
+            "subjects.id",
+            "meeting_id",
+            "sort_date",
+            "sources.article_id",
+        ),
+        named=True,
     ),
     # Reviewed corrections (merges, entity updates) as the YAML they were made from: part of the
     # desired state, so that a rebuild from the articles replays them.

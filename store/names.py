@@ -20,6 +20,7 @@ _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _APOSTROPHES = re.compile(r"['\u2019`\u00b4]s\b|['\u2019`\u00b4]")
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """The normalised form of a name: folded accents, lower case, words joined by single spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -28,10 +29,49 @@ def name_key(text: str) -> str:
     return _NOT_WORD.sub(" ", without_apostrophes).strip()
 
 
+def token_key(text: str) -> str:
+    """The name key with its words sorted: "Kishida Fumio" and "Fumio Kishida" meet."""
+    return " ".join(sorted(name_key(text).split()))
+
+
+def compact_key(text: str) -> str:
+    """The name key without spaces: "Suk-yeol", "Suk yeol" and "Sukyeol" meet."""
+    return name_key(text).replace(" ", "")
+
+
+def match_keys(text: str) -> frozenset[str]:
+    """Every key two names that mean the same are expected to share: the name key, the key whatever
+    the word order, and the key whatever the spacing (hyphens count as spaces). Two names sharing
+    any of them are one name written differently, for the loader's duplicate checks."""
+    return frozenset(key for key in (name_key(text), token_key(text), compact_key(text)) if key)
+
+
+def occurs_in(name: str, text: str) -> bool:
+    """Whether `name` is written in `text`, ignoring case, accents, punctuation, hyphens and word
+    order: "Yoon Suk-yeol" occurs in "President Yoon Suk Yeol", and "Fumio Kishida" in "Prime
+    Minister Kishida Fumio"."""
+    wanted = name_key(name).split()
+    if not wanted:
+        return False
+    words = name_key(text).split()
+    if f" {' '.join(wanted)} " in f" {' '.join(words)} ":
+        return True
+    size, target = len(wanted), sorted(wanted)
+    if any(sorted(words[i : i + size]) == target for i in range(len(words) - size + 1)):
+        return True
+    # Spacing: a run of whole words that is the name with its spaces moved ("Sukyeol").
+    compact = "".join(wanted)
+    return any(
+        "".join(words[i : i + length]) == compact
+        for length in range(1, size + 3)
+        for i in range(len(words) - length + 1)
+    )
+
+
 def names_of(document: Mapping[str, Any]) -> list[str]:
     """Every name an entity is known by: its name, acronym, formal names, aliases, metonyms..."""
     names = [document.get("name"), document.get("acronym"), document.get("official_name")]
-    names += [document.get("iso_name"), document.get("alpha3")]
+    names += [document.get("iso_name"), document.get("alpha3"), document.get("summary")]
     for field in ("aliases", "metonyms", "demonyms"):
         names += document.get(field) or []
     return [name for name in names if name]

@@ -22,6 +22,8 @@ export const typePolicies: TypePolicies = {
       organisations: relayStylePagination(["where", "orderBy"]),
       meetings: relayStylePagination(["where", "orderBy"]),
       articles: relayStylePagination(["where", "orderBy"]),
+      statements: relayStylePagination(["where", "orderBy"]),
+      events: relayStylePagination(["where", "orderBy"]),
       // The audit trail of any node, also of one since removed: one list per id.
       history: relayStylePagination(["id"]),
       // node(id:) answers from the cache when the object is there, and asks the server if not.
@@ -35,6 +37,7 @@ export const typePolicies: TypePolicies = {
   Article: { fields: { history: relayStylePagination([]) } },
   Country: { fields: { history: relayStylePagination([]) } },
   Decision: { fields: { history: relayStylePagination([]) } },
+  Event: { fields: { history: relayStylePagination([]) } },
   Meeting: {
     fields: {
       participants: relayStylePagination(["kind", "role"]),
@@ -43,8 +46,12 @@ export const typePolicies: TypePolicies = {
   },
   Official: { fields: { history: relayStylePagination([]) } },
   Organisation: {
-    fields: { members: relayStylePagination(["role", "asOf"]), history: relayStylePagination([]) },
+    fields: {
+      members: relayStylePagination(["role", "asOf", "certainty"]),
+      history: relayStylePagination([]),
+    },
   },
+  Statement: { fields: { history: relayStylePagination([]) } },
 };
 
 /** An Apollo Client for diplograph: normalised cache, paged lists, automatic persisted queries. */

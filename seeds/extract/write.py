@@ -13,6 +13,7 @@ from pathlib import Path
 
 from seeds.extract.proposals import SECTIONS, Draft, Proposal
 from seeds.extract.when import DatePhrase
+from store.names import match_keys, occurs_in
 
 DRAFT_MARKER = "draft"
 _PLAIN = re.compile(r"^[A-Za-z0-9\u00c0-\u024f][\w\u00c0-\u024f .,'\u2019()/+&-]*$")
@@ -23,6 +24,8 @@ _ORDER = [
     "name",
     "acronym",
     "aliases",
+    "name_source",
+    "distinct_from",
     "kind",
     "honorific",
     "official",
@@ -94,13 +97,53 @@ def _quote_lines(draft: Draft, spans: list[tuple[int, int]], indent: str) -> lis
     return lines
 
 
+# Sections whose entries are named, and whose names the loader looks for in their quotes.
+_NAMED = ("organisations", "officials", "meetings")
+
+
+def _unquoted_names(draft: Draft, proposal: Proposal) -> bool:
+    """Whether the entry's name, acronym or an alias is not written in its quotes (a name the
+    extractor composed, "Meeting of X and Y", or one the graph already knew)."""
+    fields = proposal.fields
+    names = [fields.get("name"), fields.get("acronym"), *(fields.get("aliases") or [])]
+    quotes = [draft.quote(start, end) for start, end in proposal.spans]
+    return any(name and not any(occurs_in(name, q) for q in quotes) for name in names)
+
+
+def _namesakes(draft: Draft, proposal: Proposal) -> list[str]:
+    """The ids of entries above this one in its section with the same name (the loader refuses
+    a second id with a name already taken, unless `distinct_from` says they differ)."""
+    name = proposal.fields.get("name")
+    if proposal.section not in _NAMED or not name or not proposal.fields.get("id"):
+        return []
+    keys = match_keys(name)
+    earlier = []
+    for other in draft.section(proposal.section):
+        if other is proposal:
+            break
+        other_name, other_id = other.fields.get("name"), other.fields.get("id")
+        same = other_name and other_id and other_id != proposal.fields["id"]
+        if same and keys & match_keys(other_name):
+            earlier.append(other_id)
+    return earlier
+
+
 def _entry(draft: Draft, proposal: Proposal) -> list[str]:
     lines = [
         f"  # {proposal.rule}, confidence {proposal.confidence:.2f}"
         + (f": {'; '.join(proposal.notes)}" if proposal.notes else "")
     ]
     first = True
-    fields = proposal.fields
+    fields = dict(proposal.fields)
+    named = proposal.section in _NAMED
+    if named and not fields.get("name_source") and _unquoted_names(draft, proposal):
+        lines.append("  # check the name: its quotes do not write it (name_source: editorial)")
+        fields["name_source"] = "editorial"
+    if namesakes := _namesakes(draft, proposal):
+        lines.append(
+            "  # check: an entry above has the same name; give each its own if they differ"
+        )
+        fields["distinct_from"] = namesakes
     for key in sorted(fields, key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER)):
         value = fields[key]
         if value in (None, [], {}):

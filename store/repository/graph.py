@@ -36,6 +36,7 @@ NAME_FIELDS = {
         "aliases",
         "metonyms",
         "demonyms",
+        "summary",
     )
 }
 
@@ -246,3 +247,15 @@ async def documents_linking(store: Store, ids: list[str]) -> dict[str, list[Docu
         query = {"$or": [{field: {"$in": ids}} for field in fields]}
         found[collection] = await find_many(store, collection, query) if ids else []
     return found
+
+
+async def any_matching(store: Store, collection: str, criteria: Criteria) -> bool:
+    """Whether any document of `collection` meets `criteria` (one small query)."""
+    found = await find_many(store, collection, criteria.as_query(), projection={"_id": 1}, limit=1)
+    return bool(found)
+
+
+async def publishers(store: Store) -> list[str]:
+    """Every publisher an article has, once each."""
+    found = await find_many(store, "articles", {}, projection={"publisher": 1})
+    return sorted({document["publisher"] for document in found if document.get("publisher")})

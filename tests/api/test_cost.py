@@ -129,10 +129,11 @@ async def test_each_golden_query_costs_what_is_documented_and_no_more_than_reque
         assert cost["actual"] <= cost["requested"]
 
 
-async def test_every_response_reports_its_cost_and_the_budget(client):
-    response = await client.post(
-        "/graphql", json={"query": "{ countries(first: 2) { nodes { code } } }"}
-    )
+async def test_every_response_reports_its_cost_and_the_budget():
+    async with running_app(make_settings()) as (_app, client):
+        response = await client.post(
+            "/graphql", json={"query": "{ countries(first: 2) { nodes { code } } }"}
+        )
     cost = response.json()["extensions"]["cost"]
     assert cost["requested"] == 3
     assert cost["actual"] == 3

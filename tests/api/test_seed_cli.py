@@ -8,17 +8,21 @@ test reads and drops afterwards.
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import os
 from collections.abc import Iterator
 
 import pytest
+import uvicorn
 from typer.testing import CliRunner
 
 import store.connection
 from api.cli import app
 from api.settings import Settings
 from store.connection import Store, create_store
-from tests.support.app import drop_test_database, mongodb_uri, throwaway_database
-from tests.support.seeds import copy_bundle, edit, fail_writes_to, line_of
+from tests.support.app import ROOT, drop_test_database, mongodb_uri, throwaway_database
+from tests.support.seeds import SEED_BUNDLE, copy_bundle, edit, fail_writes_to, line_of
 
 
 class CliStore:
@@ -195,3 +199,111 @@ def test_an_unreachable_database_exits_2_without_printing_the_password():
     assert "The database did not answer" in result.stderr
     assert "MONGODB_URI=mongodb://editor:***@127.0.0.1:9/" in result.stderr
     assert "s3cret" not in result.output
+
+
+# --- many articles: warnings, removal, serving what was loaded, migration ---------------------
+
+FIXTURES = ROOT / "tests" / "fixtures" / "articles"
+CONTRADICTS = FIXTURES / "diplograph-test-wire-2022-06-30-yoon-stoltenberg-partnership"
+SUCCESSOR = FIXTURES / "diplograph-test-wire-2023-07-12-vilnius-indo-pacific-partners"
+
+
+def test_a_disagreement_between_sources_is_printed_as_a_warning_and_loads(cli_store):
+    result = seed(cli_store, str(SEED_BUNDLE), str(CONTRADICTS))
+
+    assert result.exit_code == 0, result.output
+    (warning,) = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
+    assert warning.startswith(
+        "WARNING seeds/articles/korea-times-2022-09-28-nato-mission/facts.yaml:"
+    )
+    assert "memberships/nato--kr--partner: start is '2005' ('Since 2005') here, but " in warning
+    assert f"{CONTRADICTS.name}/facts.yaml:" in warning
+    assert f"read {CONTRADICTS.name} (" in result.stdout
+    assert cli_store.count("articles") == 2
+
+
+@pytest.mark.embedded  # the message is about MONGODB_URI being unset
+def test_a_validation_run_says_nothing_was_kept_and_how_to_serve_the_bundles(cli_store):
+
+    result = seed(cli_store, str(SEED_BUNDLE), str(CONTRADICTS))
+
+    message = " ".join(result.stderr.split())
+    assert "this ran on a throwaway embedded store, so nothing was kept" in message
+    assert f"run `diplograph serve {SEED_BUNDLE} {CONTRADICTS}`" in message
+    assert "serve loads it at start-up" not in message
+
+
+def test_remove_deletes_a_stored_article_and_what_only_it_states(cli_store):
+    seed(cli_store, str(SEED_BUNDLE), str(SUCCESSOR))
+    officials = cli_store.count("officials")
+
+    dry = seed(cli_store, "--remove", SUCCESSOR.name, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"would remove article {SUCCESSOR.name}" in dry.stdout
+    assert cli_store.count("articles") == 2
+
+    result = seed(cli_store, "--remove", SUCCESSOR.name)
+
+    assert result.exit_code == 0, result.output
+    assert f"removed article {SUCCESSOR.name}" in result.stdout
+    assert "read " not in result.stdout  # a removal alone loads nothing else
+    assert cli_store.count("articles") == 1
+    assert cli_store.count("officials") == officials - 3  # Hipkins, Erdoğan, Kristersson
+
+
+def test_removing_an_article_not_stored_exits_1(cli_store):
+    seed(cli_store)
+
+    result = seed(cli_store, "--remove", "no-such-article")
+
+    assert result.exit_code == 1
+    assert "--remove: no stored article has the id 'no-such-article'" in result.stderr
+
+
+def test_serve_takes_extra_bundle_folders_and_hands_them_to_the_app(monkeypatch, caplog):
+    given = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: given.update(kwargs))
+    # `serve` sets the variable for the app's processes; setenv first, so that it is put back.
+    monkeypatch.setenv("DIPLOGRAPH_ARTICLES", "[]")
+    monkeypatch.delenv("MONGODB_URI", raising=False)
+
+    with caplog.at_level(logging.INFO, logger="diplograph"):
+        result = CliRunner().invoke(app, ["serve", "--port", "0", str(FIXTURES)])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(os.environ["DIPLOGRAPH_ARTICLES"]) == [str(FIXTURES.resolve())]
+    assert Settings().articles == [FIXTURES.resolve()]
+    assert f"then the bundles under {FIXTURES.resolve()}" in caplog.text
+
+
+def test_serve_refuses_a_path_that_is_not_a_bundle(monkeypatch, tmp_path, caplog):
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: pytest.fail("started"))
+
+    with caplog.at_level(logging.ERROR, logger="diplograph"):
+        result = CliRunner().invoke(app, ["serve", "--port", "0", str(tmp_path / "missing")])
+
+    assert result.exit_code == 1
+    assert "Not started." in caplog.text
+    assert f"{tmp_path / 'missing'}: no such file or folder" in caplog.text
+
+
+def test_migrate_rewrites_a_bundle_of_the_previous_format(tmp_path):
+    bundle = copy_bundle(tmp_path)
+    facts = bundle / "facts.yaml"
+    current = facts.read_text(encoding="utf-8")
+    facts.write_text(
+        "".join(line for line in current.splitlines(keepends=True) if "name_source" not in line),
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+
+    checked = runner.invoke(app, ["migrate", "--check", str(bundle)])
+    assert checked.exit_code == 1
+    assert "1 of 1 facts file(s) need migrating." in checked.stderr
+    assert "name_source: editorial (kr-mission-nato)" in checked.stderr
+
+    migrated = runner.invoke(app, ["migrate", str(bundle)])
+
+    assert migrated.exit_code == 0, migrated.output
+    assert facts.read_text(encoding="utf-8") == current
+    assert runner.invoke(app, ["migrate", "--check", str(bundle)]).exit_code == 0

@@ -124,6 +124,28 @@ CASES: dict[str, Case] = {
         same,
     ),
     "Query.decision(id)": ("query($v: String!) { decision(id: $v) { summary } }", same),
+    "Query.statement(id)": ("query($v: String!) { statement(id: $v) { summary } }", same),
+    "Query.event(id)": ("query($v: String!) { event(id: $v) { name } }", same),
+    "StatementWhere.speaker": (
+        "query($v: String) { statements(where: {speaker: $v}) { totalCount } }",
+        same,
+    ),
+    "StatementWhere.onBehalfOf": (
+        "query($v: String) { statements(where: {onBehalfOf: $v}) { totalCount } }",
+        upper,
+    ),
+    "StatementWhere.about": (
+        "query($v: String) { statements(where: {about: $v}) { totalCount } }",
+        same,
+    ),
+    "EventWhere.actor": (
+        "query($v: String) { events(where: {actor: $v}) { totalCount } }",
+        same,
+    ),
+    "EventWhere.subject": (
+        "query($v: String) { events(where: {subject: $v}) { totalCount } }",
+        same,
+    ),
     "Query.connections(from)": (
         'query($v: ID!) { connections(from: $v, to: "KR") { length } }',
         same,
@@ -139,7 +161,9 @@ CASES: dict[str, Case] = {
         None,
     ),
 }
-for connection in ("countries", "officials", "organisations", "meetings", "articles"):
+for connection in (
+    "countries", "officials", "organisations", "meetings", "articles", "statements", "events"
+):  # fmt: skip
     for argument in ("after", "before"):
         CASES[f"Query.{connection}({argument})"] = (
             f"query($v: String) {{ {connection}({argument}: $v, last: 1) {{ totalCount }} }}",
@@ -152,10 +176,14 @@ NODE_QUERIES = {
     "Meeting": 'meeting(id: "nac-plus-4-2022-09-27")',
     "Official": 'official(id: "kim-gunn")',
     "Organisation": 'organisation(id: "nato")',
+    # The seed data has no statement or event: the list is empty, and the argument unread.
+    "Statement": "statements(first: 1) { nodes",
+    "Event": "events(first: 1) { nodes",
 }
 for type_name, lookup in NODE_QUERIES.items():
+    closing = " }" if lookup.endswith("nodes") else ""
     CASES[f"{type_name}.history(after)"] = (
-        f"query($v: String) {{ {lookup} {{ history(after: $v) {{ totalCount }} }} }}",
+        f"query($v: String) {{ {lookup} {{ history(after: $v) {{ totalCount }} }}{closing} }}",
         None,
     )
 CASES["Query.history(id)"] = ("query($v: ID!) { history(id: $v) { totalCount } }", None)

@@ -42,6 +42,8 @@ SEED_COUNTS = {
     "posts": 10,
     "participations": 12,
     "decisions": 1,
+    "events": 0,
+    "statements": 0,
     "corrections": 0,
     "redirects": 0,
 }

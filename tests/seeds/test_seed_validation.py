@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from seeds.inputs import REFERENCE_DIR
+from seeds.inputs import REFERENCE_DIR, display
 from seeds.loader import collect_articles, load
 from seeds.problems import Problem, SeedValidationError
+from store.repository.graph import documents_by_ids
 from tests.support.seeds import (
+    SEED_ARTICLE_ID,
     copy_bundle,
     dump,
     edit,
@@ -187,7 +189,7 @@ async def test_an_impossible_publication_date_is_refused(stored, bundle):
     assert problem.message.startswith("'2022-09-31' is not a real date")
 
 
-async def test_a_relation_conflicting_with_reference_data_names_both_places(stored, facts):
+async def test_an_article_disagreeing_with_reference_data_is_kept_and_warned_of(stored, facts):
     edit(
         facts,
         "    title: President\n",
@@ -195,16 +197,26 @@ async def test_a_relation_conflicting_with_reference_data_names_both_places(stor
     )
     reference = REFERENCE_DIR / "officials.yaml"
 
-    problem = only(await refused(stored, facts.parent))
+    report = await load(stored, collect_articles([facts.parent]))
 
-    assert (Path(problem.file), problem.line) == (facts, line_of(facts, "start: 2022-05-11"))
-    assert problem.field == "posts.0.start"
-    assert problem.message.startswith(
-        "posts/yoon-suk-yeol--president-kr already has start '2022-05-10' (given at "
+    (warning,) = report.warnings
+    assert (Path(warning.file), warning.line) == (facts, line_of(facts, "start: 2022-05-11"))
+    assert warning.field == "posts.0.start"
+    assert warning.message == (
+        "posts/yoon-suk-yeol--president-kr: start is '2022-05-11' here, but "
+        f"{display(reference)}:{line_of(reference, 'start: 2022-05-10')} (posts.0.start) gives "
+        "'2022-05-10'. Both are kept with their sources; the preferred value is '2022-05-10' "
+        "(reference data)"
     )
-    assert f"officials.yaml:{line_of(reference, 'start: 2022-05-10')}); " in problem.message
-    assert problem.message.endswith(
-        "here it is '2022-05-11'. Give the same value, leave it out here, or use another id"
+    post = (await documents_by_ids(stored, "posts", ["yoon-suk-yeol--president-kr"]))[
+        "yoon-suk-yeol--president-kr"
+    ]
+    assert post["start"]["value"] == "2022-05-10"
+    preferred, other = post["claims"]["start"]
+    assert preferred == {"by": [{"article_id": None}]}  # its value is the field's
+    assert (other["value"]["value"], other["by"]) == (
+        "2022-05-11",
+        [{"article_id": SEED_ARTICLE_ID}],
     )
 
 
@@ -225,7 +237,7 @@ async def test_the_same_id_declared_twice_with_different_data_is_a_conflict(stor
     )
 
 
-async def test_two_articles_disagreeing_about_an_official_are_a_conflict(stored, tmp_path):
+async def test_two_articles_disagreeing_about_an_official_are_both_kept(stored, tmp_path):
     second = write_bundle(
         tmp_path / "second",
         "Foreign Minister Kim Gunn spoke on Thursday.\n",
@@ -235,13 +247,21 @@ async def test_two_articles_disagreeing_about_an_official_are_a_conflict(stored,
         "    quote: Foreign Minister Kim Gunn\n",
     )
 
-    problem = only(await refused(stored, second))
+    report = await load(stored, collect_articles([second]))
 
-    assert (Path(problem.file), problem.line) == (second / "facts.yaml", 4)
-    assert problem.message.startswith(
-        "officials/kim-gunn already has honorific 'Ambassador' (given at stored article "
-        "korea-times-2022-09-28-nato-mission/facts.yaml:"
+    (warning,) = report.warnings
+    assert (Path(warning.file), warning.line) == (second / "facts.yaml", 4)
+    assert warning.message.startswith(
+        "officials/kim-gunn: honorific is 'Foreign Minister' here, but stored article "
+        f"{SEED_ARTICLE_ID}/facts.yaml:"
     )
+    assert warning.message.endswith("the preferred value is 'Ambassador' (stated first)")
+    kim = (await documents_by_ids(stored, "officials", ["kim-gunn"]))["kim-gunn"]
+    assert kim["honorific"] == "Ambassador"
+    assert kim["claims"]["honorific"] == [
+        {"by": [{"article_id": SEED_ARTICLE_ID}]},
+        {"value": "Foreign Minister", "by": [{"article_id": "second"}]},
+    ]
 
 
 async def test_a_group_whose_size_disagrees_with_the_membership_history_is_refused(stored, facts):

@@ -40,7 +40,9 @@ def test_relations_have_no_node_type():
         "Article",
         "Country",
         "Decision",
+        "Event",
         "Meeting",
         "Official",
         "Organisation",
+        "Statement",
     ]
