@@ -124,31 +124,62 @@ def _environment(uri: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
+def _connect(uri: str) -> pymongo.MongoClient:
+    return pymongo.MongoClient(
+        uri, serverSelectionTimeoutMS=TEARDOWN_TIMEOUT_MS, timeoutMS=TEARDOWN_TIMEOUT_MS
+    )
+
+
+def _leftovers(client: pymongo.MongoClient, before: set[str]) -> tuple[list[str], list[str]]:
+    """The databases created since `before`: throwaway ones (dropped here), and any others."""
+    created = set(client.list_database_names()) - before
+    throwaway = sorted(name for name in created if name.startswith(TEST_DATABASE_PREFIX))
+    for name in throwaway:
+        client.drop_database(name)
+    return throwaway, sorted(created - set(throwaway))
+
+
+def _report(throwaway: list[str], strangers: list[str], who: str) -> None:
+    problems = []
+    if throwaway:
+        problems.append(f"{who} left throwaway databases behind (now dropped): {throwaway}")
+    if strangers:
+        problems.append(f"{who} created databases outside the throwaway names: {strangers}")
+    if problems:
+        pytest.fail("; ".join(problems))
+
+
 @contextmanager
 def _left_clean(uri: str) -> Iterator[None]:
     """Note the databases at the start; at the end, drop and report those the session left."""
-
-    def connect() -> pymongo.MongoClient:
-        return pymongo.MongoClient(
-            uri, serverSelectionTimeoutMS=TEARDOWN_TIMEOUT_MS, timeoutMS=TEARDOWN_TIMEOUT_MS
-        )
-
-    with connect() as client:
+    with _connect(uri) as client:
         before = set(client.list_database_names())
     yield
-    with connect() as client:
-        created = set(client.list_database_names()) - before
-        leftovers = sorted(name for name in created if name.startswith(TEST_DATABASE_PREFIX))
-        for name in leftovers:
-            client.drop_database(name)
-    strangers = sorted(created - set(leftovers))
-    problems = []
-    if leftovers:
-        problems.append(f"tests left throwaway databases behind (now dropped): {leftovers}")
-    if strangers:
-        problems.append(f"tests created databases outside their throwaway names: {strangers}")
-    if problems:
-        pytest.fail("; ".join(problems))
+    with _connect(uri) as client:
+        _report(*_leftovers(client, before), "the tests")
+
+
+@pytest.fixture(scope="session")
+def _database_watch(database_server: str | None) -> Iterator[pymongo.MongoClient | None]:
+    if database_server is None:
+        yield None
+        return
+    with _connect(database_server) as client:
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def _each_test_leaves_no_database(
+    _database_watch: pymongo.MongoClient | None,
+) -> Iterator[None]:
+    """On a server, fail the test that leaves a database behind (naming it), so a leak is found
+    where it happens; the session's own check catches what this cannot see."""
+    if _database_watch is None:
+        yield
+        return
+    before = set(_database_watch.list_database_names())
+    yield
+    _report(*_leftovers(_database_watch, before), "this test")
 
 
 def ferretdb_binary() -> Path:
