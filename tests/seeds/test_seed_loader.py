@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from seeds.loader import LoadReport
-from store.connection import Store, create_store
+from store.connection import Store, StoreConfig, create_store
 from store.entities import COLLECTIONS
 from store.errors import DatabaseUnavailable
 from store.repository.dataset import WriteFailed, data_version
@@ -516,77 +516,85 @@ async def test_a_first_load_the_database_refuses_part_way_leaves_the_store_empty
     assert without_meta(await dump(store)) == {}
 
 
+@pytest.fixture
+async def crashable(ferretdb) -> AsyncIterator[tuple[Store, Store]]:
+    """Two stores on one database of a FerretDB of the test's own, loaded with the seed: one with
+    the suite's deadline, for loads that must succeed on a busy machine, and one with a short
+    deadline, for the load the test crashes (its failures then come quickly)."""
+    database = make_settings(mongodb_uri=ferretdb.uri).mongodb_database
+    steady = create_store(StoreConfig(ferretdb.uri, database, 10_000))
+    short = create_store(StoreConfig(ferretdb.uri, database, 500))
+    try:
+        await steady.ensure_indexes()
+        await load_bundles(steady)
+        yield steady, short
+    finally:
+        await steady.close()
+        await short.close()
+
+
+def crash_after(ferretdb, store: Store, command: str, where) -> None:
+    """Kill the server as soon as `store` gets an answer to `command` on a collection `where`
+    accepts."""
+    armed = [True]
+
+    def crash(name: str, collection: str, _seconds: float, ok: bool) -> None:
+        if armed and ok and name == command and where(collection):
+            armed.clear()
+            ferretdb.kill()
+
+    store.commands.observe(crash)
+
+
 @pytest.mark.server
 async def test_a_database_killed_mid_load_keeps_what_it_wrote_until_the_load_runs_again(
-    ferretdb, second_article
+    ferretdb, crashable, second_article
 ):
-    settings = make_settings(mongodb_uri=ferretdb.uri, mongodb_timeout_ms=500)
-    store = create_store(settings.store_config)
+    steady, short = crashable
+    # The first write to the data (`meta` holds the write claim and the version).
+    crash_after(ferretdb, short, "update", lambda collection: collection != "meta")
+
+    with pytest.raises(WriteFailed) as raised:
+        await load_bundles(short, second_article)
+    ferretdb.start()  # the same port and data
+
+    assert not raised.value.restored  # the rollback met the dead server too
+    assert "run the same command again" in raised.value.message
+    # Part of the load is stored, as the message warns: the official, not the article.
+    kim = (await documents_by_ids(steady, "officials", ["kim-gunn"]))["kim-gunn"]
+    assert "Kim Gun" in kim["aliases"]
+    assert await documents_by_ids(steady, "articles", [SECOND_ARTICLE_ID]) == {}
+
+    assert (await load_bundles(steady, second_article)).changed  # the same command again
     clean = create_store(make_settings(mongodb_uri=ferretdb.uri).store_config)
     try:
-        await store.ensure_indexes()
-        await load_bundles(store)
-        armed = [True]
-
-        def crash_after_the_first_write(name: str, collection: str, _s: float, ok: bool) -> None:
-            # The first write to the data (`meta` holds the write claim and the version).
-            if armed and ok and name in ("insert", "update", "delete") and collection != "meta":
-                armed.clear()
-                ferretdb.kill()
-
-        store.commands.observe(crash_after_the_first_write)
-        with pytest.raises(WriteFailed) as raised:
-            await load_bundles(store, second_article)
-        ferretdb.start()  # the same port and data
-
-        assert not raised.value.restored  # the rollback met the dead server too
-        assert "run the same command again" in raised.value.message
-        # Part of the load is stored, as the message warns: the official, not the article.
-        kim = (await documents_by_ids(store, "officials", ["kim-gunn"]))["kim-gunn"]
-        assert "Kim Gun" in kim["aliases"]
-        assert await documents_by_ids(store, "articles", [SECOND_ARTICLE_ID]) == {}
-
-        assert (await load_bundles(store, second_article)).changed  # the same command again
         await clean.ensure_indexes()
         await load_bundles(clean)
         await load_bundles(clean, second_article)
-        assert without_meta(await dump(store)) == without_meta(await dump(clean))
+        assert without_meta(await dump(steady)) == without_meta(await dump(clean))
     finally:
-        await store.close()
         await clean.close()
 
 
 @pytest.mark.server
 async def test_a_load_after_the_database_died_holding_its_claim_takes_the_claim_over(
-    ferretdb, second_article
+    ferretdb, crashable, second_article
 ):
     # The database is killed right after a load claimed the dataset (a document in `meta`), so
-    # the claim outlives the load. The same process's next load must not wait out its lease.
-    settings = make_settings(mongodb_uri=ferretdb.uri, mongodb_timeout_ms=500)
-    store = create_store(settings.store_config)
-    try:
-        await store.ensure_indexes()
-        await load_bundles(store)
-        armed = [True]
+    # the claim outlives the load. This process's next load must not wait out its lease.
+    steady, short = crashable
+    crash_after(ferretdb, short, "insert", lambda collection: collection == "meta")
 
-        def crash_after_the_claim(name: str, collection: str, _s: float, ok: bool) -> None:
-            if armed and ok and name == "insert" and collection == "meta":
-                armed.clear()
-                ferretdb.kill()
+    with pytest.raises(DatabaseUnavailable):
+        await load_bundles(short, second_article)
+    ferretdb.start()
+    left = {document["_id"] for document in await steady["meta"].find({}).to_list(None)}
+    assert left == {"claim:1", "dataset"}  # the claim outlived the load
 
-        store.commands.observe(crash_after_the_claim)
-        with pytest.raises(DatabaseUnavailable):
-            await load_bundles(store, second_article)
-        ferretdb.start()
-        left = {document["_id"] for document in await store["meta"].find({}).to_list(None)}
-        assert left == {"claim:1", "dataset"}  # the claim outlived the load
+    report = await load_bundles(steady, second_article)
 
-        report = await load_bundles(store, second_article)
-
-        assert report.changed
-        assert await documents_by_ids(store, "articles", [SECOND_ARTICLE_ID])
-    finally:
-        await store.close()
+    assert report.changed
+    assert await documents_by_ids(steady, "articles", [SECOND_ARTICLE_ID])
 
 
 @pytest.mark.embedded  # the outage is the embedded store's switch

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 import httpx
 from starlette.applications import Starlette
 
+from api.app import prepare_store
+from api.settings import Settings
+from store.connection import create_store
 from tests.support.app import make_settings, running_app
 from tests.support.ferretdb import FerretDBServer
 
 # Short, so that a request to the paused server fails quickly.
-OUTAGE_TIMEOUT_MS = 300
+OUTAGE_TIMEOUT_MS = 500
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,21 @@ async def embedded_outage() -> AsyncIterator[Outage]:
 
 @asynccontextmanager
 async def server_outage(server: FerretDBServer) -> AsyncIterator[Outage]:
-    settings = make_settings(mongodb_uri=server.uri, mongodb_timeout_ms=OUTAGE_TIMEOUT_MS)
+    # Seeded first, with the suite's own deadline: the short one is for the outage, and a seed
+    # load on a busy machine can take longer than it.
+    seeded = make_settings(mongodb_uri=server.uri)
+    await seed_database(seeded)
+    settings = seeded.model_copy(
+        update={"mongodb_timeout_ms": OUTAGE_TIMEOUT_MS, "seed_on_startup": False}
+    )
     async with running_app(settings) as (app, client):
         yield Outage(app, client, server.pause, server.resume)
+
+
+async def seed_database(settings: Settings) -> None:
+    """Load the bundled seed into the database `settings` name, as the app does at start-up."""
+    store = create_store(settings.store_config)
+    try:
+        await prepare_store(store, settings.model_copy(update={"seed_on_startup": True}))
+    finally:
+        await store.close()
