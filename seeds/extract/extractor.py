@@ -1,17 +1,19 @@
 """From text to draft: linking first, then posts, meetings and participations, memberships and
-decisions, each rule adding proposals to one `Draft`."""
+decisions, events and statements, each rule adding proposals to one `Draft`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from seeds.extract.entities import entity_proposals, missions
+from seeds.extract.events import EventReader
 from seeds.extract.knowledge import Knowledge
 from seeds.extract.linking import Article
 from seeds.extract.meetings import MeetingReader
 from seeds.extract.mentions import NameMatcher, keep_longest
 from seeds.extract.posts import PostReader
 from seeds.extract.proposals import Draft, Proposal
+from seeds.extract.statements import StatementReader
 from seeds.extract.ties import TieReader
 
 
@@ -47,6 +49,12 @@ class Extractor:
         meetings.read()
         meetings.propose(draft)
         TieReader(article, draft, meetings._alliance()).read()
+        events = EventReader(article, meetings)
+        events.read()
+        events.propose(draft)
+        statements = StatementReader(article, draft, meetings, events)
+        statements.read()
+        statements.propose()
         self._flags(article, draft)
         return draft
 

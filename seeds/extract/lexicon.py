@@ -33,6 +33,16 @@ class Lexicon:
     numbers: dict[str, int]
     pronouns: frozenset[str]
     not_names: frozenset[str]
+    speech_verbs: dict[str, str]
+    speech_phrases: dict[tuple[str, ...], str]
+    judgements: dict[str, str]
+    first_person_verbs: dict[str, str]
+    speech_adverbs: frozenset[str]
+    group_heads: dict[str, str]
+    event_nouns: dict[str, str]
+    event_verbs: dict[str, str]
+    launch_objects: frozenset[str]
+    event_compounds: frozenset[str]
 
     def canonical_title(self, title: str) -> str:
         """The key a title is compared by: "Foreign Minister" is "minister of foreign affairs"."""
@@ -66,4 +76,14 @@ def lexicon() -> Lexicon:
         numbers={str(k): int(v) for k, v in data["numbers"].items()},
         pronouns=frozenset(data["pronouns"]),
         not_names=frozenset(data["not_names"]),
+        speech_verbs=dict(data["speech_verbs"]),
+        speech_phrases={tuple(k.split()): v for k, v in data["speech_phrases"].items()},
+        judgements=dict(data["judgements"]),
+        first_person_verbs=dict(data["first_person_verbs"]),
+        speech_adverbs=frozenset(data["speech_adverbs"]),
+        group_heads=dict(data["group_heads"]),
+        event_nouns=dict(data["event_nouns"]),
+        event_verbs=dict(data["event_verbs"]),
+        launch_objects=frozenset(data["launch_objects"]),
+        event_compounds=frozenset(data["event_compounds"]),
     )

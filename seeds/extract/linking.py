@@ -394,6 +394,15 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
                 pieces.append((start, stop))
                 start = token.i + 1
         pieces.append((start, sentence.end))
+    # An opening quotation mark that the sentencizer left at the end of a sentence opens the
+    # next one ("… at war. “At the end of the day, …,” he said.").
+    for position in range(len(pieces) - 1):
+        start, end = pieces[position]
+        while end - 1 > start and _opens_quote(doc, end - 1):
+            end -= 1
+        if end != pieces[position][1]:
+            pieces[position] = (start, end)
+            pieces[position + 1] = (end, pieces[position + 1][1])
     trimmed = []
     for start, end in pieces:
         while start < end and (doc[start].is_space or doc[start].text in ("|", "-")):
@@ -403,6 +412,13 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
         if end > start:
             trimmed.append((start, end))
     return trimmed
+
+
+def _opens_quote(doc: Doc, index: int) -> bool:
+    token = doc[index]
+    if token.text == "\u201c":
+        return True
+    return token.text == '"' and index > 0 and bool(doc[index - 1].whitespace_)
 
 
 def _end_at_head(doc: Doc, start: int, end: int, heads: dict[str, str]) -> int:

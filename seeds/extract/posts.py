@@ -394,6 +394,15 @@ class PostReader:
                             confidence=0.6,
                         )
                     )
+            if len(candidates) > 1:
+                # A role refers back: of several holders, the one the text has already named.
+                named_before = [
+                    post.official
+                    for post in self.found
+                    if post.official in candidates and post.span[0] < title_start_char(article, title)
+                ]
+                if len(set(named_before)) == 1:
+                    candidates = named_before[:1]
             if start == title.tok_start and start and article.doc[start - 1].lower_ == "the":
                 start -= 1
             mention = span_mention(
@@ -410,6 +419,10 @@ class PostReader:
             )
             roles.append(mention)
         return roles
+
+
+def title_start_char(article: Article, title: TitleSpan) -> int:
+    return article.doc[title.tok_start].idx
 
 
 def title_end_char(article: Article, title: TitleSpan) -> int:
