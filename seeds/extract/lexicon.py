@@ -27,6 +27,8 @@ class Lexicon:
     attend_words: frozenset[str]
     travel_verbs: frozenset[str]
     host_verbs: frozenset[str]
+    attend_phrases: tuple[str, ...]
+    chair_verbs: frozenset[str]
     future_cues: tuple[str, ...]
     unreal_cues: tuple[str, ...]
     negations: frozenset[str]
@@ -70,6 +72,8 @@ def lexicon() -> Lexicon:
         attend_words=frozenset(data["attend_words"]),
         travel_verbs=frozenset(data["travel_verbs"]),
         host_verbs=frozenset(data["host_verbs"]),
+        attend_phrases=tuple(data["attend_phrases"]),
+        chair_verbs=frozenset(data["chair_verbs"]),
         future_cues=tuple(data["future_cues"]),
         unreal_cues=tuple(data["unreal_cues"]),
         negations=frozenset(data["negations"]),

@@ -78,10 +78,17 @@ class MeetingReader:
             self.sentence_span = (span.start_char, span.end_char)
             people = self._people(start, end)
             named = self._named_meetings(start, end)
-            framed = self._org_summit(start, end, people)
-            if framed:
-                named = [*named, (framed, _token_span_mention(self.article, start, start + 1))]
-            framed = bool(framed) or self._frames(start, end, people, named)
+            summit = self._org_summit(start, end, people)
+            if summit is not None:
+                meeting_id, at = summit
+                named = sorted(
+                    [*named, (meeting_id, _token_span_mention(self.article, at, at + 1))],
+                    key=lambda item: item[1].tok_start,
+                )
+            # A sentence that opens a summit ("welcomed NATO leaders to …") is read by the
+            # summit rule alone; one that names it ("to attend a NATO summit") by the frames too.
+            opens = summit is not None and at == start
+            framed = opens or self._frames(start, end, people, named) or summit is not None
             if not framed:
                 for meeting_id, mention in named:
                     self._attend_named(start, end, people, meeting_id, mention)
@@ -354,25 +361,56 @@ class MeetingReader:
                 return meeting.meeting_id
         return None
 
-    def _org_summit(self, start: int, end: int, people: list[tuple[str, Mention]]) -> str | None:
+    def _org_summit(
+        self, start: int, end: int, people: list[tuple[str, Mention]]
+    ) -> tuple[str, int] | None:
         """An organisation's summit: "the alliance's leaders meet in Vilnius", "the alliance
-        opened a two-day summit", "welcomed NATO leaders to …"; its id is the house rule's
-        `<organisation>-summit-<year>` (`nato-summit-2022`), or the known one of that year."""
+        opened a two-day summit", "welcomed NATO leaders to …", "the alliance's summit in
+        Madrid", "to attend a NATO summit", "The summit, which opened on Tuesday"; its id is the
+        house rule's `<organisation>-summit-<year>` (`nato-summit-2022`), or the known one of
+        that year. Returns the meeting and the token where the text names it."""
         doc = self.article.doc
         text = doc[start:end].text
-        if not re.search(
-            r"\bleaders meet\b|\bopened a (?:[\w-]+ )?summit\b|\bwelcomed (?:\w+ )?leaders\b", text
-        ):
-            return None
         organisation = self._alliance()
         if organisation is None:
             return None
-        dates = self._sentence_dates(start, end)
-        date = (
-            min(dates, key=lambda d: {"weekday": 0, "month-day": 0, "month": 1}.get(d.kind, 2))
-            if dates
-            else None
+        org = self.article.knowledge.get("organisation", organisation) or {}
+        acronym = re.escape(org.get("acronym") or "the alliance")
+        sentence_cue = re.search(
+            r"\bleaders meet\b|\bopened a (?:[\w-]+ )?summit\b|\bwelcomed (?:\w+ )?leaders\b", text
         )
+        named_cue = re.search(
+            rf"\b(?:[Tt]he alliance|{acronym})['\u2019]s (?:summit|gathering)\b"
+            rf"|\b[Aa] {acronym} summit\b|^[Tt]he summit\b",
+            text,
+        )
+        if sentence_cue is None and named_cue is None:
+            return None
+        if named_cue is not None and sentence_cue is None:
+            at = next(
+                t.i for t in doc[start:end] if t.idx - doc[start].idx >= named_cue.start()
+            )
+            if doc[at].lower_ == "a" and not self._attending(start, at):
+                # "no South Korean leader had attended a NATO summit": not one summit.
+                return None
+            if text[named_cue.start() :].lower().startswith("the summit"):
+                summit = self._last_summit()
+                if summit is not None:
+                    self.meetings[summit].spans.append(
+                        _char_span(self.article, at, min(end, at + 2))
+                    )
+                    return summit, at
+            stop = at + len(named_cue.group(0).split()) + 1
+            adjacent = self._adjacent_date(stop, end)
+            date = adjacent if adjacent is not None and adjacent.kind != "relative" else None
+        else:
+            at = start
+            dates = self._sentence_dates(start, end)
+            date = (
+                min(dates, key=lambda d: {"weekday": 0, "month-day": 0, "month": 1}.get(d.kind, 2))
+                if dates
+                else None
+            )
         year = (date.value if date else self.article.as_of)[:4]
         for meeting_id, known in self.article.knowledge.collections["meetings"].items():
             if (
@@ -380,8 +418,13 @@ class MeetingReader:
                 and known.get("kind") == "summit"
                 and (known.get("date") or {}).get("value", "")[:4] == year
             ):
-                return self._known_meeting(meeting_id, None, "known-summit-of-year")
-        org = self.article.knowledge.get("organisation", organisation) or {}
+                self._known_meeting(meeting_id, None, "known-summit-of-year")
+                if named_cue is not None and sentence_cue is None:
+                    self.meetings[meeting_id].spans.append(
+                        _char_span(self.article, at, min(end, at + len(named_cue.group(0).split())))
+                    )
+                    self._date_known(meeting_id, date)
+                return meeting_id, at
         short = slug(org.get("acronym") or organisation)
         meeting_id = f"{short}-summit-{year}"
         if meeting_id not in self.meetings:
@@ -406,7 +449,29 @@ class MeetingReader:
                 organiser=organisation,
             )
         meeting = self.meetings[meeting_id]
-        meeting.spans.append(_trim(self.article.text, self.sentence_span))
+        if not meeting.location:
+            meeting.location = self._location(start, end)
+        if sentence_cue is not None:
+            meeting.spans.append(_trim(self.article.text, self.sentence_span))
+        else:
+            cue_end = min(end, at + len(named_cue.group(0).split()))
+            location_end = cue_end
+            if cue_end + 1 < end and doc[cue_end].lower_ in ("in", "at"):
+                place = self.article.mention_at(cue_end + 1)
+                if place is not None and place.kind == "country":
+                    location_end = place.tok_end
+                elif cue_end + 3 < end and doc[cue_end + 1].lower_ == "the":
+                    # "in the Lithuanian capital": the capital of the demonym's country.
+                    demonym = self.article.mention_at(cue_end + 2)
+                    if demonym is not None and doc[demonym.tok_end].lower_ == "capital":
+                        country = self.article.knowledge.get("country", demonym.entity_id) or {}
+                        if country.get("capital") and "city" not in meeting.location:
+                            meeting.location = {
+                                "city": country["capital"],
+                                "country": demonym.entity_id,
+                            }
+                        location_end = demonym.tok_end + 1
+            meeting.spans.append(_char_span(self.article, at, location_end))
         if meeting.date is None and date is not None:
             meeting.date = date
         host = re.search(r"\bwelcomed (?:\w+ )?leaders\b", text)
@@ -418,7 +483,40 @@ class MeetingReader:
                     meeting_id, hosts[-1], start, end, "welcomed-leaders", 0.8, role="host"
                 )
         self.last_meeting = meeting_id
-        return meeting_id
+        return meeting_id, at
+
+    def _attending(self, start: int, at: int) -> bool:
+        """Whether an indefinite summit is one the sentence puts someone into: an attend verb
+        just before it, in a sentence neither negated nor a plan."""
+        doc = self.article.doc
+        if self._negated(start, at) or unreal(doc[start:at].text):
+            return False
+        before = " ".join(t.lower_ for t in doc[max(start, at - 4) : at])
+        words = lexicon()
+        return any(word in before.split() for word in words.attend_words) or any(
+            phrase in before for phrase in words.attend_phrases
+        )
+
+    def _last_summit(self) -> str | None:
+        """ "The summit": the last summit this article told."""
+        summits = [m.meeting_id for m in self.meetings.values() if m.kind == "summit" or (
+            (self.article.knowledge.get("meeting", m.meeting_id) or {}).get("kind") == "summit"
+        )]
+        return summits[-1] if summits else None
+
+    def _date_known(self, meeting_id: str, date: DatePhrase | None) -> None:
+        """An article's phrase for the day of a known meeting supports its researched date
+        (the loader compares dates by value): the draft writes it when it agrees."""
+        if date is None:
+            return
+        known = self.article.knowledge.get("meeting", meeting_id) or {}
+        meeting = self.meetings.get(meeting_id)
+        if meeting is None or meeting.date is not None:
+            return
+        if _date_fits(known.get("date"), known.get("end_date"), date) and (
+            date.resolved.precision == "day" or not known.get("date")
+        ):
+            meeting.date = date
 
     # --- frames -------------------------------------------------------------------------------
 
@@ -480,12 +578,15 @@ class MeetingReader:
                 if verb == "issued a joint statement":
                     group = [p for p, _ in before]
                 group = list(dict.fromkeys(group))
-                if len(group) < 2:
+                sides = self._leaders_of(stop, next_trigger) if kind == "meet" else []
+                if len(group) + len(sides) < 2:
                     continue
                 if verb == "issued a joint statement":
                     self._joint_statement(group, start, end, index)
                 host = subject[0][0] if subject and verb in words.host_verbs else None
-                meeting = self._meeting_of(group, start, end, index, named, kind, verb)
+                chair = subject[0][0] if subject and verb in words.chair_verbs else None
+                meeting = self._meeting_of(group, start, end, index, named, kind, verb, sides)
+                sides = [side for side in sides if side not in group]
                 for person in group:
                     self._attend(
                         meeting,
@@ -494,21 +595,31 @@ class MeetingReader:
                         end,
                         f"{kind}-{verb}",
                         0.8,
-                        role="host" if person == host else None,
+                        role="host" if person == host else "chair" if person == chair else None,
                     )
+                for side in sides:
+                    self._attend_side(meeting, side, start, end, f"{kind}-{verb}-leaders-of")
                 framed = True
         return framed
 
     def _triggers(self, start: int, end: int) -> list[tuple[int, int, str, str]]:
         doc = self.article.doc
         words = lexicon()
-        found = []
+        found: list[tuple[int, int, str, str]] = []
         text = doc[start:end]
-        for phrase in words.meet_phrases:
+        phrases = [(phrase, "meet") for phrase in words.meet_phrases]
+        phrases += [(phrase, "attend") for phrase in words.attend_phrases]
+        # The longest phrase wins where two overlap ("held talks with" over "talks with").
+        for phrase, kind in sorted(phrases, key=lambda item: -len(item[0].split())):
             tokens = phrase.split()
             for token in text:
-                if [t.lower_ for t in doc[token.i : token.i + len(tokens)]] == tokens:
-                    found.append((token.i, token.i + len(tokens), "meet", phrase))
+                if token.i + len(tokens) > end:
+                    break
+                if [t.lower_ for t in doc[token.i : token.i + len(tokens)]] != tokens:
+                    continue
+                if any(token.i < e and s < token.i + len(tokens) for s, e, _, _ in found):
+                    continue
+                found.append((token.i, token.i + len(tokens), kind, phrase))
         for token in text:
             lowered = token.lower_
             if any(token.i >= s and token.i < e for s, e, _, _ in found):
@@ -521,12 +632,27 @@ class MeetingReader:
                 if self.article.mention_at(token.i):
                     continue
                 found.append((token.i, token.i + 1, "meet", lowered))
+            elif lowered == "joined" and self._joined_for_meeting(token.i, end):
+                # "Yoon joined Biden and Kishida for a trilateral meeting": they met.
+                found.append((token.i, token.i + 1, "meet", lowered))
             elif lowered in words.attend_words:
                 found.append((token.i, token.i + 1, "attend", lowered))
             elif lowered in words.travel_verbs:
                 found.append((token.i, token.i + 1, "travel", lowered))
         found.sort()
         return found
+
+    def _joined_for_meeting(self, index: int, end: int) -> bool:
+        doc = self.article.doc
+        for position in range(index + 1, min(end, index + 14)):
+            if doc[position].text in (".", ";"):
+                return False
+            if doc[position].lower_ == "for" and position + 3 < end:
+                following = [t.lower_ for t in doc[position + 1 : position + 4]]
+                return following[0] in ("a", "an") and any(
+                    word in lexicon().meeting_heads for word in following[1:]
+                )
+        return False
 
     def _negated(self, start: int, index: int) -> bool:
         return any(t.lower_ in lexicon().negations for t in self.article.doc[start:index])
@@ -543,6 +669,45 @@ class MeetingReader:
             if any(m.entity_id == participant for m in self.article.mentions):
                 self._attend(meeting_id, participant, start, end, "leaders-of-known-meeting", 0.6)
 
+    def _leaders_of(self, start: int, end: int) -> list[str]:
+        """ "with the leaders of Australia, Japan, New Zealand, South Korea and the European
+        Union": the countries and organisations whose leaders took part, not named."""
+        doc = self.article.doc
+        for position in range(start, max(start, end - 2)):
+            if [t.lower_ for t in doc[position : position + 3]] != ["the", "leaders", "of"]:
+                continue
+            sides: list[str] = []
+            index = position + 3
+            while index < end:
+                mention = self.article.mention_at(index)
+                if (
+                    mention is not None
+                    and mention.entity_id
+                    and mention.kind in ("country", "organisation")
+                    and mention.form != "demonym"
+                ):
+                    sides.append(mention.entity_id)
+                    index = mention.tok_end
+                elif doc[index].lower_ in (",", "and", "the"):
+                    index += 1
+                else:
+                    break
+            return list(dict.fromkeys(sides))
+        return []
+
+    def _attend_side(self, meeting: str, side: str, start: int, end: int, rule: str) -> None:
+        """A country or an organisation at a meeting, in the role its membership of the
+        article's alliance gives it that day (a partner, an invitee)."""
+        root = self._alliance()
+        as_of = self._meeting_day(self.meetings[meeting]) if meeting in self.meetings else None
+        role = (
+            self.article.knowledge.membership_role(side, root, as_of) if root and as_of else None
+        )
+        if role is None and self.article.knowledge.has("organisation", side):
+            role = "partner" if root else None
+        attended = {"member": "member", "partner": "partner", "invitee": "invitee"}.get(role or "")
+        self._attend(meeting, side, start, end, rule, 0.7, role=attended)
+
     def _meeting_of(
         self,
         group: list[str],
@@ -552,6 +717,7 @@ class MeetingReader:
         named: list[tuple[str, Mention]],
         kind: str,
         verb: str,
+        others: list[str] | None = None,
     ) -> str:
         """The meeting of these people: a known one with them all (and a compatible date), one
         already found in this article, or a new one."""
@@ -611,12 +777,22 @@ class MeetingReader:
         # people of countries first, in the order named, then those of organisations; beyond
         # two people, their sides (`tr-se-nato-…`).
         group = sorted(group, key=lambda person: self._holder(person)[0] is None)
-        if len(group) > 2:
+        others = [other for other in others or [] if other not in group]
+        if len(group) + len(others) > 2:
             sides = [self._side_code(person) for person in group]
+            sides += [
+                other.lower()
+                if self.article.knowledge.has("country", other)
+                else slug(
+                    (self.article.knowledge.get("organisation", other) or {}).get("acronym")
+                    or other
+                )
+                for other in others
+            ]
             surnames = (
                 sides
                 if all(sides) and len(set(sides)) == len(sides)
-                else [self._short_name(person) for person in group]
+                else [self._short_name(person) for person in group] + [o.lower() for o in others]
             )
         else:
             surnames = [self._short_name(person) for person in group]
@@ -626,6 +802,21 @@ class MeetingReader:
         suffix = date.value if date else date_iso
         meeting_id = self._free("-".join([*surnames, suffix] if suffix else surnames))
         names = [self.article.name_of("official", person) for person in group]
+        if others:
+            names.append(
+                "the leaders of "
+                + _join(
+                    [
+                        self.article.name_of(
+                            "country"
+                            if self.article.knowledge.has("country", other)
+                            else "organisation",
+                            other,
+                        )
+                        for other in others
+                    ]
+                )
+            )
         meeting = MeetingDraft(
             meeting_id=meeting_id,
             known=False,
@@ -633,7 +824,7 @@ class MeetingReader:
             spans=[],
             rule=f"{kind}-frame",
             confidence=0.75,
-            kind="bilateral" if len(group) == 2 else "multilateral",
+            kind="bilateral" if len(group) + len(others) == 2 else "multilateral",
             date=date,
             date_iso=date_iso,
             location=location,
