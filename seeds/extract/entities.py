@@ -158,6 +158,10 @@ def entity_proposals(article: Article, draft: Draft, countries_of: dict[str, str
             )
             continue
         entity = article.new[key]
+        spans = [span]
+        if name_key(entity.name) not in name_key(mention.text):
+            # "UN" first, "United Nations" inside a longer name: quote where it is named.
+            spans.append((entity.first.start, entity.first.end))
         fields = {"id": entity.entity_id, "name": entity.name}
         for name, value in entity.fields.items():
             if value:
@@ -169,7 +173,7 @@ def entity_proposals(article: Article, draft: Draft, countries_of: dict[str, str
                 section,
                 (entity.entity_id,),
                 fields,
-                [span],
+                spans,
                 "new-" + entity.rule,
                 entity.confidence,
                 notes=["new: not in the graph"],

@@ -17,6 +17,7 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
 @dataclass(frozen=True)
 class Lexicon:
     titles: frozenset[str]
+    titles_before_names_only: frozenset[str]
     portfolios: frozenset[str]
     title_synonyms: dict[str, str]
     honorifics: frozenset[str]
@@ -62,6 +63,7 @@ def lexicon() -> Lexicon:
     data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
     return Lexicon(
         titles=frozenset(data["titles"]),
+        titles_before_names_only=frozenset(data["titles_before_names_only"]),
         portfolios=frozenset(data["portfolios"]),
         title_synonyms={name_key(k): v for k, v in data["title_synonyms"].items()},
         honorifics=frozenset(data["honorifics"]),

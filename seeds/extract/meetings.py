@@ -125,6 +125,10 @@ class MeetingReader:
         """He/she: the subject named after it in the same sentence ("After a meeting he hosted …,
         Stoltenberg announced"), else the subject of the sentences before."""
         doc = self.article.doc
+        earlier = [person for person, m in named if m.tok_end <= index]
+        if earlier:
+            # "Kishida, speaking in Bangkok, where he was attending …": the sentence's subject.
+            return earlier[0]
         comma = next((t.i for t in doc[index:end] if t.text == ","), None)
         if comma is not None:
             after = [person for person, m in named if m.tok_start > comma]
@@ -208,10 +212,19 @@ class MeetingReader:
             if covered is not None and covered.kind == "meeting":
                 continue
             begin = token.i
-            while (
-                begin > start
-                and (doc[begin - 1].text[:1].isupper() or doc[begin - 1].text[:1].isdigit())
-                and doc[begin - 1].lower_ not in lexicon().not_names
+            while begin > start and (
+                (
+                    (doc[begin - 1].text[:1].isupper() or doc[begin - 1].text[:1].isdigit())
+                    and doc[begin - 1].lower_ not in lexicon().not_names
+                )
+                or (
+                    # "Asia-Pacific Economic Cooperation summit": a hyphen inside a name.
+                    doc[begin - 1].text == "-"
+                    and begin - 2 >= start
+                    and not doc[begin - 2].whitespace_
+                    and not doc[begin - 1].whitespace_
+                    and doc[begin - 2].text[:1].isupper()
+                )
             ):
                 begin -= 1
             if begin < token.i:

@@ -53,11 +53,31 @@ class PostReader:
             if person is not None:
                 self._before_name(title, after, person)
                 continue
+            person = self._person_after_comma(title)
+            if person is not None:
+                # "China's ambassador, Zhang Jun, said": the title, then the name set off.
+                self._before_name(title, after, person)
+                continue
             appositive = self._appositive_owner(title)
             if appositive is not None:
                 self._appositive(title, appositive)
         self._will_lead()
         self._resolve_holders()
+
+    def _person_after_comma(self, title: TitleSpan) -> Mention | None:
+        """ "Russia's deputy ambassador, Anna Evstigneeva,": a name set off by commas right
+        after a title that has its holder's country or organisation before it."""
+        doc = self.article.doc
+        after = self.article._title_end(title)
+        if after + 1 >= len(doc) or doc[after].text != ",":
+            return None
+        person = self._person_at(after + 1)
+        if person is None or person.tok_end >= len(doc):
+            return None
+        if doc[person.tok_end].text not in (",", "."):
+            return None
+        country, organisation, _ = self._qualifier(title.tok_start)
+        return person if country or organisation else None
 
     def _person_at(self, index: int) -> Mention | None:
         mention = self.article.mention_at(index)
@@ -356,6 +376,10 @@ class PostReader:
         roles = []
         for title in article.titles:
             if self._person_at(article._title_end(title)) or self._appositive_owner(title):
+                continue
+            if self._person_after_comma(title) is not None:
+                continue
+            if name_key(title.text) in lexicon().titles_before_names_only:
                 continue
             canonical = title.canonical
             country, organisation, start = self._qualifier(title.tok_start)

@@ -249,6 +249,10 @@ class TieReader:
         if not bodies:
             return
         body = bodies[0]
+        between = self.article.text[body.end : verb_char]
+        if re.search(r",\s+and\b|;", between):
+            # "… Türkiye's EU accession process, and the two countries agreed": another subject.
+            return
         people = [
             m
             for m in self.article.mentions_in(start, end, "official")
