@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from seeds.extract.lexicon import lexicon
 from seeds.extract.linking import Article
-from seeds.extract.meetings import MeetingReader
+from seeds.extract.meetings import short_name
 from seeds.extract.mentions import Mention
 from seeds.extract.proposals import Draft, Proposal
 from seeds.extract.when import DatePhrase
@@ -49,9 +49,8 @@ class EventDraft:
 
 
 class EventReader:
-    def __init__(self, article: Article, meetings: MeetingReader) -> None:
+    def __init__(self, article: Article) -> None:
         self.article = article
-        self.meetings = meetings
         self.events: list[EventDraft] = []
 
     # --- reading --------------------------------------------------------------------------------
@@ -323,7 +322,7 @@ class EventReader:
     def _side(self, actor: Mention) -> str:
         if actor.kind == "country":
             return actor.entity_id.lower()
-        return self.meetings._short_name(actor.entity_id)
+        return short_name(self.article, actor.entity_id)
 
     def _free(self, event_id: str) -> str:
         taken = {event.event_id for event in self.events}

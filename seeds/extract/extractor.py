@@ -45,13 +45,13 @@ class Extractor:
             if proposal is not None and not proposal.known:
                 proposal.fields["honorific"] = honorific
         posts.propose()
-        meetings = MeetingReader(article, posts.holders)
+        events = EventReader(article)
+        events.read()
+        events.propose(draft)
+        meetings = MeetingReader(article, posts.holders, events)
         meetings.read()
         meetings.propose(draft)
         TieReader(article, draft, meetings._alliance()).read()
-        events = EventReader(article, meetings)
-        events.read()
-        events.propose(draft)
         statements = StatementReader(article, draft, meetings, events)
         statements.read()
         statements.propose()

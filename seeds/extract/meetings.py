@@ -9,6 +9,7 @@ referred to by its id; a new one gets an id by the house rules: names and date
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 import re
 from dataclasses import dataclass, field
 
@@ -19,6 +20,9 @@ from seeds.extract.proposals import Draft, Proposal
 from seeds.extract.when import DatePhrase, unreal
 from seeds.references import slug
 from store.names import name_key
+
+if TYPE_CHECKING:
+    from seeds.extract.events import EventReader
 
 _CLAUSE_END = {".", ";", "|"}
 
@@ -57,9 +61,15 @@ class Attendance:
 
 
 class MeetingReader:
-    def __init__(self, article: Article, holders: dict[str, tuple[str | None, str | None]]) -> None:
+    def __init__(
+        self,
+        article: Article,
+        holders: dict[str, tuple[str | None, str | None]],
+        events: EventReader | None = None,
+    ) -> None:
         self.article = article
         self.holders = holders
+        self.events = events
         self.meetings: dict[str, MeetingDraft] = {}
         self.attendance: dict[tuple[str, str], Attendance] = {}
         self.last_meeting: str | None = None
@@ -810,7 +820,10 @@ class MeetingReader:
         else:
             surnames = [self._short_name(person) for person in group]
         date_iso = None
-        if date is None and _present_perfect(self.article.doc[start:end].text):
+        relative = self._relative_day(start, end) if date is None else None
+        if relative is not None:
+            date_iso = relative[0]
+        elif date is None and _present_perfect(self.article.doc[start:end].text):
             date_iso = self.article.as_of
         suffix = date.value if date else date_iso
         meeting_id = self._free("-".join([*surnames, suffix] if suffix else surnames))
@@ -843,7 +856,9 @@ class MeetingReader:
             location=location,
             parent=parent if parent and parent != meeting_id else None,
         )
-        if date_iso:
+        if relative is not None:
+            meeting.notes.append(f"{relative[1]!r}: the day of that event, {date_iso}")
+        elif date_iso:
             meeting.notes.append(f"no date in the text: the publication date, {date_iso}")
         self.meetings[meeting_id] = meeting
         self.last_meeting = meeting_id
@@ -920,30 +935,25 @@ class MeetingReader:
         return None
 
     def _short_name(self, person: str) -> str:
-        """A person in a meeting id: the surname as the article writes it alone, else the last
-        word of the name; the whole id when another person in the graph shares it."""
-        name = self.article.name_of("official", person)
-        words = name_key(name).split()
-        alone = {
-            name_key(m.text)
-            for m in self.article.mentions
-            if m.entity_id == person and m.form == "surname"
-        }
-        # "Lee Jong-sup", "Yoon Suk-yeol": a hyphenated given name comes after the family name.
-        family = words[0] if "-" in name.split()[-1] else words[-1] if words else person
-        short = next((word for word in words if word in alone), family)
-        shared = [
-            m
-            for m in self.article.mentions
-            if m.kind == "official"
-            and m.entity_id not in (None, person)
-            and short in name_key(m.text).split()
-        ] + [
-            official_id
-            for official_id, official in self.article.knowledge.collections["officials"].items()
-            if official_id != person and short in name_key(official["name"]).split()
-        ]
-        return person if shared else slug(short)
+        return short_name(self.article, person)
+
+    def _relative_day(self, start: int, end: int) -> tuple[str, str] | None:
+        """ "Hours after the launch": the day of the event the text told, with the words."""
+        if self.events is None:
+            return None
+        text = self.article.doc[start:end].text
+        match = re.search(
+            r"\b(?:[Hh]ours|[Mm]inutes|[Ss]hortly|[Ss]oon|[Mm]oments) after the (\w+)", text
+        )
+        if match is None or match.group(1).lower() not in lexicon().event_nouns:
+            return None
+        at = self.article.doc[start].idx + match.start()
+        event_id = self.events.latest(lexicon().event_nouns[match.group(1).lower()], at)
+        event = next((e for e in self.events.events if e.event_id == event_id), None)
+        if event is None or event.date is None or event.date.resolved.precision != "day":
+            return None
+        return event.date.value, match.group(0)
+
 
     def _attend(
         self,
@@ -1305,6 +1315,34 @@ class MeetingReader:
                     notes=["known participation: this adds a source"] if known else [],
                 )
             )
+
+
+def short_name(article: Article, person: str) -> str:
+    """A person in an id: the surname as the article writes it alone, else the last word of
+    the name; the whole id when another person in the graph shares it."""
+    name = article.name_of("official", person)
+    words = name_key(name).split()
+    alone = {
+        name_key(m.text)
+        for m in article.mentions
+        if m.entity_id == person and m.form == "surname"
+    }
+    # "Lee Jong-sup", "Yoon Suk-yeol": a hyphenated given name comes after the family name.
+    family = words[0] if "-" in name.split()[-1] else words[-1] if words else person
+    short = next((word for word in words if word in alone), family)
+    shared = [
+        m
+        for m in article.mentions
+        if m.kind == "official"
+        and m.entity_id not in (None, person)
+        and short in name_key(m.text).split()
+    ] + [
+        official_id
+        for official_id, official in article.knowledge.collections["officials"].items()
+        if official_id != person and short in name_key(official["name"]).split()
+    ]
+    return person if shared else slug(short)
+
 
 
 # --- helpers ------------------------------------------------------------------------------------
