@@ -51,7 +51,7 @@ class Extractor:
         meetings = MeetingReader(article, posts.holders, events)
         meetings.read()
         meetings.propose(draft)
-        TieReader(article, draft, meetings._alliance()).read()
+        TieReader(article, draft, meetings._alliance(), meetings.partner_phrases).read()
         statements = StatementReader(article, draft, meetings, events)
         statements.read()
         statements.propose()

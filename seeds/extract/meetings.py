@@ -77,6 +77,7 @@ class MeetingReader:
         self.last_people: list[str] = []
         self.by_name: dict[str, str] = {}
         self.decisions: list[dict] = []
+        self.partner_phrases: list[dict] = []
 
     # --- per sentence ---------------------------------------------------------------------------
 
@@ -103,10 +104,12 @@ class MeetingReader:
                 for meeting_id, mention in named:
                     self._attend_named(start, end, people, meeting_id, mention)
             self._groups(start, end)
+            self._partner_phrases(start, end)
             subjects = [person for person, _ in people]
             if subjects:
                 self.last_subject = subjects[0]
                 self.last_people = subjects
+        self._resolve_partner_phrases()
 
     def _people(self, start: int, end: int) -> list[tuple[str, Mention]]:
         """The people of a sentence, in order: names, surnames, roles and pronouns resolved."""
@@ -1158,6 +1161,78 @@ class MeetingReader:
             self.attendance[(meeting_id, mention.entity_id)].span = _around(
                 self.article.text, mention.start, mention.end, self.sentence_span
             )
+
+    def _partner_phrases(self, start: int, end: int) -> None:
+        """ "the leaders of NATO's four Indo-Pacific partners", "NATO's three other
+        Asia-Pacific partners": a partnership with a count, whose countries are those of the
+        people the text names at the meeting it tells."""
+        doc = self.article.doc
+        for mention in self.article.mentions_in(start, end, "organisation"):
+            org = self.article.knowledge.get("organisation", mention.entity_id or "") or {}
+            if org.get("kind") != "partnership":
+                continue
+            words = [t.lower_ for t in doc[max(start, mention.tok_start - 3) : mention.tok_start]]
+            other = "other" in words
+            count = next((lexicon().number(w) for w in reversed(words) if lexicon().number(w)), None)
+            if count is None:
+                continue
+            label_start = mention.tok_start - len(words)
+            while label_start < mention.tok_start and lexicon().number(doc[label_start].lower_) is None:
+                label_start += 1
+            if label_start > start and doc[label_start - 1].lower_ in ("'s", "\u2019s"):
+                owner = self.article.mention_at(label_start - 2)
+                if owner is not None and owner.entity_id == org.get("parent_id"):
+                    label_start = owner.tok_start
+            self.partner_phrases.append(
+                {
+                    "organisation": mention.entity_id,
+                    "count": count,
+                    "other": other,
+                    "span": (doc[label_start].idx, mention.end),
+                    "sentence": (start, end),
+                }
+            )
+
+    def _resolve_partner_phrases(self) -> None:
+        """Each counted partnership phrase: the meeting told in its sentence or the next whose
+        people's countries number the count (the count and the subject, for "three other"),
+        which gets the group when the count is the whole; the countries are its members."""
+        sentences = self.article.sentences
+        for phrase in self.partner_phrases:
+            position = sentences.index(phrase["sentence"])
+            first = self.article.doc[phrase["sentence"][0]].idx
+            last_sentence = sentences[min(position + 1, len(sentences) - 1)]
+            last = self.article.doc[last_sentence[1] - 1].idx
+            wanted = phrase["count"] + (1 if phrase["other"] else 0)
+            for meeting in self.meetings.values():
+                told = [a.span[0] for a in self.attendance.values() if a.meeting == meeting.meeting_id]
+                told += [start for start, _ in meeting.spans]
+                if not any(first <= at <= last for at in told):
+                    continue
+                countries = []
+                for attendance in self.attendance.values():
+                    if attendance.meeting != meeting.meeting_id:
+                        continue
+                    country, _ = self._holder(attendance.participant)
+                    if country and country not in countries:
+                        countries.append(country)
+                if len(countries) != wanted:
+                    continue
+                phrase["countries"] = countries
+                phrase["meeting"] = meeting.meeting_id
+                if not phrase["other"]:
+                    label = self.article.text[phrase["span"][0] : phrase["span"][1]]
+                    if all(g["label"] != label for g in meeting.groups):
+                        meeting.groups.append(
+                            {
+                                "label": label,
+                                "organisation": phrase["organisation"],
+                                "attended_as": "member",
+                                "expected_count": phrase["count"],
+                                "span": phrase["span"],
+                            }
+                        )
+                break
 
     def _group_at(self, index: int, end: int, count: int) -> dict | None:
         doc = self.article.doc
