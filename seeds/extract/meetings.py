@@ -422,9 +422,16 @@ class MeetingReader:
             if text[named_cue.start() :].lower().startswith("the summit"):
                 summit = self._last_summit()
                 if summit is not None:
-                    self.meetings[summit].spans.append(
-                        _char_span(self.article, at, min(end, at + 2))
-                    )
+                    meeting = self.meetings[summit]
+                    meeting.spans.append(_char_span(self.article, at, min(end, at + 2)))
+                    opened = re.match(r"[Tt]he summit, which opened (on \w+)", text)
+                    dates = self._sentence_dates(start, end)
+                    if opened and dates and dates[0].phrase == opened.group(1):
+                        if meeting.known:
+                            self._date_known(summit, dates[0])
+                        elif meeting.date is None or meeting.date.resolved.precision != "day":
+                            meeting.date = dates[0]
+                    self.last_meeting = summit
                     return summit, at
             stop = at + len(named_cue.group(0).split()) + 1
             adjacent = self._adjacent_date(stop, end)
@@ -578,7 +585,12 @@ class MeetingReader:
                 else []
             )
             if kind == "attend":
-                meeting = next((mid for mid, m in named if m.tok_start >= index), None)
+                passive = verb == "attended" and index + 1 < end and doc[index + 1].lower_ == "by"
+                if passive:
+                    # "The summit … is the first attended by Finland": the meeting before.
+                    meeting = next((mid for mid, m in reversed(named) if m.tok_start < index), None)
+                else:
+                    meeting = next((mid for mid, m in named if m.tok_start >= index), None)
                 if meeting is None:
                     continue
                 participants = (
@@ -586,8 +598,13 @@ class MeetingReader:
                 )
                 if verb == "participation":
                     participants = [p for p, m in after if m.tok_start < _first_tok(named, index)]
+                if passive:
+                    participants = [p for p, _ in after]
                 for person in dict.fromkeys(participants):
                     self._attend(meeting, person, start, end, "attend-" + verb, 0.85)
+                for side in self._attending_sides(start, end, index, passive):
+                    self._attend_side(meeting, side, start, end, "attend-" + verb + "-country")
+                self._earlier_summit(start, end, index, participants)
                 framed = True
             elif kind == "travel":
                 city = self._city_after(stop, next_trigger)
@@ -695,6 +712,65 @@ class MeetingReader:
             if any(m.entity_id == participant for m in self.article.mentions):
                 self._attend(meeting_id, participant, start, end, "leaders-of-known-meeting", 0.6)
 
+    def _attending_sides(self, start: int, end: int, index: int, passive: bool) -> list[str]:
+        """Countries that attend: "South Korea, a NATO partner since 2006, is attending a NATO
+        summit …, along with Japan, Australia and New Zealand", "attended by Finland"."""
+        doc = self.article.doc
+        sides: list[str] = []
+        if passive:
+            mention = self.article.mention_at(index + 2)
+            if mention is not None and mention.kind == "country" and mention.entity_id:
+                sides.append(mention.entity_id)
+            return sides
+        subject = self.article.mention_at(start)
+        if (
+            subject is not None
+            and subject.kind == "country"
+            and subject.entity_id
+            and subject.form in ("name", "alias")
+            and not any(m.kind == "official" for m in self.article.mentions_in(start, index))
+        ):
+            sides.append(subject.entity_id)
+        for position in range(index, end - 2):
+            if doc[position].lower_ == "along" and doc[position + 1].lower_ == "with":
+                cursor = position + 2
+                while cursor < end:
+                    mention = self.article.mention_at(cursor)
+                    if mention is not None and mention.kind == "country" and mention.entity_id:
+                        sides.append(mention.entity_id)
+                        cursor = mention.tok_end
+                    elif doc[cursor].lower_ in (",", "and"):
+                        cursor += 1
+                    else:
+                        break
+        return list(dict.fromkeys(sides)) if len(sides) > 1 or passive or sides else []
+
+    def _earlier_summit(self, start: int, end: int, index: int, people: list[str]) -> None:
+        """ "…, after Madrid last year": the meeting the graph knows in that city that year,
+        which the same people attended."""
+        doc = self.article.doc
+        for position in range(index, end - 2):
+            if doc[position].lower_ not in ("after", "since"):
+                continue
+            place = self.article.mention_at(position + 1)
+            if place is None or not place.extra.get("capital"):
+                continue
+            following = doc[place.tok_end : min(end, place.tok_end + 3)]
+            dates = self.article.dates_in(
+                following.start_char if len(following) else place.end, following.end_char
+            )
+            if not dates:
+                continue
+            for meeting_id, known in self.article.knowledge.collections["meetings"].items():
+                city = (known.get("location") or {}).get("city", "")
+                if name_key(city) != name_key(place.text) or known.get("parent_id"):
+                    continue
+                if _date_fits(known.get("date"), known.get("end_date"), dates[0]):
+                    self._known_meeting(meeting_id, None, "known-by-place-and-date")
+                    for person in people:
+                        self._attend(meeting_id, person, start, end, "attended-before", 0.6)
+                    return
+
     def _leaders_of(self, start: int, end: int) -> list[str]:
         """ "with the leaders of Australia, Japan, New Zealand, South Korea and the European
         Union": the countries and organisations whose leaders took part, not named."""
@@ -712,6 +788,9 @@ class MeetingReader:
                     and mention.kind in ("country", "organisation")
                     and mention.form != "demonym"
                 ):
+                    if mention.tok_end < end and doc[mention.tok_end].lower_ in ("'s", "\u2019s"):
+                        # "the leaders of NATO's three other partners": an owner, not a side.
+                        return []
                     sides.append(mention.entity_id)
                     index = mention.tok_end
                 elif doc[index].lower_ in (",", "and", "the"):
@@ -752,7 +831,9 @@ class MeetingReader:
             if set(group) <= participants:
                 known = self.article.knowledge.get("meeting", meeting_id) or {}
                 if date is None or _date_fits(known.get("date"), known.get("end_date"), date):
-                    return self._known_meeting(meeting_id, None, "known-by-participants")
+                    self._known_meeting(meeting_id, None, "known-by-participants")
+                    self._date_known(meeting_id, date)
+                    return meeting_id
         for meeting in self.meetings.values():
             if meeting.known:
                 continue
