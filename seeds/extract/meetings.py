@@ -1396,6 +1396,9 @@ class MeetingReader:
             if meeting.known:
                 known = self.article.knowledge.get("meeting", meeting.meeting_id) or {}
                 fields: dict = {"id": meeting.meeting_id, "name": known.get("name")}
+                if meeting.date is not None:
+                    # The article's words for the day the graph knows: one more phrase for it.
+                    fields["date"] = meeting.date
                 if meeting.groups:
                     fields["groups"] = meeting.groups
                 if spans:

@@ -337,6 +337,19 @@ class StatementReader:
         adjacent = self._subject_ending_at(position, start)
         if adjacent is not None:
             return adjacent
+        if doc[position].text == "," and position - 1 >= start:
+            # "China's ambassador, Zhang Jun, said": the name set off before the verb.
+            person = self.article.mention_at(position - 1)
+            if (
+                person is not None
+                and person.kind == "official"
+                and person.entity_id
+                and not person.ambiguous
+                and person.tok_end == position
+                and person.tok_start > start
+                and doc[person.tok_start - 1].text == ","
+            ):
+                return Speaker([person.entity_id], person.tok_start, position, "mention")
         if doc[position].text == ",":
             # "X, for his part, welcomed …", "Kishida, speaking in Bangkok, …, called …".
             return self._sentence_subject(start, index)
@@ -455,6 +468,13 @@ class StatementReader:
         "According to a White House statement, …")."""
         doc = self.article.doc
         position = start
+        dash = next(
+            (t.i for t in doc[start : min(before, start + 6)] if t.text in ("--", "\u2014")),
+            None,
+        )
+        if dash is not None and doc[start].is_upper:
+            # "VILNIUS -- The leaders …": a dateline, then the sentence.
+            position = dash + 1
         if doc[position].lower_ in _OPENERS:
             comma = next((t.i for t in doc[start:before] if t.text == ","), None)
             if comma is None:
@@ -577,16 +597,23 @@ class StatementReader:
         attendees = {a.participant for (m, _), a in self.meetings.attendance.items() if m == meeting}
         return attendees | set(self.article.knowledge.participants.get(meeting, set()))
 
-    def _attended(self, meeting: str, speakers: list[str]) -> bool:
+    def _attended(self, meeting: str, speakers: list[str], in_person: bool = False) -> bool:
+        """Whether every speaker attended the meeting: in person, or (for countries and
+        bodies, unless `in_person`) as the side of someone who did."""
         attendees = self._attendees(meeting)
+        if in_person:
+            return bool(attendees) and all(s in attendees for s in speakers)
         sides = set(self._sides(sorted(attendees)))
         return bool(attendees) and all(s in attendees or s in sides for s in speakers)
 
     def _meeting_day(self, meeting: str) -> DatePhrase | str | None:
+        """A meeting's one day; none for a meeting of several days (a two-day summit)."""
+        known = self.article.knowledge.get("meeting", meeting) or {}
+        if known.get("end_date"):
+            return None
         found = self.meetings.meetings.get(meeting)
         if found is not None and (found.date is not None or found.date_iso):
             return found.date or found.date_iso
-        known = self.article.knowledge.get("meeting", meeting) or {}
         return (known.get("date") or {}).get("value")
 
     def _setting(self, statement: StatementDraft) -> tuple[str | None, object, str]:
@@ -624,7 +651,15 @@ class StatementReader:
             meeting = own
         if meeting is None:
             told = [mid for position, mid in self._meeting_places() if position < start]
+            # Where the speakers were in person comes before where their side was.
             meeting = next(
+                (
+                    mid
+                    for mid in reversed(told)
+                    if self._attended(mid, statement.speakers, in_person=True)
+                ),
+                None,
+            ) or next(
                 (mid for mid in reversed(told) if self._attended(mid, statement.speakers)), None
             )
             if meeting is not None and previous_day is not None:
@@ -650,9 +685,14 @@ class StatementReader:
         before = [(a, b) for a, b in sentences if b <= start]
         if not before or "\n" in self.article.text[before[-1][1] : start]:
             return None
+        # Only a sentence that opens on its day sets the scene ("On Monday, the tone
+        # sharpened.", "At the Security Council on Monday, …").
+        first, last = before[-1]
+        comma = self.article.text.find(",", first, last)
+        opening_end = comma if comma >= 0 else last
         days = [
             d
-            for d in self.article.dates_in(*before[-1])
+            for d in self.article.dates_in(first, opening_end)
             if d.kind in ("weekday", "month-day", "same-day")
         ]
         return days[-1] if days else None
@@ -759,8 +799,10 @@ class StatementReader:
             following = doc[position + 1 : min(end, position + 4)].text.lower()
             if following.startswith("according to"):
                 return position
-            rest = doc[position + 1 : end]
-            if len(rest) <= 6 and any(t.lower_ in ("said", "says") for t in rest):
+            rest = [t.lower_ for t in doc[position + 1 : end]]
+            said = next((i for i, w in enumerate(rest) if w in ("said", "says")), None)
+            if said is not None and said <= 4 and len(rest) <= 12 and "that" not in rest:
+                # "…, his spokesperson said in a statement on Friday.": the relay.
                 return position
         return end
 
