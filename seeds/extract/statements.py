@@ -141,6 +141,8 @@ class StatementReader:
                     outer.kind = kind if outer.kind == "said" else outer.kind
                     continue
             kind = self._refine(kind, index, stop, end)
+            if speaker.how == "group" and kind == "said" and self._goes_on_group(speaker, start, end):
+                continue
             first_char = (
                 doc[start].idx if inverted else doc[min(speaker.start, index)].idx
             )
@@ -213,6 +215,20 @@ class StatementReader:
         previous.spans.append(_trim(self.article.text, (at, _end_char(self.article, end))))
         return True
 
+    def _goes_on_group(self, speaker: Speaker, start: int, end: int) -> bool:
+        """ "The leaders … condemned the launch. The four said it was totally unacceptable.":
+        what a group says next, in the same paragraph, is more of its joint statement."""
+        if not self.statements:
+            return False
+        previous = self.statements[-1]
+        at = self.article.doc[start].idx
+        if set(previous.speakers) != set(speaker.ids) or previous.inverted:
+            return False
+        if "\n" in self.article.text[previous.span[1] : at]:
+            return False
+        previous.spans.append(_trim(self.article.text, (at, _end_char(self.article, end))))
+        return True
+
     def _embedded(self, outer: StatementDraft, inner: StatementDraft) -> bool:
         """Whether a statement is reported inside another's words ("announced that X had
         agreed"): its own subject, right after "that"."""
@@ -257,6 +273,9 @@ class StatementReader:
         name ("a format called NAC+4")."""
         doc = self.article.doc
         token = doc[index]
+        if self.article.mention_at(index) is not None:
+            # "the United States": a name, not a verb.
+            return False
         previous = doc[index - 1].lower_ if index > start else ""
         if previous in ("to", "was", "were", "been", "be", "being", "so", "the", "a"):
             return False
@@ -433,12 +452,16 @@ class StatementReader:
             return None
         what = self.words.group_heads.get(head, "people")
         count = None
+        if complement_start is not None:
+            # "The leaders of NATO's four Indo-Pacific partners": the count of the complement.
+            words = [t.lower_ for t in doc[complement_start : position + 1]]
+            count = next((_NUMBERS[w] for w in words if w in _NUMBERS), None)
         cursor = first - 1
         if cursor >= start and (doc[cursor].lower_ in _NUMBERS or doc[cursor].like_num):
             word = doc[cursor].lower_
             count = _NUMBERS.get(word) or (int(word) if word.isdigit() else None)
             cursor -= 1
-        elif head in _NUMBER_HEADS:
+        elif head in _NUMBER_HEADS and count is None:
             count = _NUMBERS[head]
         if cursor >= start and doc[cursor].lower_ in ("the", "both", "all"):
             if doc[cursor].lower_ == "both":
@@ -451,16 +474,15 @@ class StatementReader:
             if doc[cursor].lower_ in _PREPOSITIONS:
                 return None
         at = doc[first].idx
-        people = self._people_of_meeting(at, self._sentence_meeting(at))
         if what == "countries":
+            people = self._people_of_meeting(at, None)
             ids = self._sides(people, countries_only=True)
+            if count is not None and len(ids) != count:
+                return None
         else:
-            ids = people
-        if count is not None and len(ids) != count:
+            ids = self._people_of_meeting(at, None, count)
+        if len(ids) < 2:
             return None
-        if not ids:
-            return None
-        del complement_start
         return Speaker(ids, cursor + 1, position + 1, "group")
 
     def _sentence_subject(self, start: int, before: int) -> Speaker | None:
@@ -486,8 +508,7 @@ class StatementReader:
             end += 1
         for stop in range(end, position, -1):
             speaker = self._subject_ending_at(stop - 1, position)
-            opens = position + (1 if doc[position].lower_ == "the" else 0)
-            if speaker is not None and speaker.start in (position, opens):
+            if speaker is not None and self._only_titles(position, speaker.start):
                 return speaker
             mention = self.article.mention_at(stop - 1)
             if mention is not None and mention.tok_start == position and mention.entity_id:
@@ -495,6 +516,20 @@ class StatementReader:
                     if mention.form != "demonym":
                         return Speaker([mention.entity_id], position, stop, "mention")
         return None
+
+    def _only_titles(self, start: int, end: int) -> bool:
+        """Whether the words before a subject only say who it is ("Japanese Prime Minister",
+        "U.S. Ambassador", "The")."""
+        doc = self.article.doc
+        titled = {i for t in self.article.titles for i in range(t.tok_start, t.tok_end)}
+        for index in range(start, end):
+            mention = self.article.mention_at(index)
+            if index in titled or doc[index].lower_ in ("the", "'s", "\u2019s"):
+                continue
+            if mention is not None and mention.kind in ("country", "organisation"):
+                continue
+            return False
+        return True
 
     def _inverted(self, speaker: Speaker, index: int, end: int) -> bool:
         """ "…, X said." / "“…,” he said": the words come before their speaker, who is
@@ -557,19 +592,36 @@ class StatementReader:
         start, end = self.article.sentence_of(index)
         return self.article.doc[start].idx, _end_char(self.article, end)
 
-    def _people_of_meeting(self, at: int, meeting: str | None) -> list[str]:
-        """The people of the meeting told in this sentence, else of the last one told."""
-        if meeting is None:
-            told = [mid for position, mid in self._meeting_places() if position <= at]
-            meeting = told[-1] if told else None
-        if meeting is None:
-            return []
-        people = [
-            a.participant
-            for (mid, _), a in self.meetings.attendance.items()
-            if mid == meeting and self._is_person(a.participant)
-        ]
-        return list(dict.fromkeys(people))
+    def _people_of_meeting(
+        self, at: int, meeting: str | None, count: int | None = None
+    ) -> list[str]:
+        """The people of the meeting a group names: one told in this sentence, else in the
+        next ("The leaders of NATO's four partners met …. Kishida, Yoon, … talked"), else the
+        last told before; with a count ("The two", "the six leaders"), the first of them with
+        that many people."""
+        start, end = self._sentence_chars(at)
+        places = self._meeting_places()
+        following = [b for a, b in self._sentence_list() if a >= end][:1]
+        next_end = following[0] if following else end
+        candidates = [mid for position, mid in reversed(places) if start <= position < end]
+        candidates += [mid for position, mid in places if end <= position < next_end]
+        candidates += [mid for position, mid in reversed(places) if position < start]
+        if meeting is not None:
+            candidates.insert(0, meeting)
+        for candidate in dict.fromkeys(candidates):
+            people = list(
+                dict.fromkeys(
+                    a.participant
+                    for (mid, _), a in self.meetings.attendance.items()
+                    if mid == candidate and self._is_person(a.participant)
+                )
+            )
+            if count is None or len(people) == count:
+                return people
+        return []
+
+    def _sentence_list(self) -> list[tuple[int, int]]:
+        return [(self.article.doc[a].idx, _end_char(self.article, b)) for a, b in self.article.sentences]
 
     def _holder(self, speaker: str) -> str | None:
         """The side a speaker speaks for: a person's country or organisation by their post, an
