@@ -224,7 +224,8 @@ class StatementReader:
         at = self.article.doc[start].idx
         if set(previous.speakers) != set(speaker.ids) or previous.inverted:
             return False
-        if "\n" in self.article.text[previous.span[1] : at]:
+        between = [a for a, _ in self._sentence_list() if previous.span[1] <= a < at]
+        if len(between) > 1:
             return False
         previous.spans.append(_trim(self.article.text, (at, _end_char(self.article, end))))
         return True
@@ -329,6 +330,13 @@ class StatementReader:
             return self._judgement(index, end) or "said"
         if kind != "said":
             return kind
+        content = doc[stop:end].text
+        if re.search(r"\bthreat(?:s|en|ened|ens|ening)?\b", content):
+            # "said North Korea's actions recklessly threatened the security of the region".
+            return "warned"
+        if re.search(r"\b(?:would|will)\s+(?!be\b|have\b)[a-z]+", content):
+            # "said the United States would propose a presidential statement".
+            return "announced"
         sentence_start, _ = self.article.sentence_of(index)
         text = doc[sentence_start:end].text
         if any(mark in text for mark in _QUOTES):
@@ -385,6 +393,9 @@ class StatementReader:
         if token.lower_ == "they":
             if position > start and doc[position - 1].lower_ in ("what", "which", "that"):
                 return None
+            if self.statements and len(self.statements[-1].speakers) > 1:
+                # "The four said …. They also agreed …": the group that spoke last.
+                return Speaker(self.statements[-1].speakers, position, position + 1, "group")
             people = self._people_of_meeting(doc[position].idx, None)
             return Speaker(people, position, position + 1, "group") if people else None
         group = self._group_ending_at(position, start)
@@ -609,14 +620,17 @@ class StatementReader:
         if meeting is not None:
             candidates.insert(0, meeting)
         for candidate in dict.fromkeys(candidates):
+            # Of a meeting told before, only the people told by then.
             people = list(
                 dict.fromkeys(
                     a.participant
                     for (mid, _), a in self.meetings.attendance.items()
-                    if mid == candidate and self._is_person(a.participant)
+                    if mid == candidate
+                    and self._is_person(a.participant)
+                    and (a.span[0] < next_end)
                 )
             )
-            if count is None or len(people) == count:
+            if (count is None and len(people) > 1) or len(people) == count:
                 return people
         return []
 
@@ -850,6 +864,9 @@ class StatementReader:
                 continue
             following = doc[position + 1 : min(end, position + 4)].text.lower()
             if following.startswith("according to"):
+                return position
+            if following.startswith(("while", "after", "before", "but", "whereas")):
+                # ", while Russia's deputy ambassador …", ", after talks with …": another clause.
                 return position
             rest = [t.lower_ for t in doc[position + 1 : end]]
             said = next((i for i, w in enumerate(rest) if w in ("said", "says")), None)
