@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from seeds.extract.entities import entity_proposals, missions
+from seeds.extract.entities import described_bodies, entity_proposals, missions
 from seeds.extract.events import EventReader
 from seeds.extract.knowledge import Knowledge
 from seeds.extract.linking import Article
@@ -56,6 +56,7 @@ class Extractor:
         statements.read()
         statements.propose()
         self._flags(article, draft)
+        draft.flags.extend(described_bodies(article))
         return draft
 
     def _late_entities(self, article: Article, draft: Draft) -> None:

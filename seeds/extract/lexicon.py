@@ -42,6 +42,7 @@ class Lexicon:
     first_person_verbs: dict[str, str]
     speech_adverbs: frozenset[str]
     group_heads: dict[str, str]
+    description_heads: frozenset[str]
     event_nouns: dict[str, str]
     event_verbs: dict[str, str]
     launch_objects: frozenset[str]
@@ -88,6 +89,7 @@ def lexicon() -> Lexicon:
         first_person_verbs=dict(data["first_person_verbs"]),
         speech_adverbs=frozenset(data["speech_adverbs"]),
         group_heads=dict(data["group_heads"]),
+        description_heads=frozenset(data["description_heads"]),
         event_nouns=dict(data["event_nouns"]),
         event_verbs=dict(data["event_verbs"]),
         launch_objects=frozenset(data["launch_objects"]),

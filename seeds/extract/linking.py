@@ -236,11 +236,25 @@ class Article:
             if head and end - index >= 2:
                 start = index
                 country = None
+                owned = False
                 if index in demonyms:
                     start = demonyms[index].tok_start
                     country = demonyms[index].entity_id
                 elif index in leading:
                     country = leading[index].entity_id
+                elif index >= 2 and doc[index - 1].lower_ in ("'s", "\u2019s"):
+                    # "South Korea's Joint Chiefs of Staff": the country's body, named
+                    # without it.
+                    owner = next(
+                        (
+                            m
+                            for m in known
+                            if m.kind == "country" and m.tok_end == index - 1 and m.entity_id
+                        ),
+                        None,
+                    )
+                    if owner is not None:
+                        country, owned = owner.entity_id, True
                 # "NATO-Ukraine Council": a body named after a known organisation sits in it.
                 parent = next(
                     (
@@ -283,6 +297,7 @@ class Article:
                         org_kind=head,
                         country=country,
                         parent=parent,
+                        owned=owned,
                     )
                 )
             index = max(end, index + 1)
@@ -321,6 +336,9 @@ class Article:
             else:
                 country = mention.extra.get("country")
                 entity_id = slug(mention.text)
+                if country and mention.extra.get("owned"):
+                    # The house rule for a country's body named without its country.
+                    entity_id = f"{country.lower()}-{entity_id}"
                 fields = {"kind": mention.extra.get("org_kind")}
                 if country:
                     fields["country"] = country
