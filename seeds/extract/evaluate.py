@@ -329,7 +329,7 @@ def draft_facts(draft: Draft, published: dt.date) -> Facts:
         for group in fields.get("groups", []):
             mark("organisation", group["organisation"])
             result.relations["group"].add(
-                (fields["id"], group["organisation"], group["expected_count"])
+                (fields["id"], group["organisation"], group.get("expected_count"))
             )
     for proposal in draft.section("participations"):
         fields = proposal.fields

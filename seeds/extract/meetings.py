@@ -104,6 +104,7 @@ class MeetingReader:
                 for meeting_id, mention in named:
                     self._attend_named(start, end, people, meeting_id, mention)
             self._groups(start, end)
+            self._alliance_groups(start, end)
             self._partner_phrases(start, end)
             subjects = [person for person, _ in people]
             if subjects:
@@ -1242,6 +1243,71 @@ class MeetingReader:
             self.attendance[(meeting_id, mention.entity_id)].span = _around(
                 self.article.text, mention.start, mention.end, self.sentence_span
             )
+
+    def _alliance_groups(self, start: int, end: int) -> None:
+        """The alliance's members as a group of a meeting: "the 30-member alliance" and
+        "bringing the alliance to 31 members" at the summit the sentence tells, "a meeting of
+        the allies" at that meeting."""
+        root = self._alliance()
+        if root is None:
+            return
+        org = self.article.knowledge.get("organisation", root) or {}
+        acronym = re.escape(org.get("acronym") or "the alliance")
+        doc = self.article.doc
+        text = doc[start:end].text
+        first = doc[start].idx
+        patterns = (
+            rf"\bthe (?P<count>\w+)-member (?:alliance|{acronym})\b",
+            rf"\b(?:the alliance|{acronym}) (?:to|of|now has|has) (?P<count>\w+) members\b",
+            r"\ba meeting of the (?P<allies>allies)\b",
+        )
+        for pattern in patterns:
+            for match in re.finditer(pattern, text):
+                allies = "allies" in match.groupdict() and match.group("allies")
+                if allies:
+                    meeting_id = self.last_meeting
+                    label = match.group(0).removeprefix("a meeting of ")
+                    span = (first + match.start("allies") - 4, first + match.end())
+                    count = None
+                else:
+                    count = lexicon().number(match.group("count"))
+                    if count is None:
+                        continue
+                    meeting_id = self._summit_of(start, end)
+                    label, span = match.group(0), (first + match.start(), first + match.end())
+                if meeting_id is None or meeting_id not in self.meetings:
+                    continue
+                meeting = self.meetings[meeting_id]
+                if any(g["organisation"] == root for g in meeting.groups):
+                    continue
+                entry = {
+                    "label": label,
+                    "organisation": root,
+                    "attended_as": "member",
+                    "expected_count": count,
+                    "span": span,
+                }
+                as_of = self._meeting_day(meeting)
+                if count is not None and as_of:
+                    known = self.article.knowledge.members(root, "member", as_of)
+                    if len(known) != count:
+                        entry["note"] = (
+                            f"the graph has {len(known)} members of {root} on {as_of}; the "
+                            f"loader will refuse {count} until they are known"
+                        )
+                meeting.groups.append(entry)
+
+    def _summit_of(self, start: int, end: int) -> str | None:
+        """The summit a sentence tells, else the article's last summit."""
+        first, last = self.article.doc[start].idx, self.article.doc[end - 1].idx
+        for meeting in self.meetings.values():
+            summit = meeting.kind == "summit" or (
+                (self.article.knowledge.get("meeting", meeting.meeting_id) or {}).get("kind")
+                == "summit"
+            )
+            if summit and any(first <= a <= last for a, _ in meeting.spans):
+                return meeting.meeting_id
+        return self._last_summit()
 
     def _partner_phrases(self, start: int, end: int) -> None:
         """ "the leaders of NATO's four Indo-Pacific partners", "NATO's three other

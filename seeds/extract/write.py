@@ -195,7 +195,8 @@ def _entry(draft: Draft, proposal: Proposal) -> list[str]:
                 lines.append(f"      - label: {scalar(group['label'])}")
                 lines.append(f"        organisation: {scalar(group['organisation'])}")
                 lines.append(f"        attended_as: {scalar(group['attended_as'])}")
-                lines.append(f"        expected_count: {group['expected_count']}")
+                if group.get("expected_count") is not None:
+                    lines.append(f"        expected_count: {group['expected_count']}")
                 if group.get("note"):
                     lines.append(f"        # check: {group['note']}")
                 lines.extend(_quote_lines(draft, [group["span"]], "        "))
