@@ -345,6 +345,10 @@ def draft_facts(draft: Draft, published: dt.date) -> Facts:
         organisation = mark("organisation", fields.get("organisation"))
         country = mark("country", fields.get("country"))
         result.posts.append((official, organisation, country, fields.get("id")))
+        for name in ("start", "end"):
+            day = _day(fields.get(name))
+            if day:
+                result.relations["date"].add(("post", official, name, day))
     for proposal in draft.section("memberships"):
         fields = proposal.fields
         organisation = mark("organisation", fields["organisation"])

@@ -6,6 +6,7 @@ person whose post it is, or flagged when several people could hold it."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -33,6 +34,8 @@ class FoundPost:
     confidence: float
     status: str = "held"
     honorific: bool = False
+    start: object = None
+    start_span: tuple[int, int] | None = None
 
 
 class PostReader:
@@ -63,6 +66,7 @@ class PostReader:
                 self._appositive(title, appositive)
         self._will_lead()
         self._resolve_holders()
+        self._took_office()
 
     def _person_after_comma(self, title: TitleSpan) -> Mention | None:
         """ "Russia's deputy ambassador, Anna Evstigneeva,": a name set off by commas right
@@ -179,6 +183,30 @@ class PostReader:
             )
         )
         del comma
+
+    def _took_office(self) -> None:
+        """ "Yoon, who took office in May,": the start of the post the text gives him."""
+        text = self.article.text
+        for match in re.finditer(r",\s+who (?:took office|was sworn in|assumed office)\b", text):
+            person = next(
+                (
+                    m
+                    for m in self.article.mentions
+                    if m.kind == "official" and m.entity_id and m.end == match.start()
+                ),
+                None,
+            )
+            if person is None:
+                continue
+            phrase = next(
+                (d for d in self.article.dates if 0 <= d.start - match.end() <= 2),
+                None,
+            )
+            post = next((p for p in self.found if p.official == person.entity_id), None)
+            if phrase is None or post is None or post.start is not None:
+                continue
+            post.start = phrase
+            post.start_span = (person.start, phrase.end)
 
     def _will_lead(self) -> None:
         """ "X will lead <organisation>": a designated post at its head."""
@@ -331,16 +359,24 @@ class PostReader:
                 for name in ("organisation", "country"):
                     if known.get(f"{name}_id"):
                         fields[name] = known[f"{name}_id"]
+                notes = ["known post: this adds a source"]
+                spans = [post.span]
+                if post.start is not None:
+                    fields["start"] = post.start
+                    spans.append(post.start_span)
+                    known_start = (known.get("start") or {}).get("value")
+                    if known_start and not known_start.startswith(post.start.value):
+                        notes.append(f"check: the graph's start is {known_start}")
                 self.draft.add(
                     Proposal(
                         "posts",
                         (known["_id"],),
                         fields,
-                        [post.span],
+                        spans,
                         "known-post+" + post.rule,
                         post.confidence,
                         known=True,
-                        notes=["known post: this adds a source"],
+                        notes=notes,
                     )
                 )
                 continue
@@ -351,6 +387,8 @@ class PostReader:
                 fields["country"] = post.country
             if post.status != "held":
                 fields["status"] = post.status
+            if post.start is not None:
+                fields["start"] = post.start
             notes = ["new post"]
             if "article-country" in post.rule:
                 notes.append(
@@ -362,7 +400,7 @@ class PostReader:
                     "posts",
                     (post.official, post.canonical),
                     fields,
-                    [post.span],
+                    [post.span, *([post.start_span] if post.start_span else [])],
                     post.rule,
                     post.confidence,
                     notes=notes,

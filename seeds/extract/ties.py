@@ -286,16 +286,29 @@ class TieReader:
         known = self.article.knowledge.membership(organisation, country.entity_id, role)
         fields: dict = {"organisation": organisation, "member": country.entity_id, "role": role}
         notes = []
+        since = [
+            d
+            for d in self.article.dates_in(*_chars(self.article, start, end))
+            if d.phrase.lower().startswith("since")
+        ]
         if known is not None:
-            notes.append("known membership: this adds a source; its researched dates stay")
-        else:
-            since = [
-                d
-                for d in self.article.dates_in(*_chars(self.article, start, end))
-                if d.phrase.lower().startswith("since")
-            ]
-            if since:
+            notes.append("known membership: this adds a source")
+            known_start = (known.get("start") or {}).get("value")
+            if since and known_start:
+                # The loader keeps an article's start beside the graph's, each with its
+                # sources: an agreeing phrase supports it, a different one is a disagreement.
                 fields["start"] = since[0]
+                if known_start.startswith(since[0].value) or since[0].value.startswith(
+                    known_start
+                ):
+                    notes.append(f"its start agrees with the graph's {known_start}")
+                else:
+                    notes.append(
+                        f"check: the graph's start is {known_start}, this article says "
+                        f"{since[0].value}; the loader keeps both and warns"
+                    )
+        elif since:
+            fields["start"] = since[0]
         self.draft.add(
             Proposal(
                 "memberships",
