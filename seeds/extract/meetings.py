@@ -1112,6 +1112,23 @@ class MeetingReader:
                 location["country"] = mention.entity_id
                 location["country_named"] = True
         if "city" not in location:
+            for token in doc[start : end - 3]:
+                # "in the Spanish capital": the capital of the demonym's country.
+                if [t.lower_ for t in doc[token.i : token.i + 2]] != ["in", "the"]:
+                    continue
+                demonym = self.article.mention_at(token.i + 2)
+                if (
+                    demonym is not None
+                    and demonym.form == "demonym"
+                    and demonym.tok_end < end
+                    and doc[demonym.tok_end].lower_ == "capital"
+                ):
+                    country = self.article.knowledge.get("country", demonym.entity_id) or {}
+                    if country.get("capital"):
+                        location["city"] = country["capital"]
+                        location["country"] = demonym.entity_id
+                        break
+        if "city" not in location:
             for token in doc[start:end]:
                 if token.lower_ == "in" and token.i + 1 < end:
                     following = doc[token.i + 1]

@@ -111,8 +111,9 @@ class StatementReader:
 
     def read(self) -> None:
         for start, end in self.article.sentences:
+            self._continued = False
             found = self._sentence(start, end)
-            if not found:
+            if not found and not self._continued:
                 self._quotation(start, end)
             self.statements.extend(found)
 
@@ -213,6 +214,7 @@ class StatementReader:
         ):
             return False
         previous.spans.append(_trim(self.article.text, (at, _end_char(self.article, end))))
+        self._continued = True
         return True
 
     def _goes_on_group(self, speaker: Speaker, start: int, end: int) -> bool:
@@ -228,6 +230,7 @@ class StatementReader:
         if len(between) > 1:
             return False
         previous.spans.append(_trim(self.article.text, (at, _end_char(self.article, end))))
+        self._continued = True
         return True
 
     def _embedded(self, outer: StatementDraft, inner: StatementDraft) -> bool:
@@ -708,6 +711,11 @@ class StatementReader:
         previous_day = self._previous_day(start)
         own = self._sentence_meeting(start)
         meeting = None
+        verb = self.article.doc[statement.verb]
+        if verb.i > 0 and self.article.doc[verb.i - 1].lower_ == "separately":
+            # "Albanese separately said": not at the meeting just told.
+            own, previous_day = None, None
+            return None, sentence_date, "the sentence's date phrase" if sentence_date else ""
         if own is not None and (
             self._attended(own, statement.speakers)
             or not any(
@@ -755,7 +763,10 @@ class StatementReader:
         # sharpened.", "At the Security Council on Monday, …").
         first, last = before[-1]
         comma = self.article.text.find(",", first, last)
-        opening_end = comma if comma >= 0 else last
+        opening = self.article.text[first:comma].split() if comma >= 0 else []
+        if comma < 0 or len(opening) > 6 or opening[0].lower() not in _OPENERS:
+            return None
+        opening_end = comma
         days = [
             d
             for d in self.article.dates_in(first, opening_end)
