@@ -1583,7 +1583,27 @@ def short_name(article: Article, person: str) -> str:
         for official_id, official in article.knowledge.collections["officials"].items()
         if official_id != person and short in name_key(official["name"]).split()
     ]
+    if shared and _leads(article, person) and not any(
+        _leads(article, other.entity_id if isinstance(other, Mention) else other)
+        for other in shared
+    ):
+        # The fixtures' house rule: of namesakes, the head of state or government keeps the
+        # bare family name (`yoon-stoltenberg-…` beside Ambassador Yoon Soon-gu).
+        return slug(short)
     return person if shared else slug(short)
+
+
+_LEADING_TITLES = {"president", "prime minister", "chancellor", "premier", "king", "queen"}
+
+
+def _leads(article: Article, person: str | None) -> bool:
+    """Whether a person is a head of state or government, by the graph's posts that day."""
+    if person is None:
+        return False
+    return any(
+        name_key(post["title"]) in _LEADING_TITLES
+        for post in article.knowledge.posts_in_force(person, article.as_of)
+    )
 
 
 
