@@ -216,7 +216,11 @@ def described_bodies(article: Article) -> list[str]:
         start = token.i
         stops = {"the", "his", "her", "its", "their", "a", "an", "and", "or", "of", "to", "in"}
         while start > 0 and (
-            doc[start - 1].is_lower and doc[start - 1].is_alpha and doc[start - 1].lower_ not in stops
+            (
+                doc[start - 1].is_lower
+                and doc[start - 1].is_alpha
+                and doc[start - 1].lower_ not in stops
+            )
             or (article.mention_at(start - 1) or _NO_MENTION).form == "demonym"
         ):
             start -= 1
@@ -234,9 +238,7 @@ def described_bodies(article: Article) -> list[str]:
             continue
         span = doc[start : token.i + 1]
         countries = [
-            m.entity_id
-            for m in article.mentions_in(start, token.i + 1, "country")
-            if m.entity_id
+            m.entity_id for m in article.mentions_in(start, token.i + 1, "country") if m.entity_id
         ]
         whose = f" (a body of {countries[0]})" if countries else ""
         if owner is not None and owner.kind == "official" and owner.entity_id:

@@ -503,7 +503,9 @@ def compare(gold: Facts, proposed: Facts) -> tuple[dict[str, Score], dict[str, s
         renamed = {_rename(item, mapping) for item in proposed.relations[kind]}
         scores[kind] = _score_sets(gold.relations[kind], renamed)
     if gold.annotated:
-        scores.update(_score_said(gold, proposed, mapping))
+        said_scores, said_mapping = _score_said(gold, proposed, mapping)
+        scores.update(said_scores)
+        mapping = {**mapping, **said_mapping}
     return scores, mapping
 
 
@@ -556,15 +558,19 @@ def _matched_rows(
     return expected, found
 
 
-def _score_said(gold: Facts, proposed: Facts, mapping: dict[str, str]) -> dict[str, Score]:
-    """Statements and events, matched by what they say and where (the module's docstring)."""
+def _score_said(
+    gold: Facts, proposed: Facts, mapping: dict[str, str]
+) -> tuple[dict[str, Score], dict[str, str]]:
+    """Statements and events, matched by what they say and where (the module's docstring);
+    also the draft ids of the events matched to reviewed ones."""
     scores: dict[str, Score] = {}
     events = [_renamed(e, mapping) for e in proposed.events]
     strict = _pair(gold.events, events, same_kind=True)
     scores["event"] = _said_score(gold.events, events, strict)
     loose = _pair(gold.events, events, same_kind=False)
     # A draft event matched to a reviewed one is that event wherever statements name it.
-    mapping = {**mapping, **{events[p].entry_id: gold.events[g].entry_id for g, p in loose.items()}}
+    event_ids = {events[p].entry_id: gold.events[g].entry_id for g, p in loose.items()}
+    mapping = {**mapping, **event_ids}
     events = [_renamed(e, mapping) for e in proposed.events]
     for kind, roles in (("event-party", ("actor", "subject")), ("event-date", None)):
         scores[kind] = _score_sets(*_matched_rows(gold.events, events, loose, roles))
@@ -579,7 +585,7 @@ def _score_said(gold: Facts, proposed: Facts, mapping: dict[str, str]) -> dict[s
         ("statement-date", None),
     ):
         scores[kind] = _score_sets(*_matched_rows(gold.statements, statements, loose, roles))
-    return scores
+    return scores, event_ids
 
 
 def _said_score(gold: list[Said], proposed: list[Said], pairs: dict[int, int]) -> Score:
@@ -610,7 +616,20 @@ def evaluate_folder(folder: Path, extractor: Extractor) -> tuple[ArticleScore, D
         for draft_id, gold_id in mapping.items()
         if draft_id in proposed.entities[kind] and draft_id != gold_id
     ]
-    lookups = [item for item in changed if extractor.knowledge.has(item[0], item[2])]
+    drafted_events = {event.entry_id for event in proposed.events}
+    changed += [
+        ("event", draft_id, gold_id)
+        for draft_id, gold_id in mapping.items()
+        if draft_id in drafted_events and draft_id != gold_id
+    ]
+    lookups = [
+        item for item in changed if item[0] != "event" and extractor.knowledge.has(item[0], item[2])
+    ]
+    lookups += [
+        item
+        for item in changed
+        if item[0] == "event" and item[2] in extractor.knowledge.collections.get("events", {})
+    ]
     # A known post the reviewed file refers to by id that the draft proposed anew.
     known_posts = {
         (official, post_id)
@@ -730,7 +749,9 @@ def run_evaluation(
                 f"P {entities.precision:.2f} R {entities.recall:.2f}, participations R "
                 f"{result.scores['participation'].recall:.2f}, posts R "
                 f"{result.scores['post'].recall:.2f}; ids changed in review "
-                f"{len(result.ids_changed)} (known ids looked up: {len(result.lookups)}); "
+                f"{sum(kind != 'event' for kind, _, _ in result.ids_changed)}, and "
+                f"{sum(kind == 'event' for kind, _, _ in result.ids_changed)} of events "
+                f"(known ids looked up: {len(result.lookups)}); "
                 f"draft {result.draft_lines} lines, reviewed {result.reviewed_lines} lines"
             )
             for kind, draft_id, gold_id in result.ids_changed:

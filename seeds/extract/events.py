@@ -10,7 +10,9 @@ traveller and destination are enough. Two findings of one actor and kind on comp
 one event; "The missile was fired from …" adds its sentence to the launch it refers back to.
 
 An event's id follows the house rule `<actor>-<kind>-<date>` (`kp-launch-2022-11-18`): the actor's
-country code, a person's family name, or an organisation's acronym.
+country code or a person's family name; a visit names where it went
+(`stoltenberg-visit-kr-2023-01-29`). An event the graph knows (the same kind and actor, on a
+compatible day) is referred to by its id.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from seeds.extract.meetings import short_name
 from seeds.extract.mentions import Mention
 from seeds.extract.proposals import Draft, Proposal
 from seeds.extract.when import DatePhrase
-from seeds.references import slug
 
 _POSSESSIVE = ("'s", "\u2019s")
 # Words that end an event's name: the clause goes on with something else.
@@ -280,13 +281,21 @@ class EventReader:
             document = self.article.knowledge.collections["events"][known]
             self.events.append(
                 EventDraft(
-                    known, kind, document["name"], [actor.entity_id], [span], "known-event+" + rule, 0.85
+                    known,
+                    kind,
+                    document["name"],
+                    [actor.entity_id],
+                    [span],
+                    "known-event+" + rule,
+                    0.85,
                 )
             )
             self.events[-1].known = True
             return
         side = self._side(actor)
-        base = "-".join(part for part in (side, kind, date.value if date else None) if part)
+        # A visit's id names where it went: `stoltenberg-visit-kr-2023-01-29`.
+        where = "-".join(code.lower() for code in subjects) if kind == "visit" else None
+        base = "-".join(part for part in (side, kind, where, date.value if date else None) if part)
         event_id = self._free(base)
         self.events.append(
             EventDraft(

@@ -369,7 +369,11 @@ class Article:
             return None
         for (kind, key), entity_id in by_name.items():
             longer = key.split()
-            if kind == "organisation" and len(longer) > len(words) and longer[-len(words) :] == words:
+            if (
+                kind == "organisation"
+                and len(longer) > len(words)
+                and longer[-len(words) :] == words
+            ):
                 return entity_id
         return None
 

@@ -8,10 +8,9 @@ referred to by its id; a new one gets an id by the house rules: names and date
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import TYPE_CHECKING
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from seeds.extract.lexicon import lexicon
 from seeds.extract.linking import Article
@@ -414,9 +413,7 @@ class MeetingReader:
         if sentence_cue is None and named_cue is None:
             return None
         if named_cue is not None and sentence_cue is None:
-            at = next(
-                t.i for t in doc[start:end] if t.idx - doc[start].idx >= named_cue.start()
-            )
+            at = next(t.i for t in doc[start:end] if t.idx - doc[start].idx >= named_cue.start())
             if doc[at].lower_ == "a" and not self._attending(start, at):
                 # "no South Korean leader had attended a NATO summit": not one summit.
                 return None
@@ -533,9 +530,12 @@ class MeetingReader:
 
     def _last_summit(self) -> str | None:
         """ "The summit": the last summit this article told."""
-        summits = [m.meeting_id for m in self.meetings.values() if m.kind == "summit" or (
-            (self.article.knowledge.get("meeting", m.meeting_id) or {}).get("kind") == "summit"
-        )]
+        summits = [
+            m.meeting_id
+            for m in self.meetings.values()
+            if m.kind == "summit"
+            or ((self.article.knowledge.get("meeting", m.meeting_id) or {}).get("kind") == "summit")
+        ]
         return summits[-1] if summits else None
 
     def _date_known(self, meeting_id: str, date: DatePhrase | None) -> None:
@@ -806,9 +806,7 @@ class MeetingReader:
         article's alliance gives it that day (a partner, an invitee)."""
         root = self._alliance()
         as_of = self._meeting_day(self.meetings[meeting]) if meeting in self.meetings else None
-        role = (
-            self.article.knowledge.membership_role(side, root, as_of) if root and as_of else None
-        )
+        role = self.article.knowledge.membership_role(side, root, as_of) if root and as_of else None
         if role is None and self.article.knowledge.has("organisation", side):
             role = "partner" if root else None
         attended = {"member": "member", "partner": "partner", "invitee": "invitee"}.get(role or "")
@@ -1038,7 +1036,6 @@ class MeetingReader:
         if event is None or event.date is None or event.date.resolved.precision != "day":
             return None
         return event.date.value, match.group(0)
-
 
     def _attend(
         self,
@@ -1337,11 +1334,16 @@ class MeetingReader:
                 continue
             words = [t.lower_ for t in doc[max(start, mention.tok_start - 3) : mention.tok_start]]
             other = "other" in words
-            count = next((lexicon().number(w) for w in reversed(words) if lexicon().number(w)), None)
+            count = next(
+                (lexicon().number(w) for w in reversed(words) if lexicon().number(w)), None
+            )
             if count is None:
                 continue
             label_start = mention.tok_start - len(words)
-            while label_start < mention.tok_start and lexicon().number(doc[label_start].lower_) is None:
+            while (
+                label_start < mention.tok_start
+                and lexicon().number(doc[label_start].lower_) is None
+            ):
                 label_start += 1
             if label_start > start and doc[label_start - 1].lower_ in ("'s", "\u2019s"):
                 owner = self.article.mention_at(label_start - 2)
@@ -1369,7 +1371,9 @@ class MeetingReader:
             last = self.article.doc[last_sentence[1] - 1].idx
             wanted = phrase["count"] + (1 if phrase["other"] else 0)
             for meeting in self.meetings.values():
-                told = [a.span[0] for a in self.attendance.values() if a.meeting == meeting.meeting_id]
+                told = [
+                    a.span[0] for a in self.attendance.values() if a.meeting == meeting.meeting_id
+                ]
                 told += [start for start, _ in meeting.spans]
                 if not any(first <= at <= last for at in told):
                     continue
@@ -1565,9 +1569,7 @@ def short_name(article: Article, person: str) -> str:
     name = article.name_of("official", person)
     words = name_key(name).split()
     alone = {
-        name_key(m.text)
-        for m in article.mentions
-        if m.entity_id == person and m.form == "surname"
+        name_key(m.text) for m in article.mentions if m.entity_id == person and m.form == "surname"
     }
     # "Lee Jong-sup", "Yoon Suk-yeol": a hyphenated given name comes after the family name.
     family = words[0] if "-" in name.split()[-1] else words[-1] if words else person
@@ -1583,9 +1585,13 @@ def short_name(article: Article, person: str) -> str:
         for official_id, official in article.knowledge.collections["officials"].items()
         if official_id != person and short in name_key(official["name"]).split()
     ]
-    if shared and _leads(article, person) and not any(
-        _leads(article, other.entity_id if isinstance(other, Mention) else other)
-        for other in shared
+    if (
+        shared
+        and _leads(article, person)
+        and not any(
+            _leads(article, other.entity_id if isinstance(other, Mention) else other)
+            for other in shared
+        )
     ):
         # The fixtures' house rule: of namesakes, the head of state or government keeps the
         # bare family name (`yoon-stoltenberg-…` beside Ambassador Yoon Soon-gu).
@@ -1604,7 +1610,6 @@ def _leads(article: Article, person: str | None) -> bool:
         name_key(post["title"]) in _LEADING_TITLES
         for post in article.knowledge.posts_in_force(person, article.as_of)
     )
-
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -1715,6 +1720,3 @@ def _token_span_mention(article: Article, begin: int, stop: int) -> Mention:
         "meeting-name",
         0.7,
     )
-
-
-_UNUSED = dt

@@ -461,7 +461,8 @@ class PostReader:
                 named_before = [
                     post.official
                     for post in self.found
-                    if post.official in candidates and post.span[0] < title_start_char(article, title)
+                    if post.official in candidates
+                    and post.span[0] < title_start_char(article, title)
                 ]
                 if len(set(named_before)) == 1:
                     candidates = named_before[:1]

@@ -31,21 +31,21 @@ said" after a statement only relays it: the speaker is who spoke.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from seeds.extract.events import EventReader
 from seeds.extract.lexicon import lexicon
 from seeds.extract.linking import Article
 from seeds.extract.meetings import MeetingReader
-from seeds.extract.mentions import Mention
 from seeds.extract.proposals import Draft, Proposal
 from seeds.extract.when import DatePhrase
 from seeds.references import slug
-from store.names import name_key
 
 _POSSESSIVES = {"his", "her", "its", "their"}
-_QUOTES = "\"\u201c\u201d"
+_QUOTES = '"\u201c\u201d'
 # Words that open a sentence with an adverbial before its subject ("On Saturday, …").
 _OPENERS = {
     "on",
@@ -142,11 +142,13 @@ class StatementReader:
                     outer.kind = kind if outer.kind == "said" else outer.kind
                     continue
             kind = self._refine(kind, index, stop, end)
-            if speaker.how == "group" and kind == "said" and self._goes_on_group(speaker, start, end):
+            if (
+                speaker.how == "group"
+                and kind == "said"
+                and self._goes_on_group(speaker, start, end)
+            ):
                 continue
-            first_char = (
-                doc[start].idx if inverted else doc[min(speaker.start, index)].idx
-            )
+            first_char = doc[start].idx if inverted else doc[min(speaker.start, index)].idx
             if speaker.how in ("continued", "group") and not inverted:
                 first_char = doc[index].idx if speaker.how == "continued" else first_char
             last = self._clause_end(index, end, inverted)
@@ -170,14 +172,14 @@ class StatementReader:
                 )
             )
         # A statement ends where a coordinated one begins ("called … and said …").
-        for current, following in zip(found, found[1:], strict=False):
-            if following.span[0] > current.span[0] and following.span[0] < current.span[1]:
-                if not self._embedded(current, following):
-                    cut = self.article.text.rfind(" and", current.span[0], following.span[0])
-                    stop = cut if cut > current.span[0] else following.span[0]
-                    current.span = _trim(self.article.text, (current.span[0], stop))
-                    current.span = _strip_tail(self.article.text, current.span)
-                    current.content = (current.content[0], min(current.content[1], stop))
+        for current, following in itertools.pairwise(found):
+            inside = current.span[0] < following.span[0] < current.span[1]
+            if inside and not self._embedded(following):
+                cut = self.article.text.rfind(" and", current.span[0], following.span[0])
+                stop = cut if cut > current.span[0] else following.span[0]
+                current.span = _trim(self.article.text, (current.span[0], stop))
+                current.span = _strip_tail(self.article.text, current.span)
+                current.content = (current.content[0], min(current.content[1], stop))
         return found
 
     def _undecided(self, index: int, start: int) -> None:
@@ -198,7 +200,7 @@ class StatementReader:
             )
 
     def _goes_on(self, speaker: Speaker, start: int, end: int) -> bool:
-        """ "“At the end of the day, it’s a decision for you to make,” he said.": a quotation
+        """ "“At the end of the day, it's a decision for you to make,” he said.": a quotation
         after the same speaker's statement in the same paragraph is more of its words."""
         doc = self.article.doc
         text = doc[start:end].text
@@ -226,19 +228,18 @@ class StatementReader:
         at = self.article.doc[start].idx
         if set(previous.speakers) != set(speaker.ids) or previous.inverted:
             return False
-        between = [a for a, _ in self._sentence_list() if previous.span[1] <= a < at]
+        between = [a for a, _ in self._sentence_chars_list if previous.span[1] <= a < at]
         if len(between) > 1:
             return False
         previous.spans.append(_trim(self.article.text, (at, _end_char(self.article, end))))
         self._continued = True
         return True
 
-    def _embedded(self, outer: StatementDraft, inner: StatementDraft) -> bool:
+    def _embedded(self, inner: StatementDraft) -> bool:
         """Whether a statement is reported inside another's words ("announced that X had
         agreed"): its own subject, right after "that"."""
-        doc = self.article.doc
-        before = [t for t in doc if t.idx < inner.span[0]][-3:]
-        return inner.rule == "speech-mention" and any(t.lower_ == "that" for t in before)
+        before = self.article.text[max(0, inner.span[0] - 12) : inner.span[0]].split()
+        return inner.rule == "speech-mention" and "that" in before[-2:]
 
     def _verbs(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """Verbs and phrases of speech in a sentence: (token, token after it, kind)."""
@@ -286,13 +287,10 @@ class StatementReader:
         if token.lower_ in ("welcomed", "welcomes") and self._hosting(index, end):
             return False
         if token.lower_ == "called":
+            # "called for …", "called the launch unacceptable"; not "a format called NAC+4"
+            # nor "called on President Yoon" (a visit).
             following = doc[index + 1].lower_ if index + 1 < end else ""
-            if following in ("on",) or previous in ("so", "also-"):
-                return False
-            if following != "for" and not self._judgement(index, end):
-                return False
-        if token.lower_ == "described" and not self._judgement(index, end):
-            return True
+            return following == "for" or (following != "on" and bool(self._judgement(index, end)))
         return True
 
     def _hosting(self, index: int, end: int) -> bool:
@@ -434,7 +432,9 @@ class StatementReader:
             if cursor >= start and doc[cursor].lower_ in ("'s", "\u2019s"):
                 # "Seoul's foreign ministry said": the owner is not a second speaker.
                 break
-            if cursor >= start and (doc[cursor].lower_ == "and" or (doc[cursor].text == "," and listed)):
+            if cursor >= start and (
+                doc[cursor].lower_ == "and" or (doc[cursor].text == "," and listed)
+            ):
                 listed = listed or doc[cursor].lower_ == "and"
                 cursor -= 1
                 continue
@@ -483,10 +483,9 @@ class StatementReader:
             cursor -= 1
         elif head in _NUMBER_HEADS:
             return None
-        if cursor >= start and doc[cursor].lower_ not in (",",) and cursor != start - 1:
+        if cursor >= start and doc[cursor].lower_ in _PREPOSITIONS:
             # The group must open its clause: "with the leaders of …" is not a subject.
-            if doc[cursor].lower_ in _PREPOSITIONS:
-                return None
+            return None
         at = doc[first].idx
         if what == "countries":
             people = self._people_of_meeting(at, None)
@@ -525,10 +524,14 @@ class StatementReader:
             if speaker is not None and self._only_titles(position, speaker.start):
                 return speaker
             mention = self.article.mention_at(stop - 1)
-            if mention is not None and mention.tok_start == position and mention.entity_id:
-                if mention.kind in ("official", "country", "organisation"):
-                    if mention.form != "demonym":
-                        return Speaker([mention.entity_id], position, stop, "mention")
+            if (
+                mention is not None
+                and mention.tok_start == position
+                and mention.entity_id
+                and mention.kind in ("official", "country", "organisation")
+                and mention.form != "demonym"
+            ):
+                return Speaker([mention.entity_id], position, stop, "mention")
         return None
 
     def _only_titles(self, start: int, end: int) -> bool:
@@ -586,7 +589,8 @@ class StatementReader:
 
     # --- meetings and sides ---------------------------------------------------------------------
 
-    def _meeting_places(self) -> list[tuple[int, str]]:
+    @cached_property
+    def _places(self) -> list[tuple[int, str]]:
         """Where each meeting of the draft is told: (character, meeting id)."""
         told = []
         for meeting in self.meetings.meetings.values():
@@ -598,7 +602,7 @@ class StatementReader:
     def _sentence_meeting(self, at: int) -> str | None:
         """The meeting a sentence itself tells, if one."""
         start, end = self._sentence_chars(at)
-        inside = [mid for position, mid in self._meeting_places() if start <= position < end]
+        inside = [mid for position, mid in self._places if start <= position < end]
         return inside[-1] if inside else None
 
     def _sentence_chars(self, at: int) -> tuple[int, int]:
@@ -614,8 +618,8 @@ class StatementReader:
         last told before; with a count ("The two", "the six leaders"), the first of them with
         that many people."""
         start, end = self._sentence_chars(at)
-        places = self._meeting_places()
-        following = [b for a, b in self._sentence_list() if a >= end][:1]
+        places = self._places
+        following = [b for a, b in self._sentence_chars_list if a >= end][:1]
         next_end = following[0] if following else end
         candidates = [mid for position, mid in reversed(places) if start <= position < end]
         candidates += [mid for position, mid in places if end <= position < next_end]
@@ -637,8 +641,11 @@ class StatementReader:
                 return people
         return []
 
-    def _sentence_list(self) -> list[tuple[int, int]]:
-        return [(self.article.doc[a].idx, _end_char(self.article, b)) for a, b in self.article.sentences]
+    @cached_property
+    def _sentence_chars_list(self) -> list[tuple[int, int]]:
+        return [
+            (self.article.doc[a].idx, _end_char(self.article, b)) for a, b in self.article.sentences
+        ]
 
     def _holder(self, speaker: str) -> str | None:
         """The side a speaker speaks for: a person's country or organisation by their post, an
@@ -663,7 +670,9 @@ class StatementReader:
         return list(dict.fromkeys(sides))
 
     def _attendees(self, meeting: str) -> set[str]:
-        attendees = {a.participant for (m, _), a in self.meetings.attendance.items() if m == meeting}
+        attendees = {
+            a.participant for (m, _), a in self.meetings.attendance.items() if m == meeting
+        }
         return attendees | set(self.article.knowledge.participants.get(meeting, set()))
 
     def _attended(self, meeting: str, speakers: list[str], in_person: bool = False) -> bool:
@@ -690,7 +699,7 @@ class StatementReader:
         what the date was taken from."""
         text = self.article.text
         start, end = statement.sentence
-        attached = self._attached_dates()
+        attached = self._attached
         usable = [
             d
             for d in self.article.dates_in(start, end)
@@ -718,13 +727,11 @@ class StatementReader:
             return None, sentence_date, "the sentence's date phrase" if sentence_date else ""
         if own is not None and (
             self._attended(own, statement.speakers)
-            or not any(
-                self._attended(mid, statement.speakers) for _, mid in self._meeting_places()
-            )
+            or not any(self._attended(mid, statement.speakers) for _, mid in self._places)
         ):
             meeting = own
         if meeting is None:
-            told = [mid for position, mid in self._meeting_places() if position < start]
+            told = [mid for position, mid in self._places if position < start]
             # Where the speakers were in person comes before where their side was.
             meeting = next(
                 (
@@ -736,10 +743,13 @@ class StatementReader:
             ) or next(
                 (mid for mid in reversed(told) if self._attended(mid, statement.speakers)), None
             )
-            if meeting is not None and previous_day is not None:
-                if not _compatible(self._meeting_day(meeting), previous_day):
-                    # "On Monday, the tone sharpened.": the scene has moved on.
-                    meeting = None
+            if (
+                meeting is not None
+                and previous_day is not None
+                and not _compatible(self._meeting_day(meeting), previous_day)
+            ):
+                # "On Monday, the tone sharpened.": the scene has moved on.
+                meeting = None
         if sentence_date is not None:
             if meeting is not None and not _compatible(self._meeting_day(meeting), sentence_date):
                 meeting = None
@@ -774,7 +784,8 @@ class StatementReader:
         ]
         return days[-1] if days else None
 
-    def _attached_dates(self) -> set[int]:
+    @cached_property
+    def _attached(self) -> set[int]:
         """Date phrases that date a meeting or an event named just before them ("the NATO
         Summit in Madrid in 2022", "the Vilnius Summit in July 2023"), not what was said."""
         text = self.article.text
@@ -807,11 +818,16 @@ class StatementReader:
             if mention.entity_id in statement.speakers or mention.entity_id in sides:
                 continue
             previous = doc[mention.tok_start - 1].lower_ if mention.tok_start else ""
-            if mention.kind == "country" and mention.form == "capital" and previous in (
-                "in",
-                "at",
-                "from",
-                "to",
+            if (
+                mention.kind == "country"
+                and mention.form == "capital"
+                and previous
+                in (
+                    "in",
+                    "at",
+                    "from",
+                    "to",
+                )
             ):
                 continue
             if previous == "of" and mention.tok_start >= 3:
@@ -824,7 +840,9 @@ class StatementReader:
         for event_id in self.events.event_in(start, end):
             if event_id not in about:
                 about.append(event_id)
-        for match in re.finditer(r"\b[Tt]he (launch|test|attack|invasion|visit)\b", self.article.text[start:end]):
+        for match in re.finditer(
+            r"\b[Tt]he (launch|test|attack|invasion|visit)\b", self.article.text[start:end]
+        ):
             kind = self.words.event_nouns[match.group(1)]
             event_id = self.events.latest(kind, start + match.start())
             if event_id and event_id not in about:
@@ -1055,6 +1073,3 @@ def _strip_tail(text: str, span: tuple[int, int]) -> tuple[int, int]:
     while end > start and text[end - 1] in " ,;":
         end -= 1
     return start, end
-
-
-_UNUSED = (Mention, name_key)

@@ -130,7 +130,9 @@ class TieReader:
                 (
                     m
                     for m in self.article.mentions
-                    if m.kind == "country" and m.entity_id and m.end == match.start()
+                    if m.kind == "country"
+                    and m.entity_id
+                    and m.end == match.start()
                     and m.form in ("name", "alias", "metonym")
                 ),
                 None,
@@ -298,9 +300,7 @@ class TieReader:
                 # The loader keeps an article's start beside the graph's, each with its
                 # sources: an agreeing phrase supports it, a different one is a disagreement.
                 fields["start"] = since[0]
-                if known_start.startswith(since[0].value) or since[0].value.startswith(
-                    known_start
-                ):
+                if known_start.startswith(since[0].value) or since[0].value.startswith(known_start):
                     notes.append(f"its start agrees with the graph's {known_start}")
                 else:
                     notes.append(
