@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from seeds.extract.ids import short_name
 from seeds.extract.lexicon import lexicon
 from seeds.extract.linking import Article
-from seeds.extract.meetings import short_name
 from seeds.extract.mentions import Mention
 from seeds.extract.proposals import Draft, Proposal
 from seeds.extract.when import DatePhrase
