@@ -148,9 +148,9 @@ class StatementReader:
                 and self._goes_on_group(speaker, start, end)
             ):
                 continue
+            # The quote: the whole sentence for words before their speaker, else from the
+            # subject (or, for a coordinated verb, the verb) to the end of its clause.
             first_char = doc[start].idx if inverted else doc[min(speaker.start, index)].idx
-            if speaker.how in ("continued", "group") and not inverted:
-                first_char = doc[index].idx if speaker.how == "continued" else first_char
             last = self._clause_end(index, end, inverted)
             span = _trim(self.article.text, (first_char, _end_char(self.article, last)))
             content = (
