@@ -27,7 +27,7 @@ async def operation(client, document: str, name: str | None) -> dict:
 
 
 async def test_each_operation_of_a_document_gets_its_own_answer():
-    async for app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (app, client):
         name = await operation(client, TWO_OPERATIONS, "Name")
         slug = await operation(client, TWO_OPERATIONS, "Slug")
         name_again = await operation(client, TWO_OPERATIONS, "Name")
@@ -40,7 +40,7 @@ async def test_each_operation_of_a_document_gets_its_own_answer():
 
 async def test_a_mutation_is_executed_every_time_never_answered_from_the_cache():
     unknown = {"id": "no-such-article", "message": "test"}
-    async for app, client in running_app(writer_settings()):
+    async with running_app(writer_settings()) as (app, client):
         first = (await post(client, REMOVE, unknown, EDITOR)).json()
         app.state.store.commands.reset()
         second = (await post(client, REMOVE, unknown, EDITOR)).json()
@@ -85,7 +85,7 @@ def persisted(query: str | None, extension: object) -> dict:
 
 async def test_a_text_sent_with_another_texts_hash_is_never_served_for_that_hash():
     attack = '{ official(id: "mircea-geoana") { name } }'
-    async for _app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (_app, client):
         refused = await client.post(
             "/graphql", json=persisted(attack, {"version": 1, "sha256Hash": DIGEST})
         )
@@ -123,7 +123,7 @@ async def test_a_text_sent_with_another_texts_hash_is_never_served_for_that_hash
     ],
 )
 async def test_a_persisted_query_of_another_version_or_hash_format_is_refused(extension):
-    async for _app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (_app, client):
         response = await client.post("/graphql", json=persisted(QUERY, extension))
 
         (error,) = response.json()["errors"]

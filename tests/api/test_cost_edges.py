@@ -16,7 +16,7 @@ FEW = '{ countries(first: 50, where: {codes: ["FI", "JP", "KR"]}) { nodes { code
 
 
 async def test_a_query_that_costs_exactly_the_maximum_runs():
-    async for _app, client in running_app(make_settings(max_query_cost=21)):
+    async with running_app(make_settings(max_query_cost=21)) as (_app, client):
         response = await client.post("/graphql", json={"query": PAGE})
 
         body = response.json()
@@ -26,7 +26,7 @@ async def test_a_query_that_costs_exactly_the_maximum_runs():
 
 
 async def test_a_query_one_point_over_the_maximum_is_refused():
-    async for _app, client in running_app(make_settings(max_query_cost=20)):
+    async with running_app(make_settings(max_query_cost=20)) as (_app, client):
         response = await client.post("/graphql", json={"query": PAGE})
 
         (error,) = response.json()["errors"]
@@ -37,7 +37,7 @@ async def test_what_a_query_did_not_use_is_refunded_and_a_cached_answer_is_charg
     settings = make_settings(
         rate_limit_budget=1000, rate_limit_refill_per_second=0.0001, min_request_cost=1
     )
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         fresh = (await client.post("/graphql", json={"query": FEW})).json()
         cached = (await client.post("/graphql", json={"query": FEW})).json()
 

@@ -13,7 +13,7 @@ from tests.support.app import make_settings, running_app
 
 @pytest.fixture(scope="module")
 async def guarded() -> AsyncIterator[httpx.AsyncClient]:
-    async for _app, client in running_app(make_settings(max_fields=10)):
+    async with running_app(make_settings(max_fields=10)) as (_app, client):
         yield client
 
 

@@ -23,7 +23,7 @@ def broken_guard(monkeypatch):
 async def test_an_error_in_an_extension_is_masked_and_logged_with_the_request_id(
     broken_guard, caplog
 ):
-    async for _app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (_app, client):
         response = await client.post(
             "/graphql",
             json={"query": "{ __typename }"},
@@ -42,7 +42,7 @@ async def test_an_error_in_an_extension_is_masked_and_logged_with_the_request_id
 
 async def test_a_preflight_allows_only_the_api_s_methods_and_headers_and_no_cookies():
     settings = make_settings(cors_allow_origins=["https://app.example"])
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         preflight = await client.options(
             "/graphql",
             headers={
@@ -76,7 +76,7 @@ async def test_a_preflight_allows_only_the_api_s_methods_and_headers_and_no_cook
 
 async def test_a_preflight_asking_for_another_header_is_refused():
     settings = make_settings(cors_allow_origins=["https://app.example"])
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         preflight = await client.options(
             "/graphql",
             headers={

@@ -80,7 +80,7 @@ async def every_app() -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
     settings = make_settings(
         articles=ARTICLES, rate_limit_budget=10**9, rate_limit_refill_per_second=10**6
     )
-    async for app, client in running_app(settings):
+    async with running_app(settings) as (app, client):
         await app.state.store["officials"].insert_many([dict(d) for d in NAMESAKES])
         await app.state.store["events"].insert_many([dict(d) for d in EVENTS])
         yield app, client

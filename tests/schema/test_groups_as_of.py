@@ -54,7 +54,7 @@ COUNTRY_MEETINGS = """query ($code: String!) {
 
 @pytest.fixture(scope="module")
 async def groups_app() -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
-    async for app, client in running_app(make_settings(articles=[LONDON, FINLAND_JOINS])):
+    async with running_app(make_settings(articles=[LONDON, FINLAND_JOINS])) as (app, client):
         await app.state.store["meetings"].insert_one(
             meeting(
                 MARCH_2020,

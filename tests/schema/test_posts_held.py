@@ -25,7 +25,7 @@ FINLAND_JOINS = (
 
 @pytest.fixture(scope="module")
 async def posts_app() -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
-    async for app, client in running_app(make_settings(articles=[FINLAND_JOINS])):
+    async with running_app(make_settings(articles=[FINLAND_JOINS])) as (app, client):
         await app.state.store["posts"].insert_many(
             [
                 post(

@@ -33,7 +33,7 @@ SEARCH = """query ($q: String!, $first: Int!) {
 
 @pytest.fixture(scope="module")
 async def search_app() -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
-    async for app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (app, client):
         await app.state.store["officials"].insert_many([dict(d) for d in OFFICIALS])
         yield app, client
 
