@@ -248,6 +248,29 @@ print(json.dumps({n: get_diff_for_mutant(n, path=find_mutant(n).path) for n in n
 """
 
 
+def collect(group: Group, workdir: Path, environment: dict[str, str]) -> list[ModuleResult]:
+    """Each module's statuses and survivors (with their diffs) from mutmut's files in `workdir`."""
+    results = []
+    for module in group.modules:
+        meta = workdir / "mutants" / f"{module}.meta"
+        codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+        result = ModuleResult(module, Counter(status(code) for code in codes.values()))
+        surviving = [n for n, code in codes.items() if status(code) in ("survived", "no tests")]
+        if surviving:
+            shown = subprocess.run(
+                [str(ROOT / ".venv" / "bin" / "python"), "-c", DIFFS],
+                cwd=workdir,
+                input=json.dumps(surviving),
+                capture_output=True,
+                text=True,
+                env=environment,
+                check=True,
+            )
+            result.survivors = json.loads(shown.stdout)
+        results.append(result)
+    return results
+
+
 def run_group(
     group: Group, commit: str | None, keep: bool, minutes: float | None = None
 ) -> tuple[list[ModuleResult], float]:
@@ -259,40 +282,33 @@ def run_group(
         (workdir / ".venv").symlink_to(ROOT / ".venv")
         environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         started = time.perf_counter()
-        mutmut = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "mutmut"), "run"],
-            cwd=workdir,
-            env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        try:
-            mutmut.wait(timeout=minutes * 60 if minutes else None)
-        except subprocess.TimeoutExpired:
-            # Out of time: what was checked so far is kept in mutmut's files.
-            os.killpg(mutmut.pid, signal.SIGTERM)
-            mutmut.wait()
+        log = workdir / "mutmut.log"
+        with log.open("wb") as output:
+            mutmut = subprocess.Popen(
+                [str(ROOT / ".venv" / "bin" / "mutmut"), "run"],
+                cwd=workdir,
+                env=environment,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            try:
+                mutmut.wait(timeout=minutes * 60 if minutes else None)
+            except subprocess.TimeoutExpired:
+                # Out of time: what was checked so far is kept in mutmut's files.
+                os.killpg(mutmut.pid, signal.SIGTERM)
+                mutmut.wait()
+            else:
+                if mutmut.returncode != 0:
+                    # Typically a test that fails without any mutant: nothing was checked, and
+                    # a score of "0 of 0" must not pass for 100%.
+                    tail = log.read_bytes()[-3000:].decode("utf-8", "replace")
+                    raise SystemExit(
+                        f"{group.name}: mutmut stopped with exit code {mutmut.returncode} "
+                        f"before checking the mutants:\n{tail}"
+                    )
         seconds = time.perf_counter() - started
-        results = []
-        for module in group.modules:
-            meta = workdir / "mutants" / f"{module}.meta"
-            codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
-            result = ModuleResult(module, Counter(status(code) for code in codes.values()))
-            surviving = [n for n, code in codes.items() if status(code) in ("survived", "no tests")]
-            if surviving:
-                shown = subprocess.run(
-                    [str(ROOT / ".venv" / "bin" / "python"), "-c", DIFFS],
-                    cwd=workdir,
-                    input=json.dumps(surviving),
-                    capture_output=True,
-                    text=True,
-                    env=environment,
-                    check=True,
-                )
-                result.survivors = json.loads(shown.stdout)
-            results.append(result)
-        return results, seconds
+        return collect(group, workdir, environment), seconds
     finally:
         if keep:
             print(f"kept {workdir}", file=sys.stderr)

@@ -410,4 +410,9 @@ def test_the_held_out_fixtures_are_scored_apart_from_the_tuned_ones():
         "diplograph-test-wire-2022-11-22-hwasong-17-condemnation",
     }
     assert len(sets["tuned"]) == 5 and not set(sets["tuned"]) & set(sets["held-out"])
-    assert sets["other"] == []
+    # Written for groups resolved as of a date (docs/testing.md), not for the extractor: listed
+    # in neither set, so they never move its scores.
+    assert {f.name for f in sets["other"]} == {
+        "diplograph-test-wire-2019-12-04-london-leaders-meeting",
+        "diplograph-test-wire-2023-04-04-finland-joins",
+    }

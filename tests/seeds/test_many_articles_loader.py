@@ -215,7 +215,7 @@ async def test_the_fixtures_load_beside_the_seed_with_one_warning_naming_both_pl
 async def test_every_fixture_article_loads_as_one_graph_with_one_disagreement(store):
     report = await load(store, collect_articles([SEED_BUNDLE, FIXTURES]))
 
-    assert len(report.articles) == 10
+    assert len(report.articles) == 12  # the seed and the eleven fixture articles
     assert [warning.field for warning in report.warnings] == ["memberships.0.start"]
     # Shared ids link the fixtures: one Vilnius summit, one European Union, one Erdoğan.
     for collection, identifier in (
