@@ -73,6 +73,7 @@ GROUPS = (
         ("schema/meeting.py",),
         (
             "tests/schema/test_groups_as_of.py",
+            "tests/schema/test_meeting_fields.py",
             "tests/schema/test_golden_queries.py",
             "tests/schema/test_schema_api.py",
         ),

@@ -287,3 +287,138 @@ def test_designated_posts_and_other_offices_take_no_part_in_a_succession():
         assert "succession" not in posts[other]
         assert posts[other]["possible"] == {"from": None, "until": None}
         assert posts[other]["known"] == {"from": "2020-06-01", "until": "2020-06-02"}
+
+
+def test_a_group_on_the_first_day_of_a_membership_shows_it_held_that_day():
+    joined = relation(_id="joined", organisation_id="nato", role="member", start=day("2023-04-04"))
+    meeting = {"_id": "m", "date": day("2023-04-04")}
+    found = collections(memberships={"joined": joined}, meetings={"m": meeting})
+
+    evidence_days(
+        found,
+        [Stated("memberships", "joined", ARTICLE, ((1, 2),))],
+        [],
+        [Grouped(ARTICLE, "m", "nato", ("member",), None)],
+    )
+
+    assert [(e["day"], e["basis"]) for e in joined["evidence_days"]] == [
+        ("2022-09-28", "published"),
+        ("2023-04-04", "group"),
+    ]
+
+
+def test_a_quote_that_begins_where_a_dated_meeting_s_words_end_is_not_about_it():
+    held = relation(_id="held")
+    meeting = {"_id": "m", "date": day("2022-06-29")}
+    found = collections(posts={"held": held}, meetings={"m": meeting})
+
+    evidence_days(
+        found,
+        [Stated("posts", "held", ARTICLE, ((20, 30),))],
+        [Dated(ARTICLE, ((10, 20),), ("meetings", "m"))],
+        [],
+    )
+
+    assert [e["basis"] for e in held["evidence_days"]] == ["published"]
+
+
+def test_an_end_alone_shows_the_relation_held_on_its_last_day():
+    known, possible = intervals(relation(end=day("2022-03-01"), evidence_days=[]))
+
+    assert known == {"from": "2022-02-28", "until": "2022-03-01"}
+    assert possible == {"from": None, "until": "2022-03-01"}
+
+
+def test_a_researched_relation_with_only_an_end_is_known_until_it():
+    known, _ = intervals({"sources": [URL], "start": None, "end": day("2019-01-01")})
+
+    assert known == {"from": None, "until": "2019-01-01"}
+
+
+def test_a_successor_starting_on_the_predecessor_s_end_day_is_no_overlap():
+    posts, warnings = bounded(
+        post("ardern", start=day("2017-10-26"), end=day("2023-01-25")),
+        post("hipkins", start=day("2023-01-25")),
+    )
+
+    assert warnings == []
+    assert posts["hipkins"]["possible"] == {"from": "2023-01-25", "until": None}
+
+
+def test_a_successor_s_own_start_stands_even_before_the_predecessor_s_end():
+    posts, warnings = bounded(
+        post("first", start=day("2020-01-01"), end=day("2021-06-01")),
+        post("second", start=month("2021-03")),
+    )
+
+    assert posts["second"]["possible"] == {"from": "2021-03-01", "until": None}
+    assert len(warnings) == 1  # known at once from 03-01 to 06-01
+
+
+def test_evidence_across_a_handover_widens_both_possible_intervals_to_what_is_known():
+    posts, warnings = bounded(
+        post("first", days=["2021-05-01"]),
+        post("second", days=["2021-05-01", "2021-06-01"]),
+    )
+
+    # The successor's known start caps the predecessor's possible end, but never below the
+    # predecessor's own known day; the same the other way round.
+    assert posts["first"]["possible"] == {"from": None, "until": "2021-05-02"}
+    assert posts["second"]["possible"] == {"from": "2021-05-01", "until": None}
+    assert len(warnings) == 1
+
+
+def test_a_predecessor_whose_end_is_known_to_the_year_keeps_its_possible_end():
+    posts, _ = bounded(
+        post("first", start=day("2020-01-01"), end=year("2023")),
+        post("second", days=["2023-07-12"]),
+    )
+
+    assert posts["first"]["possible"] == {"from": "2020-01-01", "until": "2023-12-31"}
+    assert posts["second"]["possible"] == {"from": "2023-01-01", "until": None}
+
+
+def test_a_holder_known_at_any_time_comes_first_in_the_succession():
+    posts, warnings = bounded(
+        post("later", start=day("2021-01-01")),
+        post("always", sources=[URL]),  # researched, no dates: known from any time
+    )
+
+    assert posts["always"]["succession"] == {"previous": None, "next": "later"}
+    assert len(warnings) == 1
+
+
+def test_two_holders_known_at_any_time_are_warned_of_in_words():
+    _, warnings = bounded(post("a", sources=[URL]), post("b", sources=[URL]))
+
+    (warning,) = warnings
+    assert "posts/b is known to hold the office from any time" in warning
+    assert "until today" in warning
+
+
+def test_the_office_of_one_organisation_takes_no_post_of_another():
+    secretary = Office(token_key("Secretary General"), None, "nato", Origin(None, (), "o.yaml"))
+    found = {
+        "posts": {
+            "nato": post(
+                "nato",
+                days=["2022-01-01"],
+                title="Secretary General",
+                country_id=None,
+                organisation_id="nato",
+            ),
+            "un": post(
+                "un",
+                days=["2022-01-01"],
+                title="Secretary General",
+                country_id=None,
+                organisation_id="un",
+            ),
+        },
+        "memberships": {},
+    }
+
+    apply_bounds(found, [secretary], lambda *_: None, lambda *_: None)
+
+    assert found["posts"]["nato"]["succession"] == {"previous": None, "next": None}
+    assert "succession" not in found["posts"]["un"]

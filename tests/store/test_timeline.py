@@ -4,7 +4,7 @@ read from them."""
 
 from __future__ import annotations
 
-from store.timeline import certainty_on, in_force
+from store.timeline import certainty_on, in_force, intervals
 from tests.support.factories import day, membership, year
 
 
@@ -53,3 +53,14 @@ def test_a_relation_never_known_is_at_most_possible():
 
 def test_a_relation_without_dates_always_holds():
     assert in_force(membership("US"), "1900-01-01")
+
+
+def test_a_relation_with_dates_only_may_hold_until_the_last_day_its_end_can_mean():
+    ended = {"start": {"earliest": "2020-01-01", "latest": "2020-01-01"}, "end": year("2022")}
+
+    assert intervals(ended) == (
+        {"from": "2020-01-01", "until": "2022-01-01"},
+        {"from": "2020-01-01", "until": "2022-12-31"},
+    )
+    assert certainty_on(ended, "2022-06-01") == "possible"
+    assert certainty_on(ended, "2022-12-31") is None
