@@ -90,6 +90,7 @@ GROUPS = (
             "tests/store/test_graph.py",
             "tests/store/test_repository.py",
             "tests/schema/test_search_ranking.py",
+            "tests/schema/test_many_articles_queries.py",
             "tests/schema/test_golden_queries.py",
             "tests/schema/test_schema_api.py",
         ),

@@ -93,7 +93,11 @@ def test_the_refusal_names_the_argument_and_says_what_to_pass():
     ],
 )
 def test_a_string_this_api_did_not_make_for_this_list_is_refused(cursor, reason):
-    assert reason in refusal(cursor)
+    message = refusal(cursor)
+
+    assert message.startswith("`after` is not a cursor of this list: it")  # the argument
+    assert reason in message
+    assert ". Pass the `endCursor`" in message
 
 
 def test_a_value_at_the_length_limit_and_every_printable_character_are_kept():
@@ -110,4 +114,6 @@ def test_a_payload_that_is_not_json_behind_a_right_checksum_is_refused():
     text = "{not json"
     cursor = base64.urlsafe_b64encode(f"v1:{_checksum(text)}:{text}".encode()).decode()
 
-    assert "it was changed or cut short" in refusal(cursor)
+    assert refusal(cursor).startswith(
+        "`after` is not a cursor of this list: it was changed or cut short. Pass"
+    )

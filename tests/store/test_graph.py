@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from store.repository import graph
+from store.names import name_key
 from store.repository.criteria import Criteria
 from tests.support.factories import country, membership, official, participation
 
@@ -141,3 +142,34 @@ async def test_linking_documents_are_read_for_every_kind_that_links(store):
     assert [d["_id"] for d in found["memberships"]] == ["nato--kr--partner"]
     assert [d["_id"] for d in found["participations"]] == ["nac--kim-gunn"]
     assert found["posts"] == []
+
+
+async def test_a_page_that_ends_exactly_full_says_there_is_nothing_next(store):
+    await insert(store, "countries", country("BE", "Belgium"), country("FR", "France"))
+
+    assert await page_ids(store, first=2) == (["BE", "FR"], False, False)
+
+
+async def test_a_page_after_the_first_item_has_that_item_before_it(store):
+    await insert(
+        store,
+        "countries",
+        *(country(c, n) for c, n in [("BE", "Belgium"), ("DE", "Germany"), ("FR", "France")]),
+    )
+    belgium = graph.keyset_values(country("BE", "Belgium"), BY_NAME)
+
+    assert await page_ids(store, first=5, after=belgium) == (["FR", "DE"], True, False)
+
+
+async def test_countries_are_found_by_a_name_or_by_either_code(store):
+    await insert(
+        store,
+        "countries",
+        country("KR", "South Korea", aliases=["Republic of Korea"]),
+        country("KP", "North Korea"),
+    )
+
+    assert await graph.countries_named(store, "nothing", "KRX") == ["KR"]  # its alpha-3 code
+    assert await graph.countries_named(store, "nothing", "KP") == ["KP"]
+    assert await graph.countries_named(store, name_key("Republic of Korea"), "") == ["KR"]
+    assert await graph.countries_named(store, name_key("Korea"), "") == []
