@@ -16,9 +16,9 @@ async def test_documents_are_grouped_by_each_value_an_array_path_holds(store):
     await insert(
         store,
         "participations",
-        participation("nac", "kim-gunn"),
+        participation("summit", "kim-gunn"),  # written first, listed second: by id
         participation("nac", "geoana"),
-        participation("summit", "kim-gunn"),
+        participation("nac", "kim-gunn"),
     )
 
     grouped = await graph.documents_where_in(
