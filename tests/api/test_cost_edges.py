@@ -106,3 +106,29 @@ def test_the_actual_cost_counts_the_objects_a_response_holds():
     assert actual_cost({"__schema": None, "a": {}}, operation) == 1
     assert actual_cost(None, None) == 0
     assert actual_cost([{"a": 1}], None) == 0
+
+
+async def test_a_document_of_two_operations_is_priced_and_refunded_by_the_one_it_runs():
+    document = f"query Page {PAGE} query Few {FEW[1:-1].join('{}')}"
+    settings = make_settings(
+        rate_limit_budget=1000, rate_limit_refill_per_second=0.0001, min_request_cost=1
+    )
+    async with running_app(settings) as (_app, client):
+        few = await client.post("/graphql", json={"query": document, "operationName": "Few"})
+        page = await client.post("/graphql", json={"query": document, "operationName": "Page"})
+
+    few_cost, page_cost = few.json()["extensions"]["cost"], page.json()["extensions"]["cost"]
+    assert (few_cost["requested"], few_cost["actual"]) == (51, 4)
+    assert (page_cost["requested"], page_cost["actual"]) == (21, 21)
+    assert page_cost["remaining"] == 1000 - 4 - 21
+
+
+async def test_a_refused_query_is_charged_the_least_a_request_costs_and_says_what_remains():
+    settings = make_settings(max_query_cost=20, rate_limit_refill_per_second=0.0001)
+    async with running_app(settings) as (_app, client):
+        response = await client.post("/graphql", json={"query": PAGE})
+
+    cost = response.json()["extensions"]["cost"]
+    assert (cost["requested"], cost["actual"], cost["maximum"]) == (21, 0, 20)
+    assert settings.min_request_cost > 0
+    assert cost["remaining"] == settings.rate_limit_budget - settings.min_request_cost

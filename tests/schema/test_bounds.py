@@ -15,8 +15,9 @@ from graphql import (
 )
 
 from api.graphql_schema import build_schema
-from schema.bounds import LIST_BOUNDS
+from schema.bounds import LIST_BOUNDS, ArraysUnder, _sources
 from store.repository.dataset import data_state
+from store.repository.sizes import Sizes
 from tests.support.app import graphql, make_settings, running_app
 
 SCHEMA = build_schema()._schema
@@ -168,3 +169,39 @@ async def test_no_relation_list_in_the_seed_data_is_longer_than_its_bound(unlimi
             longest = max(LIST_BOUNDS[(t, name)].of(seed_sizes) for t in types)
             for found in lists_named(body["data"], name):
                 assert len(found) <= longest, (query, name)
+
+
+SIZES = Sizes(
+    arrays={
+        ("countries", "claims.name"): 3,
+        ("countries", "claims.capital"): 2,
+        ("countries", "claims.name.by"): 4,
+        ("countries", "claims.name.xby"): 6,  # ends in "by", not in ".by"
+        ("officials", "claims.name"): 5,
+        ("posts", "claims.title"): 9,  # another collection
+        ("countries", "sources"): 7,  # not under the prefix
+        ("countries", "claimsx.name"): 8,  # the prefix is a whole key
+    }
+)
+
+
+def test_the_longest_array_under_a_prefix_is_one_level_below_it_in_the_collections_named():
+    assert ArraysUnder(("countries", "officials"), "claims").of(SIZES) == 5
+    assert ArraysUnder(("countries",), "claims").of(SIZES) == 3
+    assert ArraysUnder(("meetings",), "claims").of(SIZES) == 0
+
+
+def test_the_arrays_one_document_holds_under_a_prefix_are_counted_per_collection():
+    assert ArraysUnder(("countries", "officials"), "claims", longest=False).of(SIZES) == 2
+    assert ArraysUnder(("officials",), "claims", longest=False).of(SIZES) == 1
+    assert ArraysUnder(("meetings",), "claims", longest=False).of(SIZES) == 0
+
+
+def test_a_suffix_takes_the_arrays_one_level_further_down_that_end_in_it():
+    assert ArraysUnder(("countries",), "claims", suffix="by").of(SIZES) == 4
+    assert ArraysUnder(("countries",), "claims", suffix="by", longest=False).of(SIZES) == 1
+
+
+def test_sources_are_bounded_by_the_longest_sources_array_of_their_collection():
+    assert _sources("countries").of(SIZES) == 7
+    assert _sources("countries", "claims.name").of(SIZES) == 3
