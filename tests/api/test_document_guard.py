@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from api import limits
 from tests.support.app import make_settings, running_app
 
 
@@ -48,3 +49,23 @@ async def test_a_fragment_no_operation_spreads_is_measured_too(guarded):
 
     (error,) = body["errors"]
     assert error["extensions"] == {"code": "TOO_MANY_FIELDS", "maximum": 10}
+
+
+async def test_the_verdict_on_a_text_is_reached_once_and_kept(monkeypatch):
+    checked: list[int] = []
+    original = limits.DocumentShape.check
+
+    def counted(self):
+        checked.append(1)
+        return original(self)
+
+    monkeypatch.setattr(limits.DocumentShape, "check", counted)
+    async with running_app(make_settings(max_fields=10)) as (_app, client):
+        over = f"{{ {fields(11)} }}"
+        first = await run(client, over)
+        second = await run(client, over)
+        within = await run(client, f"{{ {fields(3)} }}")
+
+    assert first["errors"] == second["errors"]
+    assert "errors" not in within
+    assert len(checked) == 2  # the text over the limit once, the other once
