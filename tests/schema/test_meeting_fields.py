@@ -4,7 +4,6 @@ field read from the wrong key, or dropped, shows as a difference here."""
 from __future__ import annotations
 
 import base64
-
 from collections.abc import AsyncIterator
 
 import httpx

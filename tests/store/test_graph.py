@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from store.repository import graph
 from store.names import name_key
+from store.repository import graph
 from store.repository.criteria import Criteria
 from tests.support.factories import country, membership, official, participation
 
