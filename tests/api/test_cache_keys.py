@@ -94,6 +94,7 @@ async def test_a_text_sent_with_another_texts_hash_is_never_served_for_that_hash
         )
 
         assert refused.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
+        assert refused.json()["errors"][0]["message"] == "provided sha does not match query"
         assert by_hash.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
 
 
@@ -128,3 +129,22 @@ async def test_a_persisted_query_of_another_version_or_hash_format_is_refused(ex
 
         (error,) = response.json()["errors"]
         assert error["extensions"]["code"] == "PERSISTED_QUERY_INVALID"
+        version_ok = isinstance(extension, dict) and extension.get("version") == 1
+        assert error["message"] == (
+            "`sha256Hash` must be 64 lower-case hex digits."
+            if version_ok
+            else "`extensions.persistedQuery` must be {version: 1, sha256Hash: ...}."
+        )
+
+
+async def test_persisted_queries_turned_off_are_refused_in_the_words_clients_know():
+    async with running_app(make_settings(persisted_queries=0)) as (_app, client):
+        response = await client.post(
+            "/graphql", json=persisted(None, {"version": 1, "sha256Hash": DIGEST})
+        )
+
+    (error,) = response.json()["errors"]
+    assert (error["message"], error["extensions"]["code"]) == (
+        "PersistedQueryNotSupported",
+        "PERSISTED_QUERY_NOT_SUPPORTED",
+    )

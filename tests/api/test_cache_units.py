@@ -9,9 +9,11 @@ import hashlib
 import pytest
 from graphql import parse
 
+from api import caches
 from api.caches import BYTES_PER_TOKEN, ENTRY_BYTES, DocumentCache, document_bytes, text_bytes
 from api.persisted import PersistedQueries, PersistedQueryError
 from api.response_cache import ENTRY_OVERHEAD, ResponseCache, cache_key, query_text
+from tests.support.app import graphql, make_settings, running_app
 
 QUERY = "{ a }"
 DIGEST = hashlib.sha256(QUERY.encode()).hexdigest()
@@ -201,3 +203,28 @@ def test_the_errors_carry_their_message():
         "PersistedQueryNotFound",
         "PERSISTED_QUERY_NOT_FOUND",
     )
+
+
+async def test_a_text_is_parsed_and_validated_once_and_its_errors_kept(monkeypatch):
+    calls: list[str] = []
+    real_parse, real_validate = caches.parse, caches.validate_document
+
+    def parse_counted(*args, **kwargs):
+        calls.append("parse")
+        return real_parse(*args, **kwargs)
+
+    def validate_counted(*args, **kwargs):
+        calls.append("validate")
+        return real_validate(*args, **kwargs)
+
+    monkeypatch.setattr(caches, "parse", parse_counted)
+    monkeypatch.setattr(caches, "validate_document", validate_counted)
+    # The response cache off: every request goes through parsing and validation.
+    async with running_app(make_settings(response_cache_bytes=0)) as (_app, client):
+        good = [await graphql(client, "{ __typename }") for _ in range(3)]
+        bad = [await graphql(client, "{ noSuchField }") for _ in range(3)]
+
+    assert [body["data"] for body in good] == [{"__typename": "Query"}] * 3
+    assert bad[0]["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert bad[1]["errors"] == bad[2]["errors"] == bad[0]["errors"]
+    assert calls == ["parse", "validate", "parse", "validate"]
