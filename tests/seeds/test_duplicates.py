@@ -135,3 +135,33 @@ def test_a_post_that_names_no_organisation_or_country_repeats_another_such_post(
 
     assert "(ardern, 'Prime Minister', no organisation or country;" in problem
     assert added(posts, "third", post(country_id="NZ")) == []
+
+
+def test_a_post_that_leaves_out_its_organisation_repeats_one_that_gives_it():
+    posts = DuplicatePosts()
+    added(posts, "nato-nz", post(organisation_id="nato", country_id="NZ"))
+
+    (problem,) = added(posts, "nz", post(country_id="NZ"))
+    assert "(ardern, 'Prime Minister', nato, NZ; given at" in problem
+    assert added(posts, "eu-nz", post(organisation_id="eu", country_id="NZ")) == []
+
+
+def test_a_post_that_gives_an_organisation_repeats_one_that_left_it_out():
+    posts = DuplicatePosts()
+    added(posts, "nz", post(country_id="NZ"))
+
+    (problem,) = added(posts, "nato-nz", post(organisation_id="nato", country_id="NZ"))
+    assert "posts/nz " in problem
+
+
+def test_every_earlier_post_of_the_title_is_compared_not_only_the_first():
+    posts = DuplicatePosts()
+    added(posts, "nz", post(country_id="NZ"))
+    added(posts, "au", post(country_id="AU"))
+    added(posts, "term-2", post(country_id="NZ"), distinct=["nz"])
+
+    (again_au,) = added(posts, "au-again", post(country_id="AU"))
+    (again_term_2,) = added(posts, "nz-again", post(country_id="NZ"), distinct=["nz"])
+
+    assert "posts/au " in again_au
+    assert "posts/term-2 " in again_term_2
