@@ -794,33 +794,11 @@ class Builder:
         for membership in collections["memberships"].values():
             memberships_by_org[membership["organisation_id"]].append(membership)
         for meeting_id, group, origin in self._groups:
-            if group["expected_count"] is None:
-                continue
             meeting = collections["meetings"].get(meeting_id, {})
-            as_of = (group["as_of"] or meeting.get("date") or {}).get("earliest")
-            if as_of is None:
-                self.problem(
-                    origin.at("as_of"), "the meeting has no date; give the group an `as_of` date"
-                )
-                continue
-            certainty: dict[str, set[str]] = {"known": set(), "possible": set()}
-            for membership in memberships_by_org[group["organisation_id"]]:
-                held = certainty_on(membership, as_of)
-                if membership["role"] in group["roles"] and held:
-                    certainty[held].add(membership["member"]["id"])
-            members, possible = certainty["known"], certainty["possible"] - certainty["known"]
-            if len(members) != group["expected_count"]:
-                maybe = (
-                    f"; possibly also (no evidence for that day): {', '.join(sorted(possible))}"
-                    if possible
-                    else ""
-                )
-                self.problem(
-                    origin.at("expected_count"),
-                    f"the text says {group['expected_count']}, but {group['organisation_id']} had "
-                    f"{len(members)} with role {'/'.join(group['roles'])} on {as_of}: "
-                    f"{', '.join(sorted(members))}{maybe}",
-                )
+            memberships = memberships_by_org[group["organisation_id"]]
+            found = group_count_problem(group, meeting, memberships)
+            if found is not None:
+                self.problem(origin.at(found[0]), found[1])
 
     def check_parents(self, collections: dict[str, dict[str, Document]]) -> None:
         for collection in ("organisations", "meetings"):
@@ -835,6 +813,36 @@ class Builder:
                         break
                     seen.add(current)
                     current = documents.get(current, {}).get("parent_id")
+
+
+def group_count_problem(
+    group: Document, meeting: Document, memberships: list[Document]
+) -> tuple[str, str] | None:
+    """(field, message) when a group's stated size does not match its organisation's
+    `memberships` known on the day it counts from; None when it does, or states no size."""
+    if group["expected_count"] is None:
+        return None
+    as_of = (group["as_of"] or meeting.get("date") or {}).get("earliest")
+    if as_of is None:
+        return "as_of", "the meeting has no date; give the group an `as_of` date"
+    certainty: dict[str, set[str]] = {"known": set(), "possible": set()}
+    for membership in memberships:
+        held = certainty_on(membership, as_of)
+        if membership["role"] in group["roles"] and held:
+            certainty[held].add(membership["member"]["id"])
+    members, possible = certainty["known"], certainty["possible"] - certainty["known"]
+    if len(members) == group["expected_count"]:
+        return None
+    maybe = (
+        f"; possibly also (no evidence for that day): {', '.join(sorted(possible))}"
+        if possible
+        else ""
+    )
+    return "expected_count", (
+        f"the text says {group['expected_count']}, but {group['organisation_id']} had "
+        f"{len(members)} with role {'/'.join(group['roles'])} on {as_of}: "
+        f"{', '.join(sorted(members))}{maybe}"
+    )
 
 
 ACTOR_KINDS = ("official", "country", "organisation")
@@ -900,7 +908,7 @@ def build_dataset(
         return _build_dataset(articles, reference_dir, progress, corrections)
 
 
-@dataclass
+@dataclass(eq=False)
 class ReferenceBuild:
     """The reference data compiled alone: what a build holds once it has read, declared and
     added the reference files, before any article. An incremental load starts from it instead of
