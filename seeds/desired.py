@@ -36,6 +36,7 @@ from seeds.inputs import (
     origin_default_source,
 )
 from seeds.merging import Merger
+from seeds.migrate import FACTS_FORMAT
 from seeds.models import (
     ArticleMeta,
     CountriesFile,
@@ -228,6 +229,7 @@ class Builder:
                 "sha256": checksum,
                 "meta_yaml": article.meta_yaml,
                 "facts_yaml": article.facts_yaml,
+                "format": FACTS_FORMAT,
             }
             self.article_documents[meta.id] = document
             self.add("articles", document, meta_origin)

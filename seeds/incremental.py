@@ -283,8 +283,13 @@ async def plan(
     """The changes of loading `given` and removing `exclude`, reading only what they touch;
     NotIncremental when the full build must decide. `counts` are the stored documents per
     collection (for the report's unchanged ones)."""
-    if stored_basis is None or stored_basis != basis(reference_dir):
-        raise NotIncremental("the store was not written by a full build of this reference data")
+    if stored_basis is None:
+        raise NotIncremental(
+            "the store does not hold a full build (it is empty, was written by an earlier "
+            "version, or a write did not finish)"
+        )
+    if stored_basis != basis(reference_dir):
+        raise NotIncremental("the reference data or the loader changed since the last full build")
     reference = reference_build(reference_dir)
     if reference.problems:
         raise NotIncremental("the reference data alone has problems")
@@ -630,7 +635,9 @@ class _Load:
                 read[where] = await touched.posts_of_office(self.store, *where)
             terms = list(posts_after)
             for post in read[where]:
-                if ("posts", post["_id"]) in scope:
+                # Its other terms (posts of another office of this country and organisation keep
+                # the bounds that office gave them).
+                if ("posts", post["_id"]) in scope or not office.holds(post):
                     continue
                 self.stored.setdefault(("posts", post["_id"]), post)
                 if post["_id"] not in neighbours:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from seeds.migrate import migrate_facts, needs_migration
+from seeds.migrate import FACTS_FORMAT, migrate_facts, needs_migration
 from seeds.problems import field_path
 from seeds.yamlfile import YamlDocument, parse_yaml, read_yaml
 
@@ -119,7 +119,9 @@ def stored_inputs(
         facts_path = Path(label, "facts.yaml")
         facts_yaml = document["facts_yaml"]
         facts_doc = parse_yaml(facts_yaml, facts_path)
-        if needs_migration(facts_doc.data):
+        # Only what an earlier version stored: a name this format accepts because another input
+        # gives it is not one the migration should mark.
+        if document.get("format") != FACTS_FORMAT and needs_migration(facts_doc.data):
             facts_yaml = migrate_facts(facts_yaml, facts_path).text
             facts_doc = parse_yaml(facts_yaml, facts_path)
         inputs.append(

@@ -362,6 +362,7 @@ async def remove(
     reference_dir: Path = REFERENCE_DIR,
     recorder: Recorder | None = None,
     guard: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+    full: bool = False,
 ) -> LoadReport:
     """Remove a stored article and every fact only it supports; facts that other sources
     support lose this one's quotes. All or nothing, like a load.
@@ -381,4 +382,5 @@ async def remove(
         exclude=frozenset({article_id}),
         recorder=recorder,
         guard=guard,
+        full=full,
     )

@@ -108,7 +108,7 @@ async def snapshot(store: Store, collection: str) -> dict[str, Document]:
 
 async def stored_articles(store: Store) -> list[Document]:
     """The article bundles already loaded (their text and the YAML they were loaded from)."""
-    projection = {"text": 1, "meta_yaml": 1, "facts_yaml": 1}
+    projection = {"text": 1, "meta_yaml": 1, "facts_yaml": 1, "format": 1}
     return await find_many(store, "articles", {}, projection=projection, sort=[("_id", 1)])
 
 
