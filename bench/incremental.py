@@ -15,8 +15,11 @@ an empty embedded store (the full build), then times, one run each, the loads an
 - **remove one**: that article removed.
 
 Each row is the time of `collect_articles` plus `load` (or `remove`), so reading the bundle is
-included and process start is not, and the commands sent to the store. `--compare` divides the
-times of an earlier run (say, of the main branch) by this one's.
+included and process start is not; the part of it spent inside the store (the commands' own
+durations, as the command log times them) and the rest (reading, validating, building and
+comparing); the commands sent to the store; and whether the load rebuilt what it touches or
+everything. `--compare` divides the times of an earlier run (say, of the main branch) by this
+one's.
 """
 
 from __future__ import annotations
@@ -62,17 +65,23 @@ async def measure(folders: list[Path], extra: Path, changed: Path) -> dict[str, 
     """Seconds and store commands of each row (see the module docstring)."""
     store = await _empty_store()
     rows: dict[str, dict[str, float]] = {}
+    inside: list[float] = []
+    store.commands.observe(lambda _name, _collection, seconds, _ok: inside.append(seconds))
 
     async def timed(name: str, run: Callable[[], Awaitable[LoadReport]]) -> None:
         store.commands.reset()
+        inside.clear()
         started = time.perf_counter()
         report = await run()
         seconds = time.perf_counter() - started
         totals = report.totals()
         rows[name] = {
             "seconds": seconds,
+            "store_seconds": sum(inside),
             "commands": store.commands.total,
             "written": totals["inserted"] + totals["updated"] + totals["deleted"],
+            # Absent before loads could rebuild what they touch: every load was a full build.
+            "incremental": getattr(report, "rebuilt", "") is None,
         }
 
     await timed("initial load", lambda: load(store, collect_articles(folders)))
@@ -99,18 +108,24 @@ def main() -> None:
 
     before = json.loads(arguments.compare.read_text()) if arguments.compare else None
     print(f"{len(folders)} articles stored ({arguments.count} synthetic + the seed article):")
-    header = f"  {'load':<14}{'seconds':>9}{'commands':>10}{'written':>9}"
+    header = (
+        f"  {'load':<14}{'seconds':>9}{'in store':>10}{'the rest':>10}{'commands':>10}"
+        f"{'written':>9}  {'how':<8}"
+    )
     if before:
-        header += f"{'before s':>10}{'commands':>10}{'speed-up':>10}"
+        header += f"{'before s':>9}{'commands':>10}{'speed-up':>10}"
     print(header)
     for name, row in rows.items():
+        how = "touched" if row.get("incremental") else "full"
         line = (
-            f"  {name:<14}{row['seconds']:9.3f}{int(row['commands']):10d}{int(row['written']):9d}"
+            f"  {name:<14}{row['seconds']:9.3f}{row.get('store_seconds', 0.0):10.3f}"
+            f"{row['seconds'] - row.get('store_seconds', 0.0):10.3f}{int(row['commands']):10d}"
+            f"{int(row['written']):9d}  {how:<8}"
         )
         if before and name in before["rows"]:
             earlier = before["rows"][name]
             ratio = earlier["seconds"] / row["seconds"]
-            line += f"{earlier['seconds']:10.3f}{int(earlier['commands']):10d}{ratio:9.1f}x"
+            line += f"{earlier['seconds']:9.3f}{int(earlier['commands']):10d}{ratio:9.1f}x"
         print(line)
     if arguments.json:
         arguments.json.write_text(json.dumps({"count": arguments.count, "rows": rows}, indent=2))

@@ -62,7 +62,7 @@ from seeds.timebounds import bound_office, evidence_days, intervals
 from store import Document
 from store.connection import Store
 from store.entities import COLLECTIONS, NAMED_KINDS, collection_of
-from store.names import clashing_keys, index_keys, token_key
+from store.names import clashing_keys, index_keys, name_key, token_key
 from store.repository import touched
 from store.repository.dataset import CollectionChanges
 
@@ -156,47 +156,46 @@ def _reference_keys(reference: ReferenceBuild) -> dict[str, set[Key]]:
 
 
 class StoredNames:
-    """What the stored entities are called (their `name_keys`) and which ids exist, fetched by
-    key as a build asks for them: a build records what it missed, the load fetches it, and the
-    build runs again."""
+    """What the stored entities are called (their `name_keys`), fetched by key as a build asks
+    for them: a build records what it missed, the load fetches it, and the build runs again. An
+    id is found by its name key (every entity's id is one of its names), then compared."""
 
     def __init__(self) -> None:
-        self._ids: dict[str, set[Key]] = {}
-        self._keys: dict[str, set[Key]] = {}
-        self.missing_ids: set[str] = set()
-        self.missing_keys: set[str] = set()
+        self._keys: dict[tuple[str, str], set[Key]] = {}
+        self.missing: set[tuple[str, str]] = set()
 
     @property
     def complete(self) -> bool:
-        return not self.missing_ids and not self.missing_keys
+        return not self.missing
 
-    def with_id(self, entity_id: str) -> set[Key]:
-        if entity_id not in self._ids:
-            self.missing_ids.add(entity_id)
-            return set()
-        return self._ids[entity_id]
+    def with_key(self, key: str, kinds: Iterable[str]) -> set[Key]:
+        """The stored entities of `kinds` with this typed key (`store.names.index_keys`)."""
+        found: set[Key] = set()
+        for kind in kinds:
+            if kind not in STORED_KINDS:
+                continue
+            if (kind, key) not in self._keys:
+                self.missing.add((kind, key))
+                continue
+            found |= self._keys[(kind, key)]
+        return found
 
-    def with_key(self, key: str) -> set[Key]:
-        """The entities with this typed key (`store.names.index_keys`)."""
-        if key not in self._keys:
-            self.missing_keys.add(key)
-            return set()
-        return self._keys[key]
+    def with_id(self, entity_id: str, kinds: Iterable[str]) -> set[Key]:
+        named = self.with_key("n:" + name_key(entity_id), kinds)
+        return {entity for entity in named if entity[1] == entity_id}
 
     async def fetch(self, store: Store) -> None:
-        ids, keys = sorted(self.missing_ids), sorted(self.missing_keys)
-        self.missing_ids.clear()
-        self.missing_keys.clear()
-        self._ids.update({identifier: set() for identifier in ids})
-        self._keys.update({key: set() for key in keys})
-        for kind in STORED_KINDS:
-            collection = collection_of(kind)
-            for document in await touched.named(store, collection, keys):
+        """Read the keys asked for and not read yet: one query per kind of entity."""
+        wanted: dict[str, list[str]] = defaultdict(list)
+        for kind, key in sorted(self.missing):
+            wanted[kind].append(key)
+            self._keys[(kind, key)] = set()
+        self.missing.clear()
+        for kind, keys in wanted.items():
+            for document in await touched.named(store, collection_of(kind), keys):
                 for key in document.get("name_keys", []):
-                    if key in self._keys:
-                        self._keys[key].add((kind, document["_id"]))
-            for identifier in await touched.existing(store, collection, ids):
-                self._ids[identifier].add((kind, identifier))
+                    if (kind, key) in self._keys:
+                        self._keys[(kind, key)].add((kind, document["_id"]))
 
 
 class LoadNames(NameIndex):
@@ -213,25 +212,25 @@ class LoadNames(NameIndex):
     def _others(self, found: set[Key]) -> set[Key]:
         return {entity for entity in found if entity not in self.rebuilt}
 
-    def with_id(self, entity_id: str) -> set[Key]:
+    def with_id(self, entity_id: str, kinds: set[str]) -> set[Key]:
         return (
-            self.base.with_id(entity_id)
-            | super().with_id(entity_id)
-            | self._others(self.stored.with_id(entity_id))
+            self.base.with_id(entity_id, kinds)
+            | super().with_id(entity_id, kinds)
+            | self._others(self.stored.with_id(entity_id, kinds))
         )
 
-    def with_key(self, key: str) -> set[Key]:
+    def with_key(self, key: str, kinds: set[str]) -> set[Key]:
         return (
-            self.base.with_key(key)
-            | super().with_key(key)
-            | self._others(self.stored.with_key("n:" + key))
+            self.base.with_key(key, kinds)
+            | super().with_key(key, kinds)
+            | self._others(self.stored.with_key("n:" + key, kinds))
         )
 
-    def with_words(self, key: str) -> set[Key]:
+    def with_words(self, key: str, kinds: set[str]) -> set[Key]:
         return (
-            self.base.with_words(key)
-            | super().with_words(key)
-            | self._others(self.stored.with_key("w:" + key))
+            self.base.with_words(key, kinds)
+            | super().with_words(key, kinds)
+            | self._others(self.stored.with_key("w:" + key, kinds))
         )
 
     def earlier(self, matches: set[Key], where: str | None) -> set[Key]:
@@ -520,7 +519,7 @@ class _Load:
                 others = (
                     reference_keys.get(key, set())
                     | local.get(key, set())
-                    | {e for e in self.names.stored.with_key(key) if e not in rebuilt}
+                    | {e for e in self.names.stored.with_key(key, STORED_KINDS) if e not in rebuilt}
                 )
                 if others - {(kind, identifier)}:
                     clash = True

@@ -76,12 +76,12 @@ class NameIndex:
         """(kind, id) for `ref`, written in the file `where`, or ValueError saying what is wrong
         and what was probably meant."""
         allowed = set(kinds)
-        by_id = {match for match in self.with_id(ref) if match[0] in allowed}
+        by_id = {match for match in self.with_id(ref, allowed) if match[0] in allowed}
         if len(by_id) == 1:
             return next(iter(by_id))
-        matches = {match for match in self.with_key(name_key(ref)) if match[0] in allowed}
+        matches = {m for m in self.with_key(name_key(ref), allowed) if m[0] in allowed}
         if not matches:
-            matches = {m for m in self.with_words(token_key(ref)) if m[0] in allowed}
+            matches = {m for m in self.with_words(token_key(ref), allowed) if m[0] in allowed}
         if len(matches) > 1:
             matches = self.earlier(matches, where)
         if len(matches) == 1:
@@ -109,16 +109,16 @@ class NameIndex:
 
     # --- lookups, which an index over the store as well (seeds.incremental) extends -----------
 
-    def with_id(self, entity_id: str) -> set[tuple[str, str]]:
-        """The entities whose id is `entity_id`."""
+    def with_id(self, entity_id: str, kinds: set[str]) -> set[tuple[str, str]]:
+        """The entities whose id is `entity_id` (at least those of `kinds`)."""
         return self._by_id.get(entity_id, set())
 
-    def with_key(self, key: str) -> set[tuple[str, str]]:
-        """The entities with a name whose `name_key` is `key`."""
+    def with_key(self, key: str, kinds: set[str]) -> set[tuple[str, str]]:
+        """The entities with a name whose `name_key` is `key` (at least those of `kinds`)."""
         return self._by_key.get(key, set())
 
-    def with_words(self, key: str) -> set[tuple[str, str]]:
-        """The entities with a name whose `token_key` is `key`."""
+    def with_words(self, key: str, kinds: set[str]) -> set[tuple[str, str]]:
+        """The entities with a name whose `token_key` is `key` (at least those of `kinds`)."""
         return self._by_words.get(key, set())
 
     def earlier(self, matches: set[tuple[str, str]], where: str | None) -> set[tuple[str, str]]:

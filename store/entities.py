@@ -160,6 +160,10 @@ loader never compares or deletes it, so a removal keeps the history of what it r
 # the seed loader finds it by (the keys of the names seed files may call it: store.names).
 NAMED_INDEXES = ("search_keys", "place_keys", "sort_name", "name_keys")
 
+LOADER_INDEXES = frozenset({"name_keys", "mentions"})
+"""Indexes only the seed loader reads by (seeds.incremental): no list the API returns is found
+through them, so the data's sizes (store.repository.sizes) do not measure them."""
+
 INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     **{
         kind.collection: [

@@ -23,16 +23,20 @@ from typing import Any
 
 from store import Document
 from store.connection import Store
-from store.entities import KINDS
+from store.entities import KINDS, LOADER_INDEXES
 from store.repository.base import find_many
 from store.repository.graph import values_at
 
-SIZES_FORMAT = 1
+SIZES_FORMAT = 2
 """Bumped when what is measured changes: stored sizes of another format are measured afresh."""
 
 GROUP_FIELDS: dict[str, tuple[str, ...]] = {
     kind.collection: tuple(
-        dict.fromkeys(f for f in (*kind.indexes, *kind.links) if f != "_id" and f != "url")
+        dict.fromkeys(
+            f
+            for f in (*kind.indexes, *kind.links)
+            if f not in ("_id", "url") and f not in LOADER_INDEXES
+        )
     )
     for kind in KINDS
 }
