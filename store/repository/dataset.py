@@ -283,7 +283,15 @@ async def _raised_sizes(
         for changes in written
         if changes.changed
     }
-    return before.raised(await measure_written(store, changed)) if changed else before
+    # A collection's count moves by what was inserted and deleted: no count of it all.
+    counts = {
+        changes.collection: before.counts[changes.collection]
+        + len(changes.inserted)
+        - len(changes.deleted)
+        for changes in written
+        if changes.changed and changes.collection in before.counts
+    }
+    return before.raised(await measure_written(store, changed, counts)) if changed else before
 
 
 async def _finish(

@@ -4,7 +4,8 @@ only what each step touched equals, byte for byte, the one that rebuilt everythi
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.corpus import write_corpus
+from seeds.corrections import correction_from_yaml
+from seeds.inputs import REFERENCE_DIR
 from seeds.loader import LoadReport, collect_articles, load, remove
 from seeds.problems import SeedValidationError
 from seeds.yamlfile import parse_yaml
-from store.connection import Store, create_store
+from store.connection import Store, StoreConfig, create_store
+from store.repository.dataset import WriteFailed, data_state
+from tests.ferretdb_server import ferretdb_or_skip
 from tests.support.app import ROOT, make_settings
-from tests.support.seeds import SEED_BUNDLE, dump, without_meta
+from tests.support.seeds import (
+    SEED_BUNDLE,
+    dump,
+    fail_writes_to,
+    without_meta,
+    write_bundle,
+)
 
 FIXTURES = ROOT / "tests" / "fixtures" / "articles"
 SYNTHETIC = 4
@@ -117,7 +128,7 @@ async def _step(store: Store, step: tuple, bundles: Bundles, *, full: bool) -> O
     return Outcome(None, report)
 
 
-async def _stores() -> AsyncIterator[Store]:
+async def _stores() -> Store:
     store = create_store(make_settings().store_config)
     await store.ensure_indexes()
     await load(store, collect_articles([SEED_BUNDLE]))
@@ -154,3 +165,197 @@ async def test_incremental_loads_store_what_the_full_build_stores(bundles, steps
     finally:
         await incremental.close()
         await rebuilt.close()
+
+
+# --- what an incremental load reads, and when the full build takes over ----------------------
+
+
+@pytest.fixture
+async def seeded_store(store):
+    await load(store, collect_articles([SEED_BUNDLE]))
+    return store
+
+
+@pytest.fixture
+async def many(store, tmp_path):
+    """A store holding the seed article and 20 synthetic ones, and a 21st bundle to add."""
+    corpus = write_corpus(tmp_path / "corpus", 21)
+    await load(store, collect_articles([SEED_BUNDLE, *corpus[:-1]]))
+    return store, corpus[-1]
+
+
+def _recording_reads(monkeypatch, store: Store) -> list[tuple[str, str, dict, int]]:
+    """Every find and count sent to `store` from now on: (command, collection, filter, limit)."""
+    reads: list[tuple[str, str, dict, int]] = []
+    collection_class = type(store["articles"])
+    for method in ("find", "count_documents"):
+        original = getattr(collection_class, method)
+
+        def recording(self, query=None, *args, _method=method, _original=original, **kwargs):
+            reads.append((_method, self.name, dict(query or {}), kwargs.get("limit") or 0))
+            return _original(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(collection_class, method, recording)
+    return reads
+
+
+async def test_adding_an_article_reads_only_what_it_touches(many, monkeypatch):
+    store, bundle = many
+    reads = _recording_reads(monkeypatch, store)
+
+    report = await load(store, collect_articles([bundle]))
+
+    assert report.rebuilt is None
+    assert report.totals()["inserted"] == 14
+    whole = [(command, collection) for command, collection, query, limit in reads if not query]
+    unbounded = [
+        (command, collection)
+        for command, collection, query, limit in reads
+        if not query and not limit
+    ]
+    # Whether a correction is stored reads one document; listing the stored articles' ids for
+    # the report is the one read of a whole collection.
+    assert whole == [("find", "corrections"), ("find", "articles")]
+    assert unbounded == [("find", "articles")]
+    assert "countries" not in {read[1] for read in reads}
+
+
+async def test_a_full_load_reads_every_collection(many, monkeypatch):
+    store, bundle = many
+    reads = _recording_reads(monkeypatch, store)
+
+    report = await load(store, collect_articles([bundle]), full=True)
+
+    assert report.rebuilt == "asked for"
+    unfiltered = {collection for _command, collection, query, _limit in reads if not query}
+    assert {"countries", "officials", "participations", "articles"} <= unfiltered
+
+
+async def test_a_store_built_from_other_reference_data_is_rebuilt_in_full(store, tmp_path):
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, reference)
+    corpus = write_corpus(tmp_path / "corpus", 2)
+    await load(store, collect_articles([SEED_BUNDLE]), reference_dir=reference)
+    with (reference / "offices.yaml").open("a", encoding="utf-8") as file:
+        file.write("# reviewed again\n")
+
+    first = await load(store, collect_articles([corpus[0]]), reference_dir=reference)
+    second = await load(store, collect_articles([corpus[1]]), reference_dir=reference)
+
+    assert first.rebuilt == "the reference data or the loader changed since the last full build"
+    assert second.rebuilt is None
+
+
+async def test_a_write_that_fails_leaves_the_next_load_to_the_full_build(many, monkeypatch):
+    store, bundle = many
+    before = await dump(store)
+    restore = monkeypatch.context()
+    with restore as patch:
+        fail_writes_to(patch, type(store["posts"]), "posts")
+        with pytest.raises(WriteFailed):
+            await load(store, collect_articles([bundle]))
+    assert without_meta(await dump(store)) == without_meta(before)
+    assert (await data_state(store)).basis is None
+
+    report = await load(store, collect_articles([bundle]))
+
+    assert report.rebuilt is not None and report.rebuilt.startswith("the store does not hold")
+    assert (await data_state(store)).basis is not None
+
+
+async def test_corrections_are_replayed_by_the_full_build(seeded_store, tmp_path):
+    correction = correction_from_yaml(
+        "2024-01-01-nac-plus-4-name",
+        "update:\n  kind: meeting\n  id: nac-plus-4-2022-09-27\n  name: NAC+4 of 27 September\n"
+        "  source: https://www.nato.int/\n",
+    )
+    (bundle,) = write_corpus(tmp_path / "corpus", 1)
+
+    corrected = await load(seeded_store, [], corrections=[correction])
+    after = await load(seeded_store, collect_articles([bundle]))
+
+    assert corrected.rebuilt == "corrections are given"
+    assert after.rebuilt == "corrections are stored"
+
+
+async def test_a_namesake_is_left_to_the_full_build_which_accepts_it(seeded_store, tmp_path):
+    bundle = write_bundle(
+        tmp_path / "namesake",
+        "Another Kim Gunn, a footballer, scored twice.\n",
+        "id: namesake\ntitle: A namesake\nurl: https://example.org/namesake\n"
+        "publisher: Example Wire\npublished: {date: 2023-03-01}\nsha256: {sha256}\n",
+        "officials:\n  - id: kim-gunn-footballer\n    name: Kim Gunn\n"
+        "    distinct_from: [kim-gunn]\n    quote: Another Kim Gunn, a footballer\n",
+    )
+
+    report = await load(seeded_store, collect_articles([bundle]))
+
+    assert report.rebuilt is not None and report.rebuilt.startswith("a new name is")
+    assert report.totals()["inserted"] == 2
+
+
+async def test_removing_what_another_article_refers_to_is_refused_as_the_full_build_does(
+    seeded_store, tmp_path
+):
+    first = write_bundle(
+        tmp_path / "first",
+        "Ambassador Ana Testa arrived.\n",
+        "id: first\ntitle: First\nurl: https://example.org/first\npublisher: Example Wire\n"
+        "published: {date: 2023-03-01}\nsha256: {sha256}\n",
+        "officials:\n  - id: ana-testa\n    name: Ana Testa\n    quote: Ambassador Ana Testa\n",
+    )
+    second = write_bundle(
+        tmp_path / "second",
+        "Ana Testa attended the NAC+4 meeting.\n",
+        "id: second\ntitle: Second\nurl: https://example.org/second\npublisher: Example Wire\n"
+        "published: {date: 2023-03-02}\nsha256: {sha256}\n",
+        "participations:\n  - meeting: NAC+4 meeting\n    participant: Ana Testa\n"
+        "    quote: Ana Testa attended the NAC+4 meeting.\n",
+    )
+    await load(seeded_store, collect_articles([first]))
+    await load(seeded_store, collect_articles([second]))
+    before = await dump(seeded_store)
+
+    with pytest.raises(SeedValidationError) as raised:
+        await remove(seeded_store, "first")
+    with pytest.raises(SeedValidationError) as in_full:
+        await remove(seeded_store, "first", full=True)
+
+    assert raised.value.problems == in_full.value.problems
+    assert "Ana Testa" in raised.value.problems[0].message
+    assert await dump(seeded_store) == before
+
+
+async def test_on_a_real_server_incremental_loads_store_what_the_full_build_stores(bundles):
+    """The same portable queries on FerretDB (MongoDB's wire protocol): a few steps of each
+    kind, one database rebuilt in full beside one rebuilt where touched."""
+    steps = [
+        ("load", [(6, 0), (10, 0)]),  # a fixture that adds to the seed's entities, a synthetic
+        ("load", [(9, 0)]),  # a fixture with posts in offices held one at a time
+        ("load", [(11, 2)]),  # a synthetic one's changed facts, before the original
+        ("load", [(11, 0)]),
+        ("load", [(6, 1)]),  # a fixture's changed facts
+        ("remove", [(10, 0)]),
+        ("remove", [(9, 0)]),
+    ]
+    with ferretdb_or_skip() as server:
+        stores = [
+            create_store(StoreConfig(server.uri, f"diplograph_test_{uuid.uuid4().hex[:10]}", 30000))
+            for _ in range(2)
+        ]
+        incremental, rebuilt = stores
+        try:
+            for store in stores:
+                await store.ensure_indexes()
+                await load(store, collect_articles([SEED_BUNDLE]))
+            for step in steps:
+                mine = await _step(incremental, step, bundles, full=False)
+                reference = await _step(rebuilt, step, bundles, full=True)
+
+                assert mine.problems == reference.problems is None, step
+                assert mine.report.rebuilt is None, (step, mine.report.rebuilt)
+                assert without_meta(await dump(incremental)) == without_meta(await dump(rebuilt))
+        finally:
+            for store in stores:
+                await store.drop_database()
+                await store.close()
