@@ -7,7 +7,7 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench soak install install-dev ferretdb screenshots extract-eval
+.PHONY: run test lint format schema seed bench bench-incremental soak install install-dev ferretdb screenshots extract-eval
 
 
 $(UV):
@@ -68,6 +68,10 @@ extract-eval: install-dev
 ## Run the benchmark (about 6 minutes on 2 cores; writes bench/results/).
 bench: install-dev
 	.venv/bin/python -m bench.run
+
+## One-article loads on 1,000 stored articles: add, change, remove, a no-op reload (bench/incremental.py).
+bench-incremental: install-dev
+	.venv/bin/python -m bench.incremental --json bench/results/incremental.json
 
 ## Sustained load: 50 clients send the golden queries for 60 s to `diplograph serve` (bench/soak.py).
 soak: install-dev
