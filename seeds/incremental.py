@@ -395,7 +395,8 @@ class _Load:
         self.stored_articles = stored_articles
         self.stored: dict[Key, Document] = {}
         self.absent: set[Key] = set()
-        self.names = LoadNames(reference.names, StoredNames())
+        self.stored_names = StoredNames()
+        self.names = LoadNames(reference.names, self.stored_names)
 
     async def fetch(self, keys: Iterable[Key]) -> None:
         """Read the stored documents of `keys` not read yet (by id, per collection)."""
@@ -411,10 +412,13 @@ class _Load:
                 else:
                     self.absent.add((collection, identifier))
 
-    def compile(self) -> Builder:
-        """Build the articles of the load (changed and bystanders) after the reference data."""
+    def compile(self, rebuilt: set[Key]) -> Builder:
+        """Build the articles of the load (changed and bystanders) after the reference data, the
+        names of the `rebuilt` entities coming from them alone."""
+        self.names = LoadNames(self.reference.names, self.stored_names)
+        self.names.rebuilt = rebuilt
         builder = Builder.continuing(self.reference, self.names)
-        builder.quote_scope = set(self.names.rebuilt)
+        builder.quote_scope = set(rebuilt)
         parsed = builder.read_articles(list(self.inputs.values()), lambda _message: None)
         for article, facts, context in parsed:
             origin = Origin(
@@ -453,8 +457,7 @@ class _Load:
 
         rebuilt = {(KIND_OF[c], i) for c, i in before if c in KIND_OF}
         for _round in range(MAX_ROUNDS):
-            self.names.rebuilt = rebuilt
-            builder = self.compile()
+            builder = self.compile(rebuilt)
             scope = before | self.given_parts(builder)
             now_rebuilt = rebuilt | {(KIND_OF[c], i) for c, i in scope if c in KIND_OF}
             await self.fetch(scope)
@@ -463,10 +466,10 @@ class _Load:
             if unread:
                 await self.read_bystanders(unread)
             self.new_names_clash(builder, now_rebuilt)
-            if self.names.stored.complete and not unread and now_rebuilt == rebuilt:
+            if self.stored_names.complete and not unread and now_rebuilt == rebuilt:
                 break
             rebuilt = now_rebuilt
-            await self.names.stored.fetch(self.store)
+            await self.stored_names.fetch(self.store)
         else:
             raise NotIncremental("the articles' names kept asking for more")
         if builder.problems:
@@ -519,7 +522,7 @@ class _Load:
                 others = (
                     reference_keys.get(key, set())
                     | local.get(key, set())
-                    | {e for e in self.names.stored.with_key(key, STORED_KINDS) if e not in rebuilt}
+                    | {e for e in self.stored_names.with_key(key, STORED_KINDS) if e not in rebuilt}
                 )
                 if others - {(kind, identifier)}:
                     clash = True
@@ -711,21 +714,37 @@ class _Load:
                 current = (parent or {}).get("parent_id")
 
     async def check_lost_names(self, rebuilt: Mapping[Key, Document]) -> None:
-        """An entity that goes, or loses a name, breaks the references to it by that name: only
-        the rebuilt articles' were resolved again; any other article mentioning it leaves the
+        """An entity that goes, or loses a name, changes what references by that name resolve
+        to: to nothing, or to another entity that had the name too. Only the given articles'
+        documents are all rebuilt (a bystander's are only where they meet them); so any other
+        article mentioning such an entity, or a lost name another entity has too, leaves the
         load to the full build."""
-        lost = set()
+        lost: dict[Key, set[str]] = {}
         for kind, identifier in self.names.rebuilt:
             key = (collection_of(kind), identifier)
             if (before := self.stored.get(key)) is None:
                 continue
             after = set((rebuilt.get(key) or {}).get("name_keys") or [])
-            if set(before.get("name_keys") or []) - after:
-                lost.add(f"{kind}:{identifier}")
-        if lost:
-            mentioning = await touched.articles_mentioning(self.store, lost)
-            if mentioning - self.inputs.keys() - self.removed:
-                raise NotIncremental("an entity other articles mention loses a name, or goes")
+            if gone := set(before.get("name_keys") or []) - after:
+                lost[(kind, identifier)] = gone
+        if not lost:
+            return
+        mentions = {f"{kind}:{identifier}" for kind, identifier in lost}
+        mentioning = await touched.articles_mentioning(self.store, mentions)
+        if mentioning - self.given - self.removed:
+            raise NotIncremental("an entity other articles mention loses a name, or goes")
+        reference_keys = _reference_keys(self.reference)
+        for keys in lost.values():
+            for key in keys:
+                self.stored_names.with_key(key, STORED_KINDS)
+        await self.stored_names.fetch(self.store)
+        for entity, keys in sorted(lost.items()):
+            for key in sorted(keys):
+                holders = reference_keys.get(key, set()) | self.stored_names.with_key(
+                    key, STORED_KINDS
+                )
+                if holders - {entity}:
+                    raise NotIncremental(f"a name {entity[0]} {entity[1]} loses is another's")
 
     async def check_new_posts(self, builder: Builder, scope: set[Key]) -> None:
         """A post the given articles give must not repeat another of its official's under
