@@ -309,7 +309,9 @@ async def plan(
     if not changed and not exclude:
         return Planned(_unchanged(counts, {}), [], sorted(after))
     note(f"rebuilding what {len(changed) + len(exclude)} article(s) touch")
-    load = _Load(store, reference, changed, exclude, stored_articles)
+    changed_ids = {str(article_id_of(article)) for article in changed}
+    unchanged = {str(i): a for a, i in zip(given, ids, strict=True) if i not in changed_ids}
+    load = _Load(store, reference, changed, exclude, stored_articles, unchanged)
     changes, warnings = await load.run()
     return Planned(_unchanged(counts, changes), warnings, sorted(after))
 
@@ -385,8 +387,12 @@ class _Load:
         changed: list[ArticleInput],
         removed: frozenset[str],
         stored_articles: Mapping[str, Document],
+        unchanged: Mapping[str, ArticleInput],
     ) -> None:
         self.store = store
+        # Given again as stored: built from the bundle given, as the full build does (its
+        # messages name the folder), should the load meet its documents.
+        self.unchanged = unchanged
         self.reference = reference
         self.inputs: dict[str, ArticleInput] = {str(article_id_of(a)): a for a in changed}
         self.given = set(self.inputs)
@@ -489,6 +495,11 @@ class _Load:
         }
 
     async def read_bystanders(self, ids: set[str]) -> None:
+        for identifier in ids & self.unchanged.keys():
+            self.inputs[identifier] = self.unchanged[identifier]
+        ids = ids - self.unchanged.keys()
+        if not ids:
+            return
         documents = await touched.by_ids(self.store, "articles", ids)
         if ids - documents.keys():
             raise NotIncremental("a source names an article that is not stored")

@@ -359,3 +359,56 @@ async def test_on_a_real_server_incremental_loads_store_what_the_full_build_stor
             for store in stores:
                 await store.drop_database()
                 await store.close()
+
+
+def _short(folder: Path, identifier: str, day: str, text: str, facts: str) -> Path:
+    meta = (
+        f"id: {identifier}\ntitle: {identifier}\nurl: https://example.org/{identifier}\n"
+        f"publisher: Example Wire\npublished: {{date: {day}}}\nsha256: {{sha256}}\n"
+    )
+    return write_bundle(folder / identifier, text, meta, facts)
+
+
+async def test_a_name_that_moves_to_its_namesake_is_left_to_the_full_build(tmp_path):
+    """ "Lee Park" means Ana Lima (who had it first) until her article drops the alias; then it
+    means the other Lee Park, also in an article that adds to Ana Lima and is rebuilt with hers."""
+    first = _short(
+        tmp_path, "first", "2023-01-01", "Ana Lima, known as Lee Park, spoke.\n",
+        "officials:\n  - id: ana-lima\n    name: Ana Lima\n    aliases: [Lee Park]\n"
+        "    quote: Ana Lima, known as Lee Park\n",
+    )  # fmt: skip
+    dropped = _short(
+        tmp_path / "changed", "first", "2023-01-01", "Ana Lima, known as Lee Park, spoke.\n",
+        "officials:\n  - id: ana-lima\n    name: Ana Lima\n    quote: Ana Lima, known as\n",
+    )  # fmt: skip
+    namesake = _short(
+        tmp_path, "namesake", "2023-01-02", "Another Lee Park sang.\n",
+        "officials:\n  - id: lee-park-singer\n    name: Lee Park\n    distinct_from: [ana-lima]\n"
+        "    quote: Another Lee Park\n",
+    )  # fmt: skip
+    both = _short(
+        tmp_path, "both", "2023-01-03", "Ana Lima came. Lee Park attended the NAC+4 meeting.\n",
+        "officials:\n  - id: ana-lima\n    name: Ana Lima\n    quote: Ana Lima came.\n"
+        "participations:\n  - meeting: NAC+4 meeting\n    participant: Lee Park\n"
+        "    quote: Lee Park attended the NAC+4 meeting.\n",
+    )  # fmt: skip
+    incremental, rebuilt = await _stores(), await _stores()
+    try:
+        for store in (incremental, rebuilt):
+            for bundle in (first, namesake, both):
+                await load(store, collect_articles([bundle]))
+        assert await incremental["participations"].count_documents(
+            {"_id": "nac-plus-4-2022-09-27--ana-lima"}
+        )
+
+        mine = await load(incremental, collect_articles([dropped]))
+        await load(rebuilt, collect_articles([dropped]), full=True)
+
+        assert mine.rebuilt is not None
+        assert await incremental["participations"].count_documents(
+            {"_id": "nac-plus-4-2022-09-27--lee-park-singer"}
+        )
+        assert without_meta(await dump(incremental)) == without_meta(await dump(rebuilt))
+    finally:
+        await incremental.close()
+        await rebuilt.close()
