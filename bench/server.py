@@ -1,16 +1,21 @@
 """The app each benchmarked uvicorn process serves: one target, plus what the bench needs to read.
 
     BENCH_TARGET=graphql|limit|naive [BENCH_CORPUS=DIR] \
+        [BENCH_MONGODB_URI=mongodb://… BENCH_MONGODB_DATABASE=NAME] \
         uvicorn bench.server:create --factory --port 8123
 
 Wraps the target's own app without changing it:
 - `BENCH_CORPUS`: after the normal start-up (which loads the bundled seed), also load the generated
   article bundles under DIR, through the same loader, so the store holds the scaled corpus;
+- `BENCH_MONGODB_URI` and `BENCH_MONGODB_DATABASE`: serve from that server's database, which
+  `bench.run` has already loaded (no seeding at start-up, so several targets can share it);
 - `GET /_bench/stats`: the store's command count (its CommandLog, which the app keeps anyway) and
-  the time spent inside the embedded store; `GET /_bench/documents`: each collection's size;
+  the time spent in the database; `GET /_bench/documents`: each collection's size;
 - the embedded store's calls are timed (two `perf_counter` calls around each; wall-clock time,
   which includes waiting for the store's worker thread and any moment another process had the
-  CPU), and so are the garbage collector's pauses.
+  CPU), and so are the garbage collector's pauses. On a server, the time in the database is each
+  command's round trip as PyMongo's command monitoring reports it (sent to answered), summed:
+  commands that overlap count each.
 
 The environment is read here, not in api/settings.py, because these knobs are the bench's own.
 """
@@ -49,8 +54,12 @@ COLLECTIONS = (
 )
 
 
+# A server's deadline in the bench: a slow scan is to be measured, not cut off.
+SERVER_TIMEOUT_MS = 120_000
+
+
 class DatabaseClock:
-    """Time spent inside the embedded store's calls, and how many calls."""
+    """Time spent inside the embedded store's calls (or a server's commands), and how many."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
@@ -90,6 +99,11 @@ class DatabaseClock:
             cursor.to_list = self.wrap_async(cursor.to_list)
             cursor.__anext__ = self.wrap_async(cursor.__anext__)
         embedded.EmbeddedCursor.sort = self.wrap_sync(embedded.EmbeddedCursor.sort)
+
+    def observe(self, _name: str, _collection: str, seconds: float, _succeeded: bool) -> None:
+        """A server's command ended (the store's CommandLog calls this)."""
+        self.seconds += seconds
+        self.calls += 1
 
 
 CLOCK = DatabaseClock()
@@ -134,6 +148,16 @@ def create() -> Starlette:
     target = os.environ.get("BENCH_TARGET", "graphql")
     corpus = os.environ.get("BENCH_CORPUS")
     settings = settings_for(target)
+    if uri := os.environ.get("BENCH_MONGODB_URI"):
+        settings = settings.model_copy(
+            update={
+                "mongodb_uri": uri,
+                "mongodb_database": os.environ["BENCH_MONGODB_DATABASE"],
+                "mongodb_timeout_ms": SERVER_TIMEOUT_MS,
+                "request_deadline_seconds": SERVER_TIMEOUT_MS / 1000,
+                "seed_on_startup": False,
+            }
+        )
     app = app_factory(target)(settings)
     if settings.embedded:
         CLOCK.install()
@@ -143,6 +167,8 @@ def create() -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with started_lifespan(app):
+            if not settings.embedded:
+                app.state.store.commands.observe(CLOCK.observe)
             if corpus:
                 await load_corpus(app.state.store, Path(corpus))
             yield
