@@ -5,7 +5,8 @@ only what each step touched equals, byte for byte, the one that rebuilt everythi
 from __future__ import annotations
 
 import shutil
-import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,10 @@ from seeds.inputs import REFERENCE_DIR
 from seeds.loader import LoadReport, collect_articles, load, remove
 from seeds.problems import SeedValidationError
 from seeds.yamlfile import parse_yaml
-from store.connection import Store, StoreConfig, create_store
+from store.connection import Store, create_store
 from store.repository.dataset import WriteFailed, data_state
-from tests.ferretdb_server import ferretdb_or_skip
-from tests.support.app import ROOT, make_settings
+from tests.support.app import ROOT, drop_test_database, make_settings
+from tests.support.reads import Read
 from tests.support.seeds import (
     SEED_BUNDLE,
     dump,
@@ -128,11 +129,23 @@ async def _step(store: Store, step: tuple, bundles: Bundles, *, full: bool) -> O
     return Outcome(None, report)
 
 
-async def _stores() -> Store:
-    store = create_store(make_settings().store_config)
-    await store.ensure_indexes()
-    await load(store, collect_articles([SEED_BUNDLE]))
-    return store
+@asynccontextmanager
+async def _two_stores() -> AsyncIterator[tuple[Store, Store]]:
+    """Two stores holding the seed article (one for incremental loads, one rebuilt in full), in
+    throwaway databases dropped at the end on a server."""
+    made: list[tuple[Store, str | None, str]] = []
+    try:
+        for _ in range(2):
+            settings = make_settings()
+            store = create_store(settings.store_config)
+            made.append((store, settings.mongodb_uri, settings.mongodb_database))
+            await store.ensure_indexes()
+            await load(store, collect_articles([SEED_BUNDLE]))
+        yield made[0][0], made[1][0]
+    finally:
+        for store, uri, name in made:
+            await store.close()
+            drop_test_database(uri, name)
 
 
 PICK = st.tuples(st.integers(0, 9 + SYNTHETIC), st.integers(0, len(VARIANTS) - 1))
@@ -145,8 +158,7 @@ STEP = st.one_of(
 @settings(max_examples=25)
 @given(steps=st.lists(STEP, min_size=1, max_size=6))
 async def test_incremental_loads_store_what_the_full_build_stores(bundles, steps):
-    incremental, rebuilt = await _stores(), await _stores()
-    try:
+    async with _two_stores() as (incremental, rebuilt):
         for step in steps:
             mine = await _step(incremental, step, bundles, full=False)
             reference = await _step(rebuilt, step, bundles, full=True)
@@ -162,9 +174,6 @@ async def test_incremental_loads_store_what_the_full_build_stores(bundles, steps
                 }, step
                 if all(bundle in bundles.synthetic for bundle, _variant in step[1]):
                     assert mine.report.rebuilt is None, (step, mine.report.rebuilt)
-    finally:
-        await incremental.close()
-        await rebuilt.close()
 
 
 # --- what an incremental load reads, and when the full build takes over ----------------------
@@ -184,51 +193,38 @@ async def many(store, tmp_path):
     return store, corpus[-1]
 
 
-def _recording_reads(monkeypatch, store: Store) -> list[tuple[str, str, dict, int]]:
-    """Every find and count sent to `store` from now on: (command, collection, filter, limit)."""
-    reads: list[tuple[str, str, dict, int]] = []
-    collection_class = type(store["articles"])
-    for method in ("find", "count_documents"):
-        original = getattr(collection_class, method)
-
-        def recording(self, query=None, *args, _method=method, _original=original, **kwargs):
-            reads.append((_method, self.name, dict(query or {}), kwargs.get("limit") or 0))
-            return _original(self, query, *args, **kwargs)
-
-        monkeypatch.setattr(collection_class, method, recording)
-    return reads
+def _whole(read: Read) -> bool:
+    """Whether a read asks for every document of its collection (a find without a filter, or an
+    aggregation without a `$match` that filters)."""
+    if read.command == "aggregate":
+        return not any(stage.get("$match") for stage in read.query or [])
+    return read.command in ("find", "count_documents") and not read.query
 
 
-async def test_adding_an_article_reads_only_what_it_touches(many, monkeypatch):
+async def test_adding_an_article_reads_only_what_it_touches(many, database_reads):
     store, bundle = many
-    reads = _recording_reads(monkeypatch, store)
+    database_reads.clear()
 
     report = await load(store, collect_articles([bundle]))
 
     assert report.rebuilt is None
     assert report.totals()["inserted"] == 14
-    whole = [(command, collection) for command, collection, query, limit in reads if not query]
-    unbounded = [
-        (command, collection)
-        for command, collection, query, limit in reads
-        if not query and not limit
-    ]
-    # Whether a correction is stored reads one document; listing the stored articles' ids for
-    # the report is the one read of a whole collection.
+    # Whether a correction is stored reads one document (a find with limit 1); listing the
+    # stored articles' ids for the report is the one read of a whole collection.
+    whole = [(read.command, read.collection) for read in database_reads if _whole(read)]
     assert whole == [("find", "corrections"), ("find", "articles")]
-    assert unbounded == [("find", "articles")]
-    assert "countries" not in {read[1] for read in reads}
+    assert "countries" not in {read.collection for read in database_reads}
 
 
-async def test_a_full_load_reads_every_collection(many, monkeypatch):
+async def test_a_full_load_reads_every_collection(many, database_reads):
     store, bundle = many
-    reads = _recording_reads(monkeypatch, store)
+    database_reads.clear()
 
     report = await load(store, collect_articles([bundle]), full=True)
 
     assert report.rebuilt == "asked for"
-    unfiltered = {collection for _command, collection, query, _limit in reads if not query}
-    assert {"countries", "officials", "participations", "articles"} <= unfiltered
+    whole = {read.collection for read in database_reads if _whole(read)}
+    assert {"countries", "officials", "participations", "articles"} <= whole
 
 
 async def test_a_store_built_from_other_reference_data_is_rebuilt_in_full(store, tmp_path):
@@ -326,9 +322,11 @@ async def test_removing_what_another_article_refers_to_is_refused_as_the_full_bu
     assert await dump(seeded_store) == before
 
 
-async def test_on_a_real_server_incremental_loads_store_what_the_full_build_stores(bundles):
-    """The same portable queries on FerretDB (MongoDB's wire protocol): a few steps of each
-    kind, one database rebuilt in full beside one rebuilt where touched."""
+async def test_a_few_steps_of_each_kind_are_incremental_and_store_what_the_full_build_stores(
+    bundles,
+):
+    """Named steps, so that the store's own queries are checked on every backend (`pytest
+    --ferretdb` runs them over MongoDB's wire protocol): none may fall back to the full build."""
     steps = [
         ("load", [(6, 0), (10, 0)]),  # a fixture that adds to the seed's entities, a synthetic
         ("load", [(9, 0)]),  # a fixture with posts in offices held one at a time
@@ -338,27 +336,14 @@ async def test_on_a_real_server_incremental_loads_store_what_the_full_build_stor
         ("remove", [(10, 0)]),
         ("remove", [(9, 0)]),
     ]
-    with ferretdb_or_skip() as server:
-        stores = [
-            create_store(StoreConfig(server.uri, f"diplograph_test_{uuid.uuid4().hex[:10]}", 30000))
-            for _ in range(2)
-        ]
-        incremental, rebuilt = stores
-        try:
-            for store in stores:
-                await store.ensure_indexes()
-                await load(store, collect_articles([SEED_BUNDLE]))
-            for step in steps:
-                mine = await _step(incremental, step, bundles, full=False)
-                reference = await _step(rebuilt, step, bundles, full=True)
+    async with _two_stores() as (incremental, rebuilt):
+        for step in steps:
+            mine = await _step(incremental, step, bundles, full=False)
+            reference = await _step(rebuilt, step, bundles, full=True)
 
-                assert mine.problems == reference.problems is None, step
-                assert mine.report.rebuilt is None, (step, mine.report.rebuilt)
-                assert without_meta(await dump(incremental)) == without_meta(await dump(rebuilt))
-        finally:
-            for store in stores:
-                await store.drop_database()
-                await store.close()
+            assert mine.problems == reference.problems is None, step
+            assert mine.report.rebuilt is None, (step, mine.report.rebuilt)
+            assert without_meta(await dump(incremental)) == without_meta(await dump(rebuilt))
 
 
 def _short(folder: Path, identifier: str, day: str, text: str, facts: str) -> Path:
@@ -392,8 +377,7 @@ async def test_a_name_that_moves_to_its_namesake_is_left_to_the_full_build(tmp_p
         "participations:\n  - meeting: NAC+4 meeting\n    participant: Lee Park\n"
         "    quote: Lee Park attended the NAC+4 meeting.\n",
     )  # fmt: skip
-    incremental, rebuilt = await _stores(), await _stores()
-    try:
+    async with _two_stores() as (incremental, rebuilt):
         for store in (incremental, rebuilt):
             for bundle in (first, namesake, both):
                 await load(store, collect_articles([bundle]))
@@ -409,6 +393,3 @@ async def test_a_name_that_moves_to_its_namesake_is_left_to_the_full_build(tmp_p
             {"_id": "nac-plus-4-2022-09-27--lee-park-singer"}
         )
         assert without_meta(await dump(incremental)) == without_meta(await dump(rebuilt))
-    finally:
-        await incremental.close()
-        await rebuilt.close()
