@@ -1,7 +1,8 @@
 """One-article loads on a store that already holds many: add, change, remove, and a no-op reload.
 
-    .venv/bin/python -m bench.incremental                      # 1,000 synthetic articles
-    .venv/bin/python -m bench.incremental --json after.json --compare before.json
+    .venv/bin/python -m bench.incremental                          # 1,000 synthetic articles
+    .venv/bin/python -m bench.incremental --full --json full.json  # each load a full build
+    .venv/bin/python -m bench.incremental --compare full.json      # ... and the ratios
 
 Generates the synthetic bundles (bench/corpus.py), loads them with the bundled seed article into
 an empty embedded store (the full build), then times, one run each, the loads an editor makes:
@@ -61,8 +62,11 @@ def _changed_copy(folder: Path, target: Path) -> Path:
     return target
 
 
-async def measure(folders: list[Path], extra: Path, changed: Path) -> dict[str, dict[str, float]]:
-    """Seconds and store commands of each row (see the module docstring)."""
+async def measure(
+    folders: list[Path], extra: Path, changed: Path, *, full: bool = False
+) -> dict[str, dict[str, float]]:
+    """Seconds and store commands of each row (see the module docstring); `full` rebuilds
+    everything at every load, as every load did before loads could rebuild what they touch."""
     store = await _empty_store()
     rows: dict[str, dict[str, float]] = {}
     inside: list[float] = []
@@ -85,11 +89,11 @@ async def measure(folders: list[Path], extra: Path, changed: Path) -> dict[str, 
         }
 
     await timed("initial load", lambda: load(store, collect_articles(folders)))
-    await timed("no-op reload", lambda: load(store, collect_articles(folders)))
-    await timed("add one", lambda: load(store, collect_articles([extra])))
-    await timed("add to known", lambda: load(store, collect_articles([EXAMPLE])))
-    await timed("change one", lambda: load(store, collect_articles([changed])))
-    await timed("remove one", lambda: remove(store, extra.name))
+    await timed("no-op reload", lambda: load(store, collect_articles(folders), full=full))
+    await timed("add one", lambda: load(store, collect_articles([extra]), full=full))
+    await timed("add to known", lambda: load(store, collect_articles([EXAMPLE]), full=full))
+    await timed("change one", lambda: load(store, collect_articles([changed]), full=full))
+    await timed("remove one", lambda: remove(store, extra.name, full=full))
     return rows
 
 
@@ -98,13 +102,14 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000, help="Synthetic articles (1000).")
     parser.add_argument("--json", type=Path, help="Write the results to this file.")
     parser.add_argument("--compare", type=Path, help="An earlier run's --json, for ratios.")
+    parser.add_argument("--full", action="store_true", help="Rebuild everything at every load.")
     arguments = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
         corpus = write_corpus(Path(scratch) / "corpus", arguments.count + 1)
         folders = [*bundled_article_folders(), *corpus[:-1]]
         changed = _changed_copy(corpus[-1], Path(scratch) / "changed" / corpus[-1].name)
-        rows = asyncio.run(measure(folders, corpus[-1], changed))
+        rows = asyncio.run(measure(folders, corpus[-1], changed, full=arguments.full))
 
     before = json.loads(arguments.compare.read_text()) if arguments.compare else None
     print(f"{len(folders)} articles stored ({arguments.count} synthetic + the seed article):")
@@ -128,7 +133,9 @@ def main() -> None:
             line += f"{earlier['seconds']:9.3f}{int(earlier['commands']):10d}{ratio:9.1f}x"
         print(line)
     if arguments.json:
-        arguments.json.write_text(json.dumps({"count": arguments.count, "rows": rows}, indent=2))
+        arguments.json.write_text(
+            json.dumps({"count": arguments.count, "full": arguments.full, "rows": rows}, indent=2)
+        )
 
 
 if __name__ == "__main__":
