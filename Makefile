@@ -75,9 +75,12 @@ bench: install-dev
 	.venv/bin/python -m bench.run --backend ferretdb
 	.venv/bin/python -m bench.backends
 
-## One-article loads on 1,000 stored articles: add, change, remove, a no-op reload (bench/incremental.py).
+## One-article loads on 1,000 stored articles: add, change, remove, a no-op reload (bench/incremental.py),
+## each rebuilt in full, then rebuilding what it touches, with the ratios.
 bench-incremental: install-dev
-	.venv/bin/python -m bench.incremental --json bench/results/incremental.json
+	.venv/bin/python -m bench.incremental --full --json bench/results/incremental-full.json
+	.venv/bin/python -m bench.incremental --json bench/results/incremental.json \
+		--compare bench/results/incremental-full.json
 
 ## Sustained load: 50 clients send the golden queries for 60 s to `diplograph serve` (bench/soak.py).
 soak: install-dev
