@@ -7,8 +7,8 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench soak install install-dev ferretdb screenshots extract-eval \
-	mutants planted
+.PHONY: run test lint format schema seed bench bench-incremental soak install install-dev ferretdb screenshots \
+	extract-eval mutants planted
 
 
 $(UV):
@@ -85,6 +85,13 @@ bench: install-dev
 	.venv/bin/python -m bench.run
 	.venv/bin/python -m bench.run --backend ferretdb
 	.venv/bin/python -m bench.backends
+
+## One-article loads on 1,000 stored articles: add, change, remove, a no-op reload (bench/incremental.py),
+## each rebuilt in full, then rebuilding what it touches, with the ratios.
+bench-incremental: install-dev
+	.venv/bin/python -m bench.incremental --full --json bench/results/incremental-full.json
+	.venv/bin/python -m bench.incremental --json bench/results/incremental.json \
+		--compare bench/results/incremental-full.json
 
 ## Sustained load: 50 clients send the golden queries for 60 s to `diplograph serve` (bench/soak.py).
 soak: install-dev
