@@ -328,13 +328,13 @@ async def test_a_few_steps_of_each_kind_are_incremental_and_store_what_the_full_
     """Named steps, so that the store's own queries are checked on every backend (`pytest
     --ferretdb` runs them over MongoDB's wire protocol): none may fall back to the full build."""
     steps = [
-        ("load", [(6, 0), (10, 0)]),  # a fixture that adds to the seed's entities, a synthetic
-        ("load", [(9, 0)]),  # a fixture with posts in offices held one at a time
-        ("load", [(11, 2)]),  # a synthetic one's changed facts, before the original
-        ("load", [(11, 0)]),
-        ("load", [(6, 1)]),  # a fixture's changed facts
-        ("remove", [(10, 0)]),
-        ("remove", [(9, 0)]),
+        ("load", [(7, 0), (12, 0)]),  # a fixture that adds to the seed's entities, a synthetic
+        ("load", [(11, 0)]),  # a fixture with posts in offices held one at a time
+        ("load", [(13, 2)]),  # a synthetic one's changed facts, before the original
+        ("load", [(13, 0)]),
+        ("load", [(7, 1)]),  # a fixture's changed facts
+        ("remove", [(12, 0)]),
+        ("remove", [(11, 0)]),
     ]
     async with _two_stores() as (incremental, rebuilt):
         for step in steps:
