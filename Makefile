@@ -7,7 +7,7 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench soak install install-dev ferretdb screenshots extract-eval
+.PHONY: run test lint format schema seed bench bench-scale bench-engines soak install install-dev ferretdb screenshots extract-eval
 
 
 $(UV):
@@ -65,9 +65,17 @@ screenshots: install-dev
 extract-eval: install-dev
 	.venv/bin/python -m bench.extract_eval --details
 
-## Run the benchmark (about 6 minutes on 2 cores; writes bench/results/).
+## Run the benchmark (about 12 minutes on 2 cores, 1,000x scale series included; writes bench/results/).
 bench: install-dev
 	.venv/bin/python -m bench.run
+
+## Only the scale series: every golden query at 1x, 10x, 100x and 1,000x the bundled data.
+bench-scale: install-dev
+	.venv/bin/python -m bench.run --scale-only --out bench/results/scale
+
+## Candidate embedded engines on the repository's query shapes, 1x to 1,000x (bench/engines.py).
+bench-engines: install-dev
+	.venv/bin/python -m bench.engines
 
 ## Sustained load: 50 clients send the golden queries for 60 s to `diplograph serve` (bench/soak.py).
 soak: install-dev
