@@ -249,6 +249,16 @@ async def documents_linking(store: Store, ids: list[str]) -> dict[str, list[Docu
     return found
 
 
+async def count_linking(store: Store, ids: list[str]) -> int:
+    """How many documents `documents_linking(ids)` would read: one count per collection (a count
+    reads no document where an index answers it)."""
+    total = 0
+    for collection, fields in LINK_FIELDS.items():
+        if ids:
+            total += await count(store, collection, {"$or": [{f: {"$in": ids}} for f in fields]})
+    return total
+
+
 async def any_matching(store: Store, collection: str, criteria: Criteria) -> bool:
     """Whether any document of `collection` meets `criteria` (one small query)."""
     found = await find_many(store, collection, criteria.as_query(), projection={"_id": 1}, limit=1)
