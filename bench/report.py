@@ -220,7 +220,7 @@ def scale_loads_table(results: dict[str, Any]) -> list[str]:
         return []
     lines = [
         "| data | documents | JSON MB | RSS after loading MB | RSS / JSON | start-up s "
-        "| of which corpus load s | one more article s (written) |",
+        "| of which loading from empty s | one more article s (written) |",
         "|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for row in sorted(loads, key=lambda r: r["factor"]):
@@ -230,7 +230,7 @@ def scale_loads_table(results: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {row['factor']:,}x | {row['documents']:,} | {json_mb:.1f} | {row['rss_mb']:.0f} "
             f"| {row['rss_mb'] / json_mb if json_mb else 0:.1f} | {row['start_seconds']:.1f} "
-            f"| {_f(row.get('corpus_seconds'), 1)} "
+            f"| {_f(row.get('lifespan_seconds'), 1)} "
             f"| {_f(added.get('seconds'), 2)} ({written.get('inserted', 0)} inserted, "
             f"{written.get('updated', 0)} updated) |"
         )
@@ -368,16 +368,17 @@ def render_markdown(results: dict[str, Any]) -> str:
             "",
             *scale_loads_table(results),
             "",
-            "Start-up runs from spawning the server to its first answer (imports, the bundled "
-            "seed, the corpus); the corpus load is the seed loader writing the generated "
-            "articles into the empty store. One more article is a generated bundle loaded on "
-            "top afterwards, as `diplograph seed FOLDER` would.",
+            "Start-up runs from spawning the server to its first answer (imports, then the "
+            "store's preparation); loading from empty is that preparation: the seed loader "
+            "writing the bundled seed and the generated articles (`diplograph serve DIR`) into "
+            "the empty store. One more article is a generated bundle loaded on top afterwards, "
+            "as `diplograph seed FOLDER` would.",
             "",
             "DB ms/req is the time spent inside the embedded store per request; DB share is "
             "that over the mean latency; a store call is one command (its p99 and worst over "
-            "every call of the measurement: each runs inline on the event loop, so it is how "
-            "long other requests wait on it); GC ms/req is the garbage collector's pauses per "
-            "request.",
+            "every call of the measurement: each holds the store's one worker thread, so it is "
+            "how long other requests' store calls wait on it); GC ms/req is the garbage "
+            "collector's pauses per request.",
             "",
             *scale_table(results),
         ]

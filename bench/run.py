@@ -353,7 +353,7 @@ def corpus_size(factor: int, documents: dict[str, int]) -> int:
 
 def call_summary(seconds: list[float], requests: int) -> dict[str, Any]:
     """The store commands behind one query's measurement: how many, and how long the worst took
-    (each runs inline on the event loop, so this is how long it blocks every other request)."""
+    (each holds the store's one worker thread, so this is how long other requests' calls wait)."""
     if not seconds:
         return {"calls": 0}
     ordered = sorted(seconds)

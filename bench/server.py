@@ -5,8 +5,9 @@
 
 Wraps the target's own app without changing it:
 - `BENCH_DEADLINE_SECONDS`: the request deadline, instead of the app's default;
-- `BENCH_CORPUS`: after the normal start-up (which loads the bundled seed), also load the generated
-  article bundles under DIR, through the same loader, so the store holds the scaled corpus;
+- `BENCH_CORPUS`: the generated article bundles under DIR are loaded at start-up with the bundled
+  seed, as `diplograph serve DIR` loads them (`DIPLOGRAPH_ARTICLES`), so the store holds the
+  scaled corpus and the app treats it as its start-up data;
 - `GET /_bench/stats`: the store's command count (its CommandLog, which the app keeps anyway), the
   time spent inside the embedded store, and how long start-up and the corpus load took;
   `GET /_bench/documents`: each collection's size; `GET /_bench/data-size`: the JSON size of
@@ -135,14 +136,6 @@ CALLS = CallRecorder()
 STARTUP: dict[str, float] = {}
 
 
-async def load_corpus(store: Any, corpus: Path) -> None:
-    """Add the generated bundles under `corpus` to the bundled seed, through the seed loader."""
-    from seeds.inputs import bundled_article_folders
-    from seeds.loader import collect_articles, load
-
-    await load(store, collect_articles([*bundled_article_folders(), corpus]))
-
-
 async def add_article(store: Any) -> dict[str, Any]:
     """Load one more generated article on top of what is stored (an incremental load)."""
     from bench.corpus import write_one
@@ -161,6 +154,8 @@ def create() -> Starlette:
     target = os.environ.get("BENCH_TARGET", "graphql")
     corpus = os.environ.get("BENCH_CORPUS")
     settings = settings_for(target)
+    if corpus:
+        settings = settings.model_copy(update={"articles": [Path(corpus)]})
     if deadline := os.environ.get("BENCH_DEADLINE_SECONDS"):
         # At 1,000x some golden answers are megabytes: the scale series measures them instead of
         # stopping at the app's default deadline.
@@ -175,13 +170,8 @@ def create() -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         started = time.perf_counter()
         async with started_lifespan(app):
+            # The store's preparation: the whole corpus loaded into the empty store.
             STARTUP["lifespan_seconds"] = time.perf_counter() - started
-            if corpus:
-                loaded = time.perf_counter()
-                await load_corpus(app.state.store, Path(corpus))
-                STARTUP["corpus_seconds"] = time.perf_counter() - loaded
-            # The load's garbage is collected now rather than during the first measurements.
-            gc.collect()
             if os.environ.get("BENCH_CALL_TIMES") == "1":
                 app.state.store.commands.observe(CALLS)
             STARTUP["ready_seconds"] = time.perf_counter() - started
