@@ -1,10 +1,11 @@
 """How long database faults take to reach a client, and how long recovery takes.
 
 Runs `diplograph serve` in its own process with the real PyMongo client and the default timeouts
-(DIPLOGRAPH_MONGODB_TIMEOUT_MS=2000 unless set), pointed at the fake MongoDB of
-tests/support/fake_mongod.py, which this script starts late, stops, and makes hang up or stall;
-then times the embedded store's outage switch in-process. Prints what the client saw and how long
-it took, for the operations docs.
+(DIPLOGRAPH_MONGODB_TIMEOUT_MS=2000 unless set), pointed at a FerretDB 1.24 process (built by
+`make ferretdb`, see tests/support/ferretdb.py) which this script starts after the API, pauses
+(SIGSTOP), resumes, kills (SIGKILL) and restarts on the same port and data; then times the
+embedded store's outage switch in-process. Prints what the client saw and how long it took, for
+the operations docs.
 
     .venv/bin/python -m bench.faults [--json bench/results/tmp/faults.json]
 """
@@ -21,26 +22,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
-from api.app import create_app, prepare_store
+from api.app import create_app
 from api.settings import Settings
-from store.connection import create_store
-from tests.support.fake_mongod import FakeMongod, free_port
+from tests.support.ferretdb import FerretDBError, FerretDBServer, build, free_port
 
 KOREA = {"query": '{ country(code: "KR") { name } }'}
-
-
-async def korea_document() -> dict[str, Any]:
-    """South Korea as the seed loader stores it (from a throwaway embedded store)."""
-    settings = Settings(_env_file=None, mongodb_uri=None, seed_on_startup=True)
-    store = create_store(settings.store_config)
-    await prepare_store(store, settings)
-    document = await store["countries"].find_one({"_id": "KR"})
-    await store.close()
-    return document
+BURST = 50
 
 
 def seen(response: httpx.Response) -> str:
@@ -81,21 +71,27 @@ class Rows(list):
 
 async def real_client_faults(timeout_ms: int) -> Rows:
     rows = Rows()
-    mongod = FakeMongod(free_port())
-    mongod.documents["countries"] = [await korea_document()]
+    scratch = Path(tempfile.mkdtemp(prefix="diplograph-faults-"))
+    (scratch / "data").mkdir()
+    database = FerretDBServer(build(), scratch / "data", scratch, port=free_port())
     port = free_port()
     env = {
         **os.environ,
-        "MONGODB_URI": mongod.uri,
+        "MONGODB_URI": database.uri,
+        "DIPLOGRAPH_MONGODB_DATABASE": "diplograph_faults",
+        "DIPLOGRAPH_SEED_ON_STARTUP": "true",
         "DIPLOGRAPH_MONGODB_TIMEOUT_MS": str(timeout_ms),
         "DIPLOGRAPH_HOST": "127.0.0.1",
         "DIPLOGRAPH_PORT": str(port),
         "DIPLOGRAPH_LOG_LEVEL": "warning",
     }
-    log = Path(tempfile.mkdtemp(prefix="diplograph-faults-")) / "server.log"
+    env.pop("DIPLOGRAPH_MONGODB_URI", None)
     executable = Path(sys.executable).with_name("diplograph")
     server = subprocess.Popen(
-        [str(executable), "serve"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+        [str(executable), "serve"],
+        env=env,
+        stdout=(scratch / "server.log").open("wb"),
+        stderr=subprocess.STDOUT,
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
@@ -106,46 +102,64 @@ async def real_client_faults(timeout_ms: int) -> Rows:
             )
             await rows.request("down at start-up: /readyz", client, "GET", "/readyz")
             await rows.request("down at start-up: GraphQL query", client, "POST", "/graphql")
-            await mongod.start()
+            database.start()
             rows.add(
-                "comes up: until /readyz is 200, no restart",
+                "comes up: until /readyz is 200 (seed loaded), no restart",
                 "200",
                 await until(client, "/readyz", 200),
             )
             await rows.request("comes up: GraphQL query", client, "POST", "/graphql")
 
-            await mongod.stop()
-            await rows.request("vanishes while serving: GraphQL query", client, "POST", "/graphql")
-            await rows.request("vanishes: next GraphQL query", client, "POST", "/graphql")
-            await rows.request("vanishes: /readyz", client, "GET", "/readyz")
-            started = time.perf_counter()
-            burst = await asyncio.gather(*(client.post("/graphql", json=KOREA) for _ in range(50)))
-            saw = ", ".join(sorted({seen(response) for response in burst}))
+            database.pause()
+            await rows.request("paused (SIGSTOP): GraphQL query", client, "POST", "/graphql")
+            await rows.request("paused: /readyz", client, "GET", "/readyz")
+            await burst(rows, "paused", client)
+            database.resume()
+            rows.add("resumed: until /readyz is 200", "200", await until(client, "/readyz", 200))
+            await rows.request("resumed: GraphQL query", client, "POST", "/graphql")
+
+            database.kill()
+            await rows.request("killed (SIGKILL): GraphQL query", client, "POST", "/graphql")
+            await rows.request("killed: next GraphQL query", client, "POST", "/graphql")
+            await rows.request("killed: /readyz", client, "GET", "/readyz")
+            await burst(rows, "killed", client)
+            database.start()
             rows.add(
-                "vanishes: 50 concurrent queries, until all answered",
-                saw,
+                "restarted on the same port and data: until /readyz is 200",
+                "200",
+                await until(client, "/readyz", 200),
+            )
+            await rows.request("restarted: GraphQL query", client, "POST", "/graphql")
+
+            database.pause()
+            started = time.perf_counter()
+            waiting = asyncio.create_task(client.post("/graphql", json=KOREA))
+            await asyncio.sleep(timeout_ms / 4000)  # the query is waiting on the paused server
+            database.kill()
+            rows.add(
+                "killed while a query waits on it: that query",
+                seen(await waiting),
                 time.perf_counter() - started,
             )
-            await mongod.start()
-            rows.add("comes back: until /readyz is 200", "200", await until(client, "/readyz", 200))
-            await rows.request("comes back: GraphQL query", client, "POST", "/graphql")
-
-            mongod.hang_up_on = "find"
-            await rows.request(
-                "connection cut mid-query: GraphQL query", client, "POST", "/graphql"
-            )
-            mongod.hang_up_on = None
-            await rows.request("connection cut: next GraphQL query", client, "POST", "/graphql")
-
-            mongod.stall_on = "find"
-            await rows.request("stalled server: GraphQL query", client, "POST", "/graphql")
-            mongod.stall_on = None
-            await rows.request("stall over: next GraphQL query", client, "POST", "/graphql")
+            database.start()
+            rows.add("restarted: until /readyz is 200", "200", await until(client, "/readyz", 200))
+            await rows.request("restarted: GraphQL query", client, "POST", "/graphql")
     finally:
         server.terminate()
         server.wait(timeout=15)
-        await mongod.stop()
+        database.kill()
     return rows
+
+
+async def burst(rows: Rows, state: str, client: httpx.AsyncClient) -> None:
+    """BURST concurrent queries: what they saw, and how long until the last was answered."""
+    started = time.perf_counter()
+    answers = await asyncio.gather(*(client.post("/graphql", json=KOREA) for _ in range(BURST)))
+    rows.add(
+        f"{state}: {BURST} concurrent GraphQL queries, until all answered",
+        ", ".join(sorted({seen(response) for response in answers})),
+        time.perf_counter() - started,
+    )
 
 
 async def embedded_faults() -> Rows:
@@ -170,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="Also write the rows to this file.")
     args = parser.parse_args(argv)
 
+    try:
+        build()
+    except FerretDBError as error:
+        print(f"bench.faults needs the FerretDB test server: {error}", file=sys.stderr)
+        return 2
     rows = asyncio.run(real_client_faults(args.timeout_ms)) + asyncio.run(embedded_faults())
     width = max(len(row["case"]) for row in rows)
     print(f"DIPLOGRAPH_MONGODB_TIMEOUT_MS={args.timeout_ms}")

@@ -17,6 +17,12 @@
 4. Writes bench/results/: results.json, results.md (the tables), throughput.png, scale.png and the
    profile, and prints the Markdown.
 
+`--backend ferretdb` runs the same over the wire: a FerretDB 1.24 (SQLite) process that the
+script builds and starts (`make ferretdb`), the seed (and each scale corpus) loaded into it once
+through the seed loader, and every target's server reading it with PyMongo; by default a, b and
+a', into bench/results/ferretdb/, without the profile (which is of diplograph's own code).
+`python -m bench.backends` then puts both runs side by side.
+
 With two or more CPUs, the server is pinned to CPU 0 and the load generator to CPU 1, so neither
 steals the other's core.
 """
@@ -24,6 +30,7 @@ steals the other's core.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import http.client
 import json
@@ -36,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections import defaultdict
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
@@ -66,6 +74,11 @@ DOCUMENTS_PER_ARTICLE = 14
 # ISO 3166-1 is a fixed reference list; news grows everything else.
 FIXED_COLLECTIONS = ("countries",)
 NAC_PLUS_4 = "01-nac-plus-4-attendees"
+BACKENDS = ("embedded", "ferretdb")
+# The targets measured over the wire by default: diplograph with and without its response cache,
+# and the limit (the naive peer's N+1 reads take minutes on a server that scans).
+FERRETDB_TARGETS = ["graphql", "limit", "cached"]
+LOAD_TIMEOUT_MS = 600_000
 
 
 def free_port() -> int:
@@ -79,8 +92,56 @@ def pin(pid: int, cpu: int) -> None:
         psutil.Process(pid).cpu_affinity([cpu])
 
 
+class FerretDB(AbstractContextManager):
+    """The `ferretdb` backend: one FerretDB process, and a database per data set loaded into it."""
+
+    def __init__(self) -> None:
+        from tests.support.ferretdb import build, running_ferretdb
+
+        self._running = running_ferretdb(build())
+        self.uri = ""
+
+    def __enter__(self) -> FerretDB:
+        self.uri = self._running.__enter__().uri
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._running.__exit__(*exc)
+
+    def load(self, corpus: Path | None) -> str:
+        """A new database holding the bundled seed (and the corpus), loaded by the seed loader."""
+        from bench.server import load_corpus
+        from seeds.loader import collect_articles, load
+        from store.connection import StoreConfig, create_store
+
+        name = f"bench_{uuid.uuid4().hex[:8]}"
+
+        async def loaded() -> None:
+            store = create_store(StoreConfig(self.uri, name, LOAD_TIMEOUT_MS))
+            try:
+                await store.ensure_indexes()
+                if corpus:
+                    await load_corpus(store, corpus)
+                else:
+                    await load(store, collect_articles(None))
+            finally:
+                await store.close()
+
+        started = time.monotonic()
+        asyncio.run(loaded())
+        log(f"ferretdb: database {name} loaded in {time.monotonic() - started:.1f} s")
+        return name
+
+    def drop(self, name: str) -> None:
+        import pymongo
+
+        with pymongo.MongoClient(self.uri, timeoutMS=LOAD_TIMEOUT_MS) as client:
+            client.drop_database(name)
+
+
 class Server(AbstractContextManager):
-    """One uvicorn process serving one target through `bench.server:create`."""
+    """One uvicorn process serving one target through `bench.server:create`: on the embedded
+    store (loading `corpus` itself), or on `database` of a FerretDB (already loaded)."""
 
     def __init__(
         self,
@@ -88,10 +149,12 @@ class Server(AbstractContextManager):
         log_dir: Path,
         corpus: Path | None = None,
         pin_cpu: bool = True,
+        database: tuple[str, str] | None = None,
         call_times: bool = False,
     ):
         self.target = target
         self.corpus = corpus
+        self.database = database
         self.call_times = call_times
         self.rss_at_start_mb = 0.0
         self.port = free_port()
@@ -103,7 +166,9 @@ class Server(AbstractContextManager):
         unset = ("MONGODB_URI", "DIPLOGRAPH_MONGODB_URI", "DIPLOGRAPH_SEED_ON_STARTUP")
         env = {k: v for k, v in os.environ.items() if k not in unset}
         env["BENCH_TARGET"] = self.target
-        if self.corpus:
+        if self.database:
+            env["BENCH_MONGODB_URI"], env["BENCH_MONGODB_DATABASE"] = self.database
+        elif self.corpus:
             env["BENCH_CORPUS"] = str(self.corpus)
         if self.call_times:
             env["BENCH_CALL_TIMES"] = "1"
@@ -263,8 +328,15 @@ def measure_targets(
     to back, so a slow spell on the machine hits a, b and c alike instead of skewing their ratios.
     """
     with contextlib.ExitStack() as stack:
+        database = None
+        if arguments.ferretdb:
+            name = arguments.ferretdb.load(None)
+            stack.callback(arguments.ferretdb.drop, name)
+            database = (arguments.ferretdb.uri, name)
         servers = {
-            target: stack.enter_context(Server(target, arguments.logs, pin_cpu=arguments.pin))
+            target: stack.enter_context(
+                Server(target, arguments.logs, pin_cpu=arguments.pin, database=database)
+            )
             for target in arguments.targets
         }
         rss_start = {target: server.rss_mb() for target, server in servers.items()}
@@ -382,14 +454,21 @@ def measure_scale(
                 log(f"{factor}x: {articles} generated articles in {took:.1f} s")
                 corpus = Path(folder)
             reference: dict[str, bytes] = {}
+            database = None
+            if arguments.ferretdb:
+                database = (arguments.ferretdb.uri, arguments.ferretdb.load(corpus))
             for target in arguments.scale_targets:
                 started = time.monotonic()
-                server = Server(target, arguments.logs, corpus, arguments.pin, call_times=True)
+                server = Server(
+                    target, arguments.logs, corpus, arguments.pin, database, call_times=True
+                )
                 with server:
                     loaded = {"start_seconds": time.monotonic() - started}
                     measure_scale_server(arguments, queries, results, server, factor, reference)
                     loaded.update(server_loads(server, factor, results))
                     results["scale_loads"].append(loaded)
+            if database:
+                arguments.ferretdb.drop(database[1])
 
 
 def server_loads(server: Server, factor: int, results: dict[str, Any]) -> dict[str, Any]:
@@ -397,7 +476,9 @@ def server_loads(server: Server, factor: int, results: dict[str, Any]) -> dict[s
     loaded = {"target": server.target, "factor": factor, **server.stats()["startup"]}
     loaded["documents"] = sum(results["documents"][str(factor)].values())
     loaded["rss_mb"] = server.rss_at_start_mb
-    if server.target == "graphql":
+    # On a server the data is in the server's process, and one more article would change the
+    # database the other targets share: both are the embedded store's figures.
+    if server.target == "graphql" and not server.database:
         loaded["json_bytes"] = server.get(DATA_SIZE_PATH)["json_bytes"]
         loaded["add_article"] = server.post(ADD_ARTICLE_PATH)
         log(f"{factor}x: one more article loaded in {loaded['add_article']['seconds']:.2f} s")
@@ -486,7 +567,19 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     add("--warmup", type=float, default=0.2, help="Seconds of load before recording (0.2).")
     add("--rounds", type=int, default=3, help="Rounds of the matrix; medians reported (3).")
     add("--concurrency", type=int, nargs="+", default=[1, 32], help="Concurrencies (1 32).")
-    add("--targets", nargs="+", default=list(TARGETS), choices=TARGETS, help="Targets (all).")
+    add(
+        "--backend",
+        choices=BACKENDS,
+        default="embedded",
+        help="Where the data lives: the embedded store, or a FerretDB 1.24 the script starts "
+        "(embedded).",
+    )
+    add(
+        "--targets",
+        nargs="+",
+        choices=TARGETS,
+        help=f"Targets (all; {' '.join(FERRETDB_TARGETS)} on ferretdb).",
+    )
     add("--queries", default="", help="Only golden queries whose file name contains this.")
     add(
         "--scales",
@@ -520,8 +613,19 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     add("--skip-profile", action="store_true", help="No profile.")
     add("--no-pin", dest="pin", action="store_false", help="Do not pin processes to CPUs.")
-    add("--out", type=Path, default=RESULTS_DIR, help="Where results go (bench/results).")
+    add(
+        "--out",
+        type=Path,
+        help="Where results go (bench/results; bench/results/ferretdb on ferretdb).",
+    )
     arguments = parser.parse_args(argv)
+    on_server = arguments.backend == "ferretdb"
+    if arguments.targets is None:
+        arguments.targets = FERRETDB_TARGETS if on_server else list(TARGETS)
+    if arguments.out is None:
+        arguments.out = RESULTS_DIR / "ferretdb" if on_server else RESULTS_DIR
+    if on_server:
+        arguments.skip_profile = True  # a profile of diplograph's code, on the embedded store
     if arguments.targets[0] != "graphql":
         parser.error("--targets must start with graphql: the others are checked against it")
     return arguments
@@ -529,6 +633,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
+    with FerretDB() if arguments.backend == "ferretdb" else contextlib.nullcontext() as ferretdb:
+        arguments.ferretdb = ferretdb
+        return run(arguments)
+
+
+def run(arguments: argparse.Namespace) -> int:
     arguments.out.mkdir(parents=True, exist_ok=True)
     arguments.logs = arguments.out / "logs"
     arguments.logs.mkdir(exist_ok=True)
@@ -540,10 +650,13 @@ def main(argv: list[str] | None = None) -> int:
             "commit": git_commit(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            "backend": arguments.backend,
             "cpus": os.cpu_count(),
             "load_average_before": os.getloadavg(),
             "arguments": {
-                k: (str(v) if isinstance(v, Path) else v) for k, v in vars(arguments).items()
+                k: (str(v) if isinstance(v, Path) else v)
+                for k, v in vars(arguments).items()
+                if k != "ferretdb"
             },
         },
         "documents": {},

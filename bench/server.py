@@ -1,22 +1,27 @@
 """The app each benchmarked uvicorn process serves: one target, plus what the bench needs to read.
 
     BENCH_TARGET=graphql|limit|naive [BENCH_CORPUS=DIR] \
+        [BENCH_MONGODB_URI=mongodb://… BENCH_MONGODB_DATABASE=NAME] \
         uvicorn bench.server:create --factory --port 8123
 
 Wraps the target's own app without changing it:
 - `BENCH_DEADLINE_SECONDS`: the request deadline, instead of the app's default;
-- `BENCH_CORPUS`: the generated article bundles under DIR are loaded at start-up with the bundled
-  seed, as `diplograph serve DIR` loads them (`DIPLOGRAPH_ARTICLES`), so the store holds the
-  scaled corpus and the app treats it as its start-up data;
+- `BENCH_CORPUS`: on the embedded store, the generated article bundles under DIR are loaded at
+  start-up with the bundled seed, as `diplograph serve DIR` loads them (`DIPLOGRAPH_ARTICLES`), so
+  the store holds the scaled corpus and the app treats it as its start-up data;
+- `BENCH_MONGODB_URI` and `BENCH_MONGODB_DATABASE`: serve from that server's database, which
+  `bench.run` has already loaded (no seeding at start-up, so several targets can share it);
 - `GET /_bench/stats`: the store's command count (its CommandLog, which the app keeps anyway), the
-  time spent inside the embedded store, and how long start-up and the corpus load took;
+  time spent in the database, and how long start-up and the corpus load took;
   `GET /_bench/documents`: each collection's size; `GET /_bench/data-size`: the JSON size of
   everything stored; `GET /_bench/calls?start=N`: the duration of every store command from the
   N-th on (recorded only with `BENCH_CALL_TIMES=1`); `POST /_bench/add-article`: load one more
   generated article, as `diplograph seed FOLDER` would, and say how long it took;
 - the embedded store's calls are timed (two `perf_counter` calls around each; wall-clock time,
   which includes waiting for the store's worker thread and any moment another process had the
-  CPU), and so are the garbage collector's pauses.
+  CPU), and so are the garbage collector's pauses. On a server, the time in the database is each
+  command's round trip as PyMongo's command monitoring reports it (sent to answered), summed:
+  commands that overlap count each.
 
 The environment is read here, not in api/settings.py, because these knobs are the bench's own.
 """
@@ -50,8 +55,12 @@ CALLS_PATH = "/_bench/calls"
 ADD_ARTICLE_PATH = "/_bench/add-article"
 
 
+# A server's deadline in the bench: a slow scan is to be measured, not cut off.
+SERVER_TIMEOUT_MS = 120_000
+
+
 class DatabaseClock:
-    """Time spent inside the embedded store's calls, and how many calls."""
+    """Time spent inside the embedded store's calls (or a server's commands), and how many."""
 
     def __init__(self) -> None:
         self.seconds = 0.0
@@ -91,6 +100,11 @@ class DatabaseClock:
             cursor.to_list = self.wrap_async(cursor.to_list)
             cursor.__anext__ = self.wrap_async(cursor.__anext__)
         embedded.EmbeddedCursor.sort = self.wrap_sync(embedded.EmbeddedCursor.sort)
+
+    def observe(self, _name: str, _collection: str, seconds: float, _succeeded: bool) -> None:
+        """A server's command ended (the store's CommandLog calls this)."""
+        self.seconds += seconds
+        self.calls += 1
 
 
 CLOCK = DatabaseClock()
@@ -136,6 +150,15 @@ CALLS = CallRecorder()
 STARTUP: dict[str, float] = {}
 
 
+async def load_corpus(store: Any, corpus: Path) -> None:
+    """Add the generated bundles under `corpus` to the bundled seed, through the seed loader (a
+    server's database, which `bench.run` loads before the servers start)."""
+    from seeds.inputs import bundled_article_folders
+    from seeds.loader import collect_articles, load
+
+    await load(store, collect_articles([*bundled_article_folders(), corpus]))
+
+
 async def add_article(store: Any) -> dict[str, Any]:
     """Load one more generated article on top of what is stored (an incremental load)."""
     from bench.corpus import write_one
@@ -154,7 +177,17 @@ def create() -> Starlette:
     target = os.environ.get("BENCH_TARGET", "graphql")
     corpus = os.environ.get("BENCH_CORPUS")
     settings = settings_for(target)
-    if corpus:
+    if uri := os.environ.get("BENCH_MONGODB_URI"):
+        settings = settings.model_copy(
+            update={
+                "mongodb_uri": uri,
+                "mongodb_database": os.environ["BENCH_MONGODB_DATABASE"],
+                "mongodb_timeout_ms": SERVER_TIMEOUT_MS,
+                "request_deadline_seconds": SERVER_TIMEOUT_MS / 1000,
+                "seed_on_startup": False,
+            }
+        )
+    elif corpus:
         settings = settings.model_copy(update={"articles": [Path(corpus)]})
     if deadline := os.environ.get("BENCH_DEADLINE_SECONDS"):
         # At 1,000x some golden answers are megabytes: the scale series measures them instead of
@@ -170,8 +203,11 @@ def create() -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         started = time.perf_counter()
         async with started_lifespan(app):
-            # The store's preparation: the whole corpus loaded into the empty store.
+            # The store's preparation: on the embedded store, the whole corpus loaded into the
+            # empty store (a server's database was loaded by `bench.run`).
             STARTUP["lifespan_seconds"] = time.perf_counter() - started
+            if not settings.embedded:
+                app.state.store.commands.observe(CLOCK.observe)
             if os.environ.get("BENCH_CALL_TIMES") == "1":
                 app.state.store.commands.observe(CALLS)
             STARTUP["ready_seconds"] = time.perf_counter() - started

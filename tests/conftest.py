@@ -1,5 +1,6 @@
-"""The suite's configuration: the shared fixtures (tests/support/fixtures.py) and the
-property-based tests' profiles. Helpers live in tests/support; nothing imports this file."""
+"""The suite's configuration: the database it runs on (tests/support/backend.py), the shared
+fixtures (tests/support/fixtures.py) and the property-based tests' profiles. Helpers live in
+tests/support; nothing imports this file."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, settings
 # the session, which tests that write give a folder of their own (`make_settings`).
 os.environ["DIPLOGRAPH_DATA_DIR"] = tempfile.mkdtemp(prefix="diplograph-test-data-")
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.backend", "tests.support.fixtures"]
 
 # Property-based tests: `ci` (the default) is bounded and repeatable, so CI stays within minutes
 # and a red run replays; `long` explores new examples on every run, for a local soak:

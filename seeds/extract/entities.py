@@ -4,6 +4,7 @@ that the text names by description rather than by name."""
 
 from __future__ import annotations
 
+from seeds.extract.lexicon import lexicon
 from seeds.extract.linking import Article, NewEntity
 from seeds.extract.mentions import Mention, span_mention
 from seeds.extract.proposals import Draft, Proposal
@@ -158,6 +159,10 @@ def entity_proposals(article: Article, draft: Draft, countries_of: dict[str, str
             )
             continue
         entity = article.new[key]
+        spans = [span]
+        if name_key(entity.name) not in name_key(mention.text):
+            # "UN" first, "United Nations" inside a longer name: quote where it is named.
+            spans.append((entity.first.start, entity.first.end))
         fields = {"id": entity.entity_id, "name": entity.name}
         for name, value in entity.fields.items():
             if value:
@@ -169,7 +174,7 @@ def entity_proposals(article: Article, draft: Draft, countries_of: dict[str, str
                 section,
                 (entity.entity_id,),
                 fields,
-                [span],
+                spans,
                 "new-" + entity.rule,
                 entity.confidence,
                 notes=["new: not in the graph"],
@@ -194,3 +199,70 @@ def _with_title(article: Article, mention: Mention) -> tuple[int, int]:
                     start = owner.tok_start
             return article.doc[start].idx, mention.end
     return mention.start, mention.end
+
+
+def described_bodies(article: Article) -> list[str]:
+    """Bodies the text names by description only ("the presidential office", "the Turkish
+    parliament", "his office", "the North's state media"): what they are is the reviewer's
+    call, so they are flagged, with the country the words give, and never declared."""
+    doc = article.doc
+    flags = []
+    heads = lexicon().description_heads
+    for token in doc:
+        if token.lower_ not in heads or not token.is_lower:
+            continue
+        if article.mention_at(token.i) is not None:
+            continue
+        start = token.i
+        stops = {"the", "his", "her", "its", "their", "a", "an", "and", "or", "of", "to", "in"}
+        while start > 0 and (
+            (
+                doc[start - 1].is_lower
+                and doc[start - 1].is_alpha
+                and doc[start - 1].lower_ not in stops
+            )
+            or (article.mention_at(start - 1) or _NO_MENTION).form == "demonym"
+        ):
+            start -= 1
+        before = doc[start - 1].lower_ if start else ""
+        owner = None
+        if before in ("'s", "\u2019s") and start >= 2:
+            owner_mention = article.mention_at(start - 2)
+            owner = owner_mention
+            start = owner_mention.tok_start if owner_mention is not None else start - 2
+            if start and doc[start - 1].lower_ == "the":
+                start -= 1
+        elif before in ("the", "his", "her", "its", "their"):
+            start -= 1
+        else:
+            continue
+        span = doc[start : token.i + 1]
+        countries = [
+            m.entity_id for m in article.mentions_in(start, token.i + 1, "country") if m.entity_id
+        ]
+        whose = f" (a body of {countries[0]})" if countries else ""
+        if owner is not None and owner.kind == "official" and owner.entity_id:
+            whose = f" ({owner.entity_id}'s)"
+        named = {
+            m.entity_id
+            for m in article.mentions
+            if m.kind == "organisation"
+            and m.entity_id
+            and m.start < span.start_char
+            and token.lower_ in name_key(article.name_of("organisation", m.entity_id)).split()
+        }
+        if len(named) == 1:
+            whose += f"; perhaps {named.pop()}, named before"
+        flags.append(
+            f"{span.text!r} at [{span.start_char}:{span.end_char}] names an organisation by "
+            f"description, not by name{whose}: declare it (with `name_source: editorial`) or "
+            "refer to a known one where it matters; nothing was proposed for it."
+        )
+    return flags
+
+
+class _NoMentionType:
+    form = None
+
+
+_NO_MENTION = _NoMentionType()

@@ -1,17 +1,19 @@
 """From text to draft: linking first, then posts, meetings and participations, memberships and
-decisions, each rule adding proposals to one `Draft`."""
+decisions, events and statements, each rule adding proposals to one `Draft`."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from seeds.extract.entities import entity_proposals, missions
+from seeds.extract.entities import described_bodies, entity_proposals, missions
+from seeds.extract.events import EventReader
 from seeds.extract.knowledge import Knowledge
 from seeds.extract.linking import Article
 from seeds.extract.meetings import MeetingReader
 from seeds.extract.mentions import NameMatcher, keep_longest
 from seeds.extract.posts import PostReader
 from seeds.extract.proposals import Draft, Proposal
+from seeds.extract.statements import StatementReader
 from seeds.extract.ties import TieReader
 
 
@@ -43,11 +45,18 @@ class Extractor:
             if proposal is not None and not proposal.known:
                 proposal.fields["honorific"] = honorific
         posts.propose()
-        meetings = MeetingReader(article, posts.holders)
+        events = EventReader(article)
+        events.read()
+        events.propose(draft)
+        meetings = MeetingReader(article, posts.holders, events)
         meetings.read()
         meetings.propose(draft)
-        TieReader(article, draft, meetings._alliance()).read()
+        TieReader(article, draft, meetings._alliance(), meetings.partner_phrases).read()
+        statements = StatementReader(article, draft, meetings, events)
+        statements.read()
+        statements.propose()
         self._flags(article, draft)
+        draft.flags.extend(described_bodies(article))
         return draft
 
     def _late_entities(self, article: Article, draft: Draft) -> None:

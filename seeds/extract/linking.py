@@ -68,9 +68,10 @@ class Article:
         self.mentions = keep_longest(known)
         people = self._new_people(known)
         organisations = self._new_organisations(known)
+        self._organisation_candidates = organisations
         self.mentions = keep_longest(known + people + organisations)
         self._register_new()
-        self.mentions = keep_longest(self.mentions + self._short_forms())
+        self.mentions = keep_longest(self.mentions + self._short_forms() + self._acronyms())
         self.dateline = self._dateline()
 
     # --- finding ----------------------------------------------------------------------------
@@ -145,6 +146,11 @@ class Article:
             after = self._title_end(title)
             if after < len(doc) and is_name_word(doc[after]):
                 add(after, name_run(doc, after), "title-then-name", 0.85)
+            elif after + 1 < len(doc) and doc[after].text == "," and is_name_word(doc[after + 1]):
+                # "China's ambassador, Zhang Jun, said": a name set off after its title.
+                end = name_run(doc, after + 1)
+                if end < len(doc) and doc[end].text in (",", "."):
+                    add(after + 1, end, "title-comma-name", 0.75)
         for index in range(len(doc)):
             if not is_name_word(doc[index]) or (index and is_name_word(doc[index - 1])):
                 continue
@@ -193,12 +199,31 @@ class Article:
                     end += 1
                 else:
                     break
-            end = _end_at_head(doc, index, end, heads)
+            first_head = _end_at_head(doc, index, end, heads)
+            longer = _end_at_head(doc, first_head, end, heads) if first_head < end else first_head
+            prefix = None
+            if longer > first_head and all(
+                doc[i].text[:1].isupper() for i in range(first_head, longer)
+            ):
+                # "United Nations Security Council": a body named after the one it sits in.
+                prefix = (index, first_head)
+                end = longer
+            else:
+                end = first_head
+            if any(title.tok_start < end and index < title.tok_end for title in self.titles):
+                # "Japanese Chief Cabinet Secretary Hirokazu Matsuno": a title, not a body.
+                title_start = min(
+                    title.tok_start
+                    for title in self.titles
+                    if title.tok_start < end and index < title.tok_end
+                )
+                end = title_start
             words = [t.lower_ for t in doc[index:end]]
+            # The last head word says what the body is ("… Nations Security Council").
             head = next(
                 (
                     heads.get(word, "other")
-                    for position, word in enumerate(words)
+                    for position, word in reversed(list(enumerate(words)))
                     if word in heads
                     or (
                         word == "group"
@@ -211,11 +236,25 @@ class Article:
             if head and end - index >= 2:
                 start = index
                 country = None
+                owned = False
                 if index in demonyms:
                     start = demonyms[index].tok_start
                     country = demonyms[index].entity_id
                 elif index in leading:
                     country = leading[index].entity_id
+                elif index >= 2 and doc[index - 1].lower_ in ("'s", "\u2019s"):
+                    # "South Korea's Joint Chiefs of Staff": the country's body, named
+                    # without it.
+                    owner = next(
+                        (
+                            m
+                            for m in known
+                            if m.kind == "country" and m.tok_end == index - 1 and m.entity_id
+                        ),
+                        None,
+                    )
+                    if owner is not None:
+                        country, owned = owner.entity_id, True
                 # "NATO-Ukraine Council": a body named after a known organisation sits in it.
                 parent = next(
                     (
@@ -225,6 +264,25 @@ class Article:
                     ),
                     None,
                 )
+                if parent is None and prefix is not None:
+                    found.append(
+                        span_mention(
+                            doc,
+                            prefix[0],
+                            prefix[1],
+                            "organisation",
+                            None,
+                            "new",
+                            known=False,
+                            rule="capitalised-name-with-head",
+                            confidence=0.7,
+                            org_kind=heads.get(doc[prefix[1] - 1].lower_, "other"),
+                            country=None,
+                            parent=None,
+                            inside=(start, end),
+                        )
+                    )
+                    parent = ("new", doc[prefix[0] : prefix[1]].text)
                 found.append(
                     span_mention(
                         doc,
@@ -239,20 +297,38 @@ class Article:
                         org_kind=head,
                         country=country,
                         parent=parent,
+                        owned=owned,
                     )
                 )
             index = max(end, index + 1)
         return found
 
     def _register_new(self) -> None:
-        """Give every new mention its id by the house rules, once per name."""
+        """Give every new mention its id by the house rules, once per name. A body named at
+        the head of a longer one ("United Nations" in "United Nations Security Council") is
+        registered first, as the longer one's parent; a shorter name ending another new
+        body's ("Security Council") is that body; initials written elsewhere ("UN") are an
+        acronym."""
         by_name: dict[tuple[str, str], str] = {}
-        for mention in self.mentions:
+        kept = {(m.tok_start, m.tok_end) for m in self.mentions}
+        prefixes = [
+            m for m in self._organisation_candidates if (m.tok_start, m.tok_end) not in kept
+        ]
+        for mention in [*prefixes, *self.mentions]:
             if mention.known or mention.entity_id:
                 continue
             key = (mention.kind, name_key(mention.text))
             if key in by_name:
                 mention.entity_id = by_name[key]
+                continue
+            longer = self._ends_another(mention, by_name)
+            if longer is not None:
+                mention.entity_id = longer
+                entity = self.new[(mention.kind, longer)]
+                aliases = entity.fields.setdefault("aliases", [])
+                if mention.text not in aliases:
+                    aliases.append(mention.text)
+                by_name[key] = longer
                 continue
             if mention.kind == "official":
                 entity_id = slug(mention.text)
@@ -260,11 +336,17 @@ class Article:
             else:
                 country = mention.extra.get("country")
                 entity_id = slug(mention.text)
+                if country and mention.extra.get("owned"):
+                    # The house rule for a country's body named without its country.
+                    entity_id = f"{country.lower()}-{entity_id}"
                 fields = {"kind": mention.extra.get("org_kind")}
                 if country:
                     fields["country"] = country
-                if mention.extra.get("parent"):
-                    fields["parent"] = mention.extra["parent"]
+                parent = mention.extra.get("parent")
+                if isinstance(parent, tuple):
+                    parent = by_name.get(("organisation", name_key(parent[1])))
+                if parent:
+                    fields["parent"] = parent
             entity_id = self._free_id(mention.kind, entity_id)
             by_name[key] = entity_id
             mention.entity_id = entity_id
@@ -277,6 +359,52 @@ class Article:
                 mention.rule,
                 mention.confidence,
             )
+
+    def _ends_another(self, mention: Mention, by_name: dict[tuple[str, str], str]) -> str | None:
+        """ "Security Council" after "United Nations Security Council": the same body."""
+        if mention.kind != "organisation":
+            return None
+        words = name_key(mention.text).split()
+        if len(words) < 2:
+            return None
+        for (kind, key), entity_id in by_name.items():
+            longer = key.split()
+            if (
+                kind == "organisation"
+                and len(longer) > len(words)
+                and longer[-len(words) :] == words
+            ):
+                return entity_id
+        return None
+
+    def _acronyms(self) -> list[Mention]:
+        """A new body's initials written alone ("UN" for "United Nations") name it."""
+        found = []
+        covered = {index for m in self.mentions for index in range(m.tok_start, m.tok_end)}
+        by_initials: dict[str, NewEntity] = {}
+        for (kind, _), entity in self.new.items():
+            words = [w for w in entity.name.split() if w.lower() not in ("of", "for", "and", "the")]
+            if kind == "organisation" and len(words) >= 2 and all(w[:1].isupper() for w in words):
+                by_initials.setdefault("".join(w[0] for w in words), entity)
+        for token in self.doc:
+            entity = by_initials.get(token.text)
+            if entity is None or token.i in covered:
+                continue
+            entity.fields.setdefault("acronym", token.text)
+            found.append(
+                span_mention(
+                    self.doc,
+                    token.i,
+                    token.i + 1,
+                    "organisation",
+                    entity.entity_id,
+                    "acronym",
+                    known=False,
+                    rule="initials",
+                    confidence=0.7,
+                )
+            )
+        return found
 
     def _free_id(self, kind: str, entity_id: str) -> str:
         """A new entity's id must not be a known one's: that would merge two different things."""
@@ -394,6 +522,15 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
                 pieces.append((start, stop))
                 start = token.i + 1
         pieces.append((start, sentence.end))
+    # An opening quotation mark that the sentencizer left at the end of a sentence opens the
+    # next one ("… at war. “At the end of the day, …,” he said.").
+    for position in range(len(pieces) - 1):
+        start, end = pieces[position]
+        while end - 1 > start and _opens_quote(doc, end - 1):
+            end -= 1
+        if end != pieces[position][1]:
+            pieces[position] = (start, end)
+            pieces[position + 1] = (end, pieces[position + 1][1])
     trimmed = []
     for start, end in pieces:
         while start < end and (doc[start].is_space or doc[start].text in ("|", "-")):
@@ -403,6 +540,13 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
         if end > start:
             trimmed.append((start, end))
     return trimmed
+
+
+def _opens_quote(doc: Doc, index: int) -> bool:
+    token = doc[index]
+    if token.text == "\u201c":
+        return True
+    return token.text == '"' and index > 0 and bool(doc[index - 1].whitespace_)
 
 
 def _end_at_head(doc: Doc, start: int, end: int, heads: dict[str, str]) -> int:

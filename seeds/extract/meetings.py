@@ -8,10 +8,11 @@ referred to by its id; a new one gets an id by the house rules: names and date
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from seeds.extract.events import EventReader
+from seeds.extract.ids import short_name
 from seeds.extract.lexicon import lexicon
 from seeds.extract.linking import Article
 from seeds.extract.mentions import Mention
@@ -57,9 +58,15 @@ class Attendance:
 
 
 class MeetingReader:
-    def __init__(self, article: Article, holders: dict[str, tuple[str | None, str | None]]) -> None:
+    def __init__(
+        self,
+        article: Article,
+        holders: dict[str, tuple[str | None, str | None]],
+        events: EventReader | None = None,
+    ) -> None:
         self.article = article
         self.holders = holders
+        self.events = events
         self.meetings: dict[str, MeetingDraft] = {}
         self.attendance: dict[tuple[str, str], Attendance] = {}
         self.last_meeting: str | None = None
@@ -67,6 +74,7 @@ class MeetingReader:
         self.last_people: list[str] = []
         self.by_name: dict[str, str] = {}
         self.decisions: list[dict] = []
+        self.partner_phrases: list[dict] = []
 
     # --- per sentence ---------------------------------------------------------------------------
 
@@ -78,18 +86,28 @@ class MeetingReader:
             self.sentence_span = (span.start_char, span.end_char)
             people = self._people(start, end)
             named = self._named_meetings(start, end)
-            framed = self._org_summit(start, end, people)
-            if framed:
-                named = [*named, (framed, _token_span_mention(self.article, start, start + 1))]
-            framed = bool(framed) or self._frames(start, end, people, named)
+            summit = self._org_summit(start, end, people)
+            if summit is not None:
+                meeting_id, at = summit
+                named = sorted(
+                    [*named, (meeting_id, _token_span_mention(self.article, at, at + 1))],
+                    key=lambda item: item[1].tok_start,
+                )
+            # A sentence that opens a summit ("welcomed NATO leaders to …") is read by the
+            # summit rule alone; one that names it ("to attend a NATO summit") by the frames too.
+            opens = summit is not None and at == start
+            framed = opens or self._frames(start, end, people, named) or summit is not None
             if not framed:
                 for meeting_id, mention in named:
                     self._attend_named(start, end, people, meeting_id, mention)
             self._groups(start, end)
+            self._alliance_groups(start, end)
+            self._partner_phrases(start, end)
             subjects = [person for person, _ in people]
             if subjects:
                 self.last_subject = subjects[0]
                 self.last_people = subjects
+        self._resolve_partner_phrases()
 
     def _people(self, start: int, end: int) -> list[tuple[str, Mention]]:
         """The people of a sentence, in order: names, surnames, roles and pronouns resolved."""
@@ -118,6 +136,10 @@ class MeetingReader:
         """He/she: the subject named after it in the same sentence ("After a meeting he hosted …,
         Stoltenberg announced"), else the subject of the sentences before."""
         doc = self.article.doc
+        earlier = [person for person, m in named if m.tok_end <= index]
+        if earlier:
+            # "Kishida, speaking in Bangkok, where he was attending …": the sentence's subject.
+            return earlier[0]
         comma = next((t.i for t in doc[index:end] if t.text == ","), None)
         if comma is not None:
             after = [person for person, m in named if m.tok_start > comma]
@@ -201,10 +223,19 @@ class MeetingReader:
             if covered is not None and covered.kind == "meeting":
                 continue
             begin = token.i
-            while (
-                begin > start
-                and (doc[begin - 1].text[:1].isupper() or doc[begin - 1].text[:1].isdigit())
-                and doc[begin - 1].lower_ not in lexicon().not_names
+            while begin > start and (
+                (
+                    (doc[begin - 1].text[:1].isupper() or doc[begin - 1].text[:1].isdigit())
+                    and doc[begin - 1].lower_ not in lexicon().not_names
+                )
+                or (
+                    # "Asia-Pacific Economic Cooperation summit": a hyphen inside a name.
+                    doc[begin - 1].text == "-"
+                    and begin - 2 >= start
+                    and not doc[begin - 2].whitespace_
+                    and not doc[begin - 1].whitespace_
+                    and doc[begin - 2].text[:1].isupper()
+                )
             ):
                 begin -= 1
             if begin < token.i:
@@ -354,25 +385,61 @@ class MeetingReader:
                 return meeting.meeting_id
         return None
 
-    def _org_summit(self, start: int, end: int, people: list[tuple[str, Mention]]) -> str | None:
+    def _org_summit(
+        self, start: int, end: int, people: list[tuple[str, Mention]]
+    ) -> tuple[str, int] | None:
         """An organisation's summit: "the alliance's leaders meet in Vilnius", "the alliance
-        opened a two-day summit", "welcomed NATO leaders to …"; its id is the house rule's
-        `<organisation>-summit-<year>` (`nato-summit-2022`), or the known one of that year."""
+        opened a two-day summit", "welcomed NATO leaders to …", "the alliance's summit in
+        Madrid", "to attend a NATO summit", "The summit, which opened on Tuesday"; its id is the
+        house rule's `<organisation>-summit-<year>` (`nato-summit-2022`), or the known one of
+        that year. Returns the meeting and the token where the text names it."""
         doc = self.article.doc
         text = doc[start:end].text
-        if not re.search(
-            r"\bleaders meet\b|\bopened a (?:[\w-]+ )?summit\b|\bwelcomed (?:\w+ )?leaders\b", text
-        ):
-            return None
         organisation = self._alliance()
         if organisation is None:
             return None
-        dates = self._sentence_dates(start, end)
-        date = (
-            min(dates, key=lambda d: {"weekday": 0, "month-day": 0, "month": 1}.get(d.kind, 2))
-            if dates
-            else None
+        org = self.article.knowledge.get("organisation", organisation) or {}
+        acronym = re.escape(org.get("acronym") or "the alliance")
+        sentence_cue = re.search(
+            r"\bleaders meet\b|\bopened a (?:[\w-]+ )?summit\b|\bwelcomed (?:\w+ )?leaders\b", text
         )
+        named_cue = re.search(
+            rf"\b(?:[Tt]he alliance|{acronym})['\u2019]s (?:summit|gathering)\b"
+            rf"|\b[Aa] {acronym} summit\b|^[Tt]he summit\b",
+            text,
+        )
+        if sentence_cue is None and named_cue is None:
+            return None
+        if named_cue is not None and sentence_cue is None:
+            at = next(t.i for t in doc[start:end] if t.idx - doc[start].idx >= named_cue.start())
+            if doc[at].lower_ == "a" and not self._attending(start, at):
+                # "no South Korean leader had attended a NATO summit": not one summit.
+                return None
+            if text[named_cue.start() :].lower().startswith("the summit"):
+                summit = self._last_summit()
+                if summit is not None:
+                    meeting = self.meetings[summit]
+                    meeting.spans.append(_char_span(self.article, at, min(end, at + 2)))
+                    opened = re.match(r"[Tt]he summit, which opened (on \w+)", text)
+                    dates = self._sentence_dates(start, end)
+                    if opened and dates and dates[0].phrase == opened.group(1):
+                        if meeting.known:
+                            self._date_known(summit, dates[0])
+                        elif meeting.date is None or meeting.date.resolved.precision != "day":
+                            meeting.date = dates[0]
+                    self.last_meeting = summit
+                    return summit, at
+            stop = at + len(named_cue.group(0).split()) + 1
+            adjacent = self._adjacent_date(stop, end)
+            date = adjacent if adjacent is not None and adjacent.kind != "relative" else None
+        else:
+            at = start
+            dates = self._sentence_dates(start, end)
+            date = (
+                min(dates, key=lambda d: {"weekday": 0, "month-day": 0, "month": 1}.get(d.kind, 2))
+                if dates
+                else None
+            )
         year = (date.value if date else self.article.as_of)[:4]
         for meeting_id, known in self.article.knowledge.collections["meetings"].items():
             if (
@@ -380,8 +447,13 @@ class MeetingReader:
                 and known.get("kind") == "summit"
                 and (known.get("date") or {}).get("value", "")[:4] == year
             ):
-                return self._known_meeting(meeting_id, None, "known-summit-of-year")
-        org = self.article.knowledge.get("organisation", organisation) or {}
+                self._known_meeting(meeting_id, None, "known-summit-of-year")
+                if named_cue is not None and sentence_cue is None:
+                    self.meetings[meeting_id].spans.append(
+                        _char_span(self.article, at, min(end, at + len(named_cue.group(0).split())))
+                    )
+                    self._date_known(meeting_id, date)
+                return meeting_id, at
         short = slug(org.get("acronym") or organisation)
         meeting_id = f"{short}-summit-{year}"
         if meeting_id not in self.meetings:
@@ -406,7 +478,29 @@ class MeetingReader:
                 organiser=organisation,
             )
         meeting = self.meetings[meeting_id]
-        meeting.spans.append(_trim(self.article.text, self.sentence_span))
+        if not meeting.location:
+            meeting.location = self._location(start, end)
+        if sentence_cue is not None:
+            meeting.spans.append(_trim(self.article.text, self.sentence_span))
+        else:
+            cue_end = min(end, at + len(named_cue.group(0).split()))
+            location_end = cue_end
+            if cue_end + 1 < end and doc[cue_end].lower_ in ("in", "at"):
+                place = self.article.mention_at(cue_end + 1)
+                if place is not None and place.kind == "country":
+                    location_end = place.tok_end
+                elif cue_end + 3 < end and doc[cue_end + 1].lower_ == "the":
+                    # "in the Lithuanian capital": the capital of the demonym's country.
+                    demonym = self.article.mention_at(cue_end + 2)
+                    if demonym is not None and doc[demonym.tok_end].lower_ == "capital":
+                        country = self.article.knowledge.get("country", demonym.entity_id) or {}
+                        if country.get("capital") and "city" not in meeting.location:
+                            meeting.location = {
+                                "city": country["capital"],
+                                "country": demonym.entity_id,
+                            }
+                        location_end = demonym.tok_end + 1
+            meeting.spans.append(_char_span(self.article, at, location_end))
         if meeting.date is None and date is not None:
             meeting.date = date
         host = re.search(r"\bwelcomed (?:\w+ )?leaders\b", text)
@@ -418,7 +512,43 @@ class MeetingReader:
                     meeting_id, hosts[-1], start, end, "welcomed-leaders", 0.8, role="host"
                 )
         self.last_meeting = meeting_id
-        return meeting_id
+        return meeting_id, at
+
+    def _attending(self, start: int, at: int) -> bool:
+        """Whether an indefinite summit is one the sentence puts someone into: an attend verb
+        just before it, in a sentence neither negated nor a plan."""
+        doc = self.article.doc
+        if self._negated(start, at) or unreal(doc[start:at].text):
+            return False
+        before = " ".join(t.lower_ for t in doc[max(start, at - 4) : at])
+        words = lexicon()
+        return any(word in before.split() for word in words.attend_words) or any(
+            phrase in before for phrase in words.attend_phrases
+        )
+
+    def _last_summit(self) -> str | None:
+        """ "The summit": the last summit this article told."""
+        summits = [
+            m.meeting_id
+            for m in self.meetings.values()
+            if m.kind == "summit"
+            or ((self.article.knowledge.get("meeting", m.meeting_id) or {}).get("kind") == "summit")
+        ]
+        return summits[-1] if summits else None
+
+    def _date_known(self, meeting_id: str, date: DatePhrase | None) -> None:
+        """An article's phrase for the day of a known meeting supports its researched date
+        (the loader compares dates by value): the draft writes it when it agrees."""
+        if date is None:
+            return
+        known = self.article.knowledge.get("meeting", meeting_id) or {}
+        meeting = self.meetings.get(meeting_id)
+        if meeting is None or meeting.date is not None:
+            return
+        if _date_fits(known.get("date"), known.get("end_date"), date) and (
+            date.resolved.precision == "day" or not known.get("date")
+        ):
+            meeting.date = date
 
     # --- frames -------------------------------------------------------------------------------
 
@@ -454,7 +584,12 @@ class MeetingReader:
                 else []
             )
             if kind == "attend":
-                meeting = next((mid for mid, m in named if m.tok_start >= index), None)
+                passive = verb == "attended" and index + 1 < end and doc[index + 1].lower_ == "by"
+                if passive:
+                    # "The summit … is the first attended by Finland": the meeting before.
+                    meeting = next((mid for mid, m in reversed(named) if m.tok_start < index), None)
+                else:
+                    meeting = next((mid for mid, m in named if m.tok_start >= index), None)
                 if meeting is None:
                     continue
                 participants = (
@@ -462,8 +597,13 @@ class MeetingReader:
                 )
                 if verb == "participation":
                     participants = [p for p, m in after if m.tok_start < _first_tok(named, index)]
+                if passive:
+                    participants = [p for p, _ in after]
                 for person in dict.fromkeys(participants):
                     self._attend(meeting, person, start, end, "attend-" + verb, 0.85)
+                for side in self._attending_sides(start, end, index, passive):
+                    self._attend_side(meeting, side, start, end, "attend-" + verb + "-country")
+                self._earlier_summit(start, end, index, participants)
                 framed = True
             elif kind == "travel":
                 city = self._city_after(stop, next_trigger)
@@ -480,12 +620,15 @@ class MeetingReader:
                 if verb == "issued a joint statement":
                     group = [p for p, _ in before]
                 group = list(dict.fromkeys(group))
-                if len(group) < 2:
+                sides = self._leaders_of(stop, next_trigger) if kind == "meet" else []
+                if len(group) + len(sides) < 2:
                     continue
                 if verb == "issued a joint statement":
                     self._joint_statement(group, start, end, index)
                 host = subject[0][0] if subject and verb in words.host_verbs else None
-                meeting = self._meeting_of(group, start, end, index, named, kind, verb)
+                chair = subject[0][0] if subject and verb in words.chair_verbs else None
+                meeting = self._meeting_of(group, start, end, index, named, kind, verb, sides)
+                sides = [side for side in sides if side not in group]
                 for person in group:
                     self._attend(
                         meeting,
@@ -494,21 +637,31 @@ class MeetingReader:
                         end,
                         f"{kind}-{verb}",
                         0.8,
-                        role="host" if person == host else None,
+                        role="host" if person == host else "chair" if person == chair else None,
                     )
+                for side in sides:
+                    self._attend_side(meeting, side, start, end, f"{kind}-{verb}-leaders-of")
                 framed = True
         return framed
 
     def _triggers(self, start: int, end: int) -> list[tuple[int, int, str, str]]:
         doc = self.article.doc
         words = lexicon()
-        found = []
+        found: list[tuple[int, int, str, str]] = []
         text = doc[start:end]
-        for phrase in words.meet_phrases:
+        phrases = [(phrase, "meet") for phrase in words.meet_phrases]
+        phrases += [(phrase, "attend") for phrase in words.attend_phrases]
+        # The longest phrase wins where two overlap ("held talks with" over "talks with").
+        for phrase, kind in sorted(phrases, key=lambda item: -len(item[0].split())):
             tokens = phrase.split()
             for token in text:
-                if [t.lower_ for t in doc[token.i : token.i + len(tokens)]] == tokens:
-                    found.append((token.i, token.i + len(tokens), "meet", phrase))
+                if token.i + len(tokens) > end:
+                    break
+                if [t.lower_ for t in doc[token.i : token.i + len(tokens)]] != tokens:
+                    continue
+                if any(token.i < e and s < token.i + len(tokens) for s, e, _, _ in found):
+                    continue
+                found.append((token.i, token.i + len(tokens), kind, phrase))
         for token in text:
             lowered = token.lower_
             if any(token.i >= s and token.i < e for s, e, _, _ in found):
@@ -521,12 +674,27 @@ class MeetingReader:
                 if self.article.mention_at(token.i):
                     continue
                 found.append((token.i, token.i + 1, "meet", lowered))
+            elif lowered == "joined" and self._joined_for_meeting(token.i, end):
+                # "Yoon joined Biden and Kishida for a trilateral meeting": they met.
+                found.append((token.i, token.i + 1, "meet", lowered))
             elif lowered in words.attend_words:
                 found.append((token.i, token.i + 1, "attend", lowered))
             elif lowered in words.travel_verbs:
                 found.append((token.i, token.i + 1, "travel", lowered))
         found.sort()
         return found
+
+    def _joined_for_meeting(self, index: int, end: int) -> bool:
+        doc = self.article.doc
+        for position in range(index + 1, min(end, index + 14)):
+            if doc[position].text in (".", ";"):
+                return False
+            if doc[position].lower_ == "for" and position + 3 < end:
+                following = [t.lower_ for t in doc[position + 1 : position + 4]]
+                return following[0] in ("a", "an") and any(
+                    word in lexicon().meeting_heads for word in following[1:]
+                )
+        return False
 
     def _negated(self, start: int, index: int) -> bool:
         return any(t.lower_ in lexicon().negations for t in self.article.doc[start:index])
@@ -543,6 +711,105 @@ class MeetingReader:
             if any(m.entity_id == participant for m in self.article.mentions):
                 self._attend(meeting_id, participant, start, end, "leaders-of-known-meeting", 0.6)
 
+    def _attending_sides(self, start: int, end: int, index: int, passive: bool) -> list[str]:
+        """Countries that attend: "South Korea, a NATO partner since 2006, is attending a NATO
+        summit …, along with Japan, Australia and New Zealand", "attended by Finland"."""
+        doc = self.article.doc
+        sides: list[str] = []
+        if passive:
+            mention = self.article.mention_at(index + 2)
+            if mention is not None and mention.kind == "country" and mention.entity_id:
+                sides.append(mention.entity_id)
+            return sides
+        subject = self.article.mention_at(start)
+        if (
+            subject is not None
+            and subject.kind == "country"
+            and subject.entity_id
+            and subject.form in ("name", "alias")
+            and not any(m.kind == "official" for m in self.article.mentions_in(start, index))
+        ):
+            sides.append(subject.entity_id)
+        for position in range(index, end - 2):
+            if doc[position].lower_ == "along" and doc[position + 1].lower_ == "with":
+                cursor = position + 2
+                while cursor < end:
+                    mention = self.article.mention_at(cursor)
+                    if mention is not None and mention.kind == "country" and mention.entity_id:
+                        sides.append(mention.entity_id)
+                        cursor = mention.tok_end
+                    elif doc[cursor].lower_ in (",", "and"):
+                        cursor += 1
+                    else:
+                        break
+        return list(dict.fromkeys(sides)) if len(sides) > 1 or passive or sides else []
+
+    def _earlier_summit(self, start: int, end: int, index: int, people: list[str]) -> None:
+        """ "…, after Madrid last year": the meeting the graph knows in that city that year,
+        which the same people attended."""
+        doc = self.article.doc
+        for position in range(index, end - 2):
+            if doc[position].lower_ not in ("after", "since"):
+                continue
+            place = self.article.mention_at(position + 1)
+            if place is None or not place.extra.get("capital"):
+                continue
+            following = doc[place.tok_end : min(end, place.tok_end + 3)]
+            dates = self.article.dates_in(
+                following.start_char if len(following) else place.end, following.end_char
+            )
+            if not dates:
+                continue
+            for meeting_id, known in self.article.knowledge.collections["meetings"].items():
+                city = (known.get("location") or {}).get("city", "")
+                if name_key(city) != name_key(place.text) or known.get("parent_id"):
+                    continue
+                if _date_fits(known.get("date"), known.get("end_date"), dates[0]):
+                    self._known_meeting(meeting_id, None, "known-by-place-and-date")
+                    for person in people:
+                        self._attend(meeting_id, person, start, end, "attended-before", 0.6)
+                    return
+
+    def _leaders_of(self, start: int, end: int) -> list[str]:
+        """ "with the leaders of Australia, Japan, New Zealand, South Korea and the European
+        Union": the countries and organisations whose leaders took part, not named."""
+        doc = self.article.doc
+        for position in range(start, max(start, end - 2)):
+            if [t.lower_ for t in doc[position : position + 3]] != ["the", "leaders", "of"]:
+                continue
+            sides: list[str] = []
+            index = position + 3
+            while index < end:
+                mention = self.article.mention_at(index)
+                if (
+                    mention is not None
+                    and mention.entity_id
+                    and mention.kind in ("country", "organisation")
+                    and mention.form != "demonym"
+                ):
+                    if mention.tok_end < end and doc[mention.tok_end].lower_ in ("'s", "\u2019s"):
+                        # "the leaders of NATO's three other partners": an owner, not a side.
+                        return []
+                    sides.append(mention.entity_id)
+                    index = mention.tok_end
+                elif doc[index].lower_ in (",", "and", "the"):
+                    index += 1
+                else:
+                    break
+            return list(dict.fromkeys(sides))
+        return []
+
+    def _attend_side(self, meeting: str, side: str, start: int, end: int, rule: str) -> None:
+        """A country or an organisation at a meeting, in the role its membership of the
+        article's alliance gives it that day (a partner, an invitee)."""
+        root = self._alliance()
+        as_of = self._meeting_day(self.meetings[meeting]) if meeting in self.meetings else None
+        role = self.article.knowledge.membership_role(side, root, as_of) if root and as_of else None
+        if role is None and self.article.knowledge.has("organisation", side):
+            role = "partner" if root else None
+        attended = {"member": "member", "partner": "partner", "invitee": "invitee"}.get(role or "")
+        self._attend(meeting, side, start, end, rule, 0.7, role=attended)
+
     def _meeting_of(
         self,
         group: list[str],
@@ -552,6 +819,7 @@ class MeetingReader:
         named: list[tuple[str, Mention]],
         kind: str,
         verb: str,
+        others: list[str] | None = None,
     ) -> str:
         """The meeting of these people: a known one with them all (and a compatible date), one
         already found in this article, or a new one."""
@@ -560,7 +828,9 @@ class MeetingReader:
             if set(group) <= participants:
                 known = self.article.knowledge.get("meeting", meeting_id) or {}
                 if date is None or _date_fits(known.get("date"), known.get("end_date"), date):
-                    return self._known_meeting(meeting_id, None, "known-by-participants")
+                    self._known_meeting(meeting_id, None, "known-by-participants")
+                    self._date_known(meeting_id, date)
+                    return meeting_id
         for meeting in self.meetings.values():
             if meeting.known:
                 continue
@@ -611,21 +881,49 @@ class MeetingReader:
         # people of countries first, in the order named, then those of organisations; beyond
         # two people, their sides (`tr-se-nato-…`).
         group = sorted(group, key=lambda person: self._holder(person)[0] is None)
-        if len(group) > 2:
+        others = [other for other in others or [] if other not in group]
+        if len(group) + len(others) > 2:
             sides = [self._side_code(person) for person in group]
+            sides += [
+                other.lower()
+                if self.article.knowledge.has("country", other)
+                else slug(
+                    (self.article.knowledge.get("organisation", other) or {}).get("acronym")
+                    or other
+                )
+                for other in others
+            ]
             surnames = (
                 sides
                 if all(sides) and len(set(sides)) == len(sides)
-                else [self._short_name(person) for person in group]
+                else [self._short_name(person) for person in group] + [o.lower() for o in others]
             )
         else:
             surnames = [self._short_name(person) for person in group]
         date_iso = None
-        if date is None and _present_perfect(self.article.doc[start:end].text):
+        relative = self._relative_day(start, end) if date is None else None
+        if relative is not None:
+            date_iso = relative[0]
+        elif date is None and _present_perfect(self.article.doc[start:end].text):
             date_iso = self.article.as_of
         suffix = date.value if date else date_iso
         meeting_id = self._free("-".join([*surnames, suffix] if suffix else surnames))
         names = [self.article.name_of("official", person) for person in group]
+        if others:
+            names.append(
+                "the leaders of "
+                + _join(
+                    [
+                        self.article.name_of(
+                            "country"
+                            if self.article.knowledge.has("country", other)
+                            else "organisation",
+                            other,
+                        )
+                        for other in others
+                    ]
+                )
+            )
         meeting = MeetingDraft(
             meeting_id=meeting_id,
             known=False,
@@ -633,13 +931,15 @@ class MeetingReader:
             spans=[],
             rule=f"{kind}-frame",
             confidence=0.75,
-            kind="bilateral" if len(group) == 2 else "multilateral",
+            kind="bilateral" if len(group) + len(others) == 2 else "multilateral",
             date=date,
             date_iso=date_iso,
             location=location,
             parent=parent if parent and parent != meeting_id else None,
         )
-        if date_iso:
+        if relative is not None:
+            meeting.notes.append(f"{relative[1]!r}: the day of that event, {date_iso}")
+        elif date_iso:
             meeting.notes.append(f"no date in the text: the publication date, {date_iso}")
         self.meetings[meeting_id] = meeting
         self.last_meeting = meeting_id
@@ -716,30 +1016,24 @@ class MeetingReader:
         return None
 
     def _short_name(self, person: str) -> str:
-        """A person in a meeting id: the surname as the article writes it alone, else the last
-        word of the name; the whole id when another person in the graph shares it."""
-        name = self.article.name_of("official", person)
-        words = name_key(name).split()
-        alone = {
-            name_key(m.text)
-            for m in self.article.mentions
-            if m.entity_id == person and m.form == "surname"
-        }
-        # "Lee Jong-sup", "Yoon Suk-yeol": a hyphenated given name comes after the family name.
-        family = words[0] if "-" in name.split()[-1] else words[-1] if words else person
-        short = next((word for word in words if word in alone), family)
-        shared = [
-            m
-            for m in self.article.mentions
-            if m.kind == "official"
-            and m.entity_id not in (None, person)
-            and short in name_key(m.text).split()
-        ] + [
-            official_id
-            for official_id, official in self.article.knowledge.collections["officials"].items()
-            if official_id != person and short in name_key(official["name"]).split()
-        ]
-        return person if shared else slug(short)
+        return short_name(self.article, person)
+
+    def _relative_day(self, start: int, end: int) -> tuple[str, str] | None:
+        """ "Hours after the launch": the day of the event the text told, with the words."""
+        if self.events is None:
+            return None
+        text = self.article.doc[start:end].text
+        match = re.search(
+            r"\b(?:[Hh]ours|[Mm]inutes|[Ss]hortly|[Ss]oon|[Mm]oments) after the (\w+)", text
+        )
+        if match is None or match.group(1).lower() not in lexicon().event_nouns:
+            return None
+        at = self.article.doc[start].idx + match.start()
+        event_id = self.events.latest(lexicon().event_nouns[match.group(1).lower()], at)
+        event = next((e for e in self.events.events if e.event_id == event_id), None)
+        if event is None or event.date is None or event.date.resolved.precision != "day":
+            return None
+        return event.date.value, match.group(0)
 
     def _attend(
         self,
@@ -812,6 +1106,23 @@ class MeetingReader:
             ):
                 location["country"] = mention.entity_id
                 location["country_named"] = True
+        if "city" not in location:
+            for token in doc[start : end - 3]:
+                # "in the Spanish capital": the capital of the demonym's country.
+                if [t.lower_ for t in doc[token.i : token.i + 2]] != ["in", "the"]:
+                    continue
+                demonym = self.article.mention_at(token.i + 2)
+                if (
+                    demonym is not None
+                    and demonym.form == "demonym"
+                    and demonym.tok_end < end
+                    and doc[demonym.tok_end].lower_ == "capital"
+                ):
+                    country = self.article.knowledge.get("country", demonym.entity_id) or {}
+                    if country.get("capital"):
+                        location["city"] = country["capital"]
+                        location["country"] = demonym.entity_id
+                        break
         if "city" not in location:
             for token in doc[start:end]:
                 if token.lower_ == "in" and token.i + 1 < end:
@@ -945,6 +1256,150 @@ class MeetingReader:
                 self.article.text, mention.start, mention.end, self.sentence_span
             )
 
+    def _alliance_groups(self, start: int, end: int) -> None:
+        """The alliance's members as a group of a meeting: "the 30-member alliance" and
+        "bringing the alliance to 31 members" at the summit the sentence tells, "a meeting of
+        the allies" at that meeting."""
+        root = self._alliance()
+        if root is None:
+            return
+        org = self.article.knowledge.get("organisation", root) or {}
+        acronym = re.escape(org.get("acronym") or "the alliance")
+        doc = self.article.doc
+        text = doc[start:end].text
+        first = doc[start].idx
+        patterns = (
+            rf"\bthe (?P<count>\w+)-member (?:alliance|{acronym})\b",
+            rf"\b(?:the alliance|{acronym}) (?:to|of|now has|has) (?P<count>\w+) members\b",
+            r"\ba meeting of the (?P<allies>allies)\b",
+        )
+        for pattern in patterns:
+            for match in re.finditer(pattern, text):
+                allies = "allies" in match.groupdict() and match.group("allies")
+                if allies:
+                    meeting_id = self.last_meeting
+                    label = match.group(0).removeprefix("a meeting of ")
+                    span = (first + match.start("allies") - 4, first + match.end())
+                    count = None
+                else:
+                    count = lexicon().number(match.group("count"))
+                    if count is None:
+                        continue
+                    meeting_id = self._summit_of(start, end)
+                    label, span = match.group(0), (first + match.start(), first + match.end())
+                if meeting_id is None or meeting_id not in self.meetings:
+                    continue
+                meeting = self.meetings[meeting_id]
+                if any(g["organisation"] == root for g in meeting.groups):
+                    continue
+                entry = {
+                    "label": label,
+                    "organisation": root,
+                    "attended_as": "member",
+                    "expected_count": count,
+                    "span": span,
+                }
+                as_of = self._meeting_day(meeting)
+                if count is not None and as_of:
+                    known = self.article.knowledge.members(root, "member", as_of)
+                    if len(known) != count:
+                        entry["note"] = (
+                            f"the graph has {len(known)} members of {root} on {as_of}; the "
+                            f"loader will refuse {count} until they are known"
+                        )
+                meeting.groups.append(entry)
+
+    def _summit_of(self, start: int, end: int) -> str | None:
+        """The summit a sentence tells, else the article's last summit."""
+        first, last = self.article.doc[start].idx, self.article.doc[end - 1].idx
+        for meeting in self.meetings.values():
+            summit = meeting.kind == "summit" or (
+                (self.article.knowledge.get("meeting", meeting.meeting_id) or {}).get("kind")
+                == "summit"
+            )
+            if summit and any(first <= a <= last for a, _ in meeting.spans):
+                return meeting.meeting_id
+        return self._last_summit()
+
+    def _partner_phrases(self, start: int, end: int) -> None:
+        """ "the leaders of NATO's four Indo-Pacific partners", "NATO's three other
+        Asia-Pacific partners": a partnership with a count, whose countries are those of the
+        people the text names at the meeting it tells."""
+        doc = self.article.doc
+        for mention in self.article.mentions_in(start, end, "organisation"):
+            org = self.article.knowledge.get("organisation", mention.entity_id or "") or {}
+            if org.get("kind") != "partnership":
+                continue
+            words = [t.lower_ for t in doc[max(start, mention.tok_start - 3) : mention.tok_start]]
+            other = "other" in words
+            count = next(
+                (lexicon().number(w) for w in reversed(words) if lexicon().number(w)), None
+            )
+            if count is None:
+                continue
+            label_start = mention.tok_start - len(words)
+            while (
+                label_start < mention.tok_start
+                and lexicon().number(doc[label_start].lower_) is None
+            ):
+                label_start += 1
+            if label_start > start and doc[label_start - 1].lower_ in ("'s", "\u2019s"):
+                owner = self.article.mention_at(label_start - 2)
+                if owner is not None and owner.entity_id == org.get("parent_id"):
+                    label_start = owner.tok_start
+            self.partner_phrases.append(
+                {
+                    "organisation": mention.entity_id,
+                    "count": count,
+                    "other": other,
+                    "span": (doc[label_start].idx, mention.end),
+                    "sentence": (start, end),
+                }
+            )
+
+    def _resolve_partner_phrases(self) -> None:
+        """Each counted partnership phrase: the meeting told in its sentence or the next whose
+        people's countries number the count (the count and the subject, for "three other"),
+        which gets the group when the count is the whole; the countries are its members."""
+        sentences = self.article.sentences
+        for phrase in self.partner_phrases:
+            position = sentences.index(phrase["sentence"])
+            first = self.article.doc[phrase["sentence"][0]].idx
+            last_sentence = sentences[min(position + 1, len(sentences) - 1)]
+            last = self.article.doc[last_sentence[1] - 1].idx
+            wanted = phrase["count"] + (1 if phrase["other"] else 0)
+            for meeting in self.meetings.values():
+                told = [
+                    a.span[0] for a in self.attendance.values() if a.meeting == meeting.meeting_id
+                ]
+                told += [start for start, _ in meeting.spans]
+                if not any(first <= at <= last for at in told):
+                    continue
+                countries = []
+                for attendance in self.attendance.values():
+                    if attendance.meeting != meeting.meeting_id:
+                        continue
+                    country, _ = self._holder(attendance.participant)
+                    if country and country not in countries:
+                        countries.append(country)
+                if len(countries) != wanted:
+                    continue
+                phrase["countries"] = countries
+                phrase["meeting"] = meeting.meeting_id
+                if not phrase["other"]:
+                    label = self.article.text[phrase["span"][0] : phrase["span"][1]]
+                    if all(g["label"] != label for g in meeting.groups):
+                        meeting.groups.append(
+                            {
+                                "label": label,
+                                "organisation": phrase["organisation"],
+                                "attended_as": "member",
+                                "expected_count": phrase["count"],
+                                "span": phrase["span"],
+                            }
+                        )
+                break
+
     def _group_at(self, index: int, end: int, count: int) -> dict | None:
         doc = self.article.doc
         stop = index + 1
@@ -1026,6 +1481,9 @@ class MeetingReader:
             if meeting.known:
                 known = self.article.knowledge.get("meeting", meeting.meeting_id) or {}
                 fields: dict = {"id": meeting.meeting_id, "name": known.get("name")}
+                if meeting.date is not None:
+                    # The article's words for the day the graph knows: one more phrase for it.
+                    fields["date"] = meeting.date
                 if meeting.groups:
                     fields["groups"] = meeting.groups
                 if spans:
@@ -1211,6 +1669,3 @@ def _token_span_mention(article: Article, begin: int, stop: int) -> Mention:
         "meeting-name",
         0.7,
     )
-
-
-_UNUSED = dt

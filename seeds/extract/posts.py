@@ -6,6 +6,7 @@ person whose post it is, or flagged when several people could hold it."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -33,6 +34,8 @@ class FoundPost:
     confidence: float
     status: str = "held"
     honorific: bool = False
+    start: object = None
+    start_span: tuple[int, int] | None = None
 
 
 class PostReader:
@@ -53,11 +56,32 @@ class PostReader:
             if person is not None:
                 self._before_name(title, after, person)
                 continue
+            person = self._person_after_comma(title)
+            if person is not None:
+                # "China's ambassador, Zhang Jun, said": the title, then the name set off.
+                self._before_name(title, after, person)
+                continue
             appositive = self._appositive_owner(title)
             if appositive is not None:
                 self._appositive(title, appositive)
         self._will_lead()
         self._resolve_holders()
+        self._took_office()
+
+    def _person_after_comma(self, title: TitleSpan) -> Mention | None:
+        """ "Russia's deputy ambassador, Anna Evstigneeva,": a name set off by commas right
+        after a title that has its holder's country or organisation before it."""
+        doc = self.article.doc
+        after = self.article._title_end(title)
+        if after + 1 >= len(doc) or doc[after].text != ",":
+            return None
+        person = self._person_at(after + 1)
+        if person is None or person.tok_end >= len(doc):
+            return None
+        if doc[person.tok_end].text not in (",", "."):
+            return None
+        country, organisation, _ = self._qualifier(title.tok_start)
+        return person if country or organisation else None
 
     def _person_at(self, index: int) -> Mention | None:
         mention = self.article.mention_at(index)
@@ -159,6 +183,30 @@ class PostReader:
             )
         )
         del comma
+
+    def _took_office(self) -> None:
+        """ "Yoon, who took office in May,": the start of the post the text gives him."""
+        text = self.article.text
+        for match in re.finditer(r",\s+who (?:took office|was sworn in|assumed office)\b", text):
+            person = next(
+                (
+                    m
+                    for m in self.article.mentions
+                    if m.kind == "official" and m.entity_id and m.end == match.start()
+                ),
+                None,
+            )
+            if person is None:
+                continue
+            phrase = next(
+                (d for d in self.article.dates if 0 <= d.start - match.end() <= 2),
+                None,
+            )
+            post = next((p for p in self.found if p.official == person.entity_id), None)
+            if phrase is None or post is None or post.start is not None:
+                continue
+            post.start = phrase
+            post.start_span = (person.start, phrase.end)
 
     def _will_lead(self) -> None:
         """ "X will lead <organisation>": a designated post at its head."""
@@ -311,16 +359,24 @@ class PostReader:
                 for name in ("organisation", "country"):
                     if known.get(f"{name}_id"):
                         fields[name] = known[f"{name}_id"]
+                notes = ["known post: this adds a source"]
+                spans = [post.span]
+                if post.start is not None:
+                    fields["start"] = post.start
+                    spans.append(post.start_span)
+                    known_start = (known.get("start") or {}).get("value")
+                    if known_start and not known_start.startswith(post.start.value):
+                        notes.append(f"check: the graph's start is {known_start}")
                 self.draft.add(
                     Proposal(
                         "posts",
                         (known["_id"],),
                         fields,
-                        [post.span],
+                        spans,
                         "known-post+" + post.rule,
                         post.confidence,
                         known=True,
-                        notes=["known post: this adds a source"],
+                        notes=notes,
                     )
                 )
                 continue
@@ -331,6 +387,8 @@ class PostReader:
                 fields["country"] = post.country
             if post.status != "held":
                 fields["status"] = post.status
+            if post.start is not None:
+                fields["start"] = post.start
             notes = ["new post"]
             if "article-country" in post.rule:
                 notes.append(
@@ -342,7 +400,7 @@ class PostReader:
                     "posts",
                     (post.official, post.canonical),
                     fields,
-                    [post.span],
+                    [post.span, *([post.start_span] if post.start_span else [])],
                     post.rule,
                     post.confidence,
                     notes=notes,
@@ -356,6 +414,10 @@ class PostReader:
         roles = []
         for title in article.titles:
             if self._person_at(article._title_end(title)) or self._appositive_owner(title):
+                continue
+            if self._person_after_comma(title) is not None:
+                continue
+            if name_key(title.text) in lexicon().titles_before_names_only:
                 continue
             canonical = title.canonical
             country, organisation, start = self._qualifier(title.tok_start)
@@ -394,6 +456,16 @@ class PostReader:
                             confidence=0.6,
                         )
                     )
+            if len(candidates) > 1:
+                # A role refers back: of several holders, the one the text has already named.
+                named_before = [
+                    post.official
+                    for post in self.found
+                    if post.official in candidates
+                    and post.span[0] < title_start_char(article, title)
+                ]
+                if len(set(named_before)) == 1:
+                    candidates = named_before[:1]
             if start == title.tok_start and start and article.doc[start - 1].lower_ == "the":
                 start -= 1
             mention = span_mention(
@@ -410,6 +482,10 @@ class PostReader:
             )
             roles.append(mention)
         return roles
+
+
+def title_start_char(article: Article, title: TitleSpan) -> int:
+    return article.doc[title.tok_start].idx
 
 
 def title_end_char(article: Article, title: TitleSpan) -> int:

@@ -10,10 +10,12 @@ SECTIONS = (
     "officials",
     "organisations",
     "meetings",
+    "events",
     "participations",
     "posts",
     "memberships",
     "decisions",
+    "statements",
 )
 
 

@@ -23,14 +23,28 @@ _DECIDE = re.compile(r"\b(agreed|decided|approved)\b(?P<rest>.*)")
 
 
 class TieReader:
-    def __init__(self, article: Article, draft: Draft, alliance: str | None) -> None:
+    def __init__(
+        self,
+        article: Article,
+        draft: Draft,
+        alliance: str | None,
+        partner_phrases: list[dict] | None = None,
+    ) -> None:
         self.article = article
         self.draft = draft
         self.alliance = alliance
         self.previous_partners: list[Mention] = []
+        self.partner_phrases = partner_phrases or []
 
     def read(self) -> None:
         doc = self.article.doc
+        for phrase in self.partner_phrases:
+            # "NATO's four Indo-Pacific partners" with the four leaders named: their countries.
+            for country in phrase.get("countries", []):
+                self._propose_member(
+                    phrase["organisation"], country, "member", phrase["span"], "partners-named"
+                )
+        self._appositive_partners()
         for start, end in self.article.sentences:
             sentence = doc[start:end]
             text = sentence.text
@@ -106,6 +120,45 @@ class TieReader:
                                 organisation, country, role, span, "seeking-to-join", start, end
                             )
             self._decision(start, end)
+
+    def _appositive_partners(self) -> None:
+        """ "South Korea, a NATO partner since 2006,": a partner of the organisation named."""
+        doc = self.article.doc
+        pattern = re.compile(r",\s+an?\s+(?:(?P<org>[A-Z][\w-]*)\s+)?partner\b")
+        for match in pattern.finditer(self.article.text):
+            country = next(
+                (
+                    m
+                    for m in self.article.mentions
+                    if m.kind == "country"
+                    and m.entity_id
+                    and m.end == match.start()
+                    and m.form in ("name", "alias", "metonym")
+                ),
+                None,
+            )
+            if country is None:
+                continue
+            organisation = None
+            if match.group("org"):
+                named = self.article.knowledge.resolve(match.group("org"), ["organisation"])
+                organisation = named[1] if named else None
+            organisation = organisation or self.alliance
+            if organisation is None:
+                continue
+            end = match.end()
+            since = next(
+                (
+                    d
+                    for d in self.article.dates
+                    if d.start == end + 1 and d.phrase.lower().startswith("since")
+                ),
+                None,
+            )
+            span = (country.start, since.end if since else end)
+            token = next(t.i for t in doc if t.idx >= country.start)
+            sentence = self.article.sentence_of(token)
+            self._propose(organisation, country, "partner", span, "appositive-partner", *sentence)
 
     def _is_group_sentence(self, lowered: str) -> bool:
         return "refers to" in lowered or "joined by" in lowered
@@ -195,6 +248,25 @@ class TieReader:
                     return org_id
         return None
 
+    def _propose_member(
+        self, organisation: str, country: str, role: str, span: tuple[int, int], rule: str
+    ) -> None:
+        known = self.article.knowledge.membership(organisation, country, role)
+        self.draft.add(
+            Proposal(
+                "memberships",
+                (organisation, country, role),
+                {"organisation": organisation, "member": country, "role": role},
+                [span],
+                rule,
+                0.7,
+                known=known is not None,
+                notes=["known membership: this adds a source; its researched dates stay"]
+                if known is not None
+                else [],
+            )
+        )
+
     def _propose(
         self,
         organisation: str,
@@ -205,19 +277,38 @@ class TieReader:
         start: int,
         end: int,
     ) -> None:
+        if role == "partner" and (
+            self.article.knowledge.membership_role(
+                country.entity_id, organisation, self.article.as_of
+            )
+            == "member"
+        ):
+            # "partners including France, Poland, Canada": allies, not partners.
+            return
         known = self.article.knowledge.membership(organisation, country.entity_id, role)
         fields: dict = {"organisation": organisation, "member": country.entity_id, "role": role}
         notes = []
+        since = [
+            d
+            for d in self.article.dates_in(*_chars(self.article, start, end))
+            if d.phrase.lower().startswith("since")
+        ]
         if known is not None:
-            notes.append("known membership: this adds a source; its researched dates stay")
-        else:
-            since = [
-                d
-                for d in self.article.dates_in(*_chars(self.article, start, end))
-                if d.phrase.lower().startswith("since")
-            ]
-            if since:
+            notes.append("known membership: this adds a source")
+            known_start = (known.get("start") or {}).get("value")
+            if since and known_start:
+                # The loader keeps an article's start beside the graph's, each with its
+                # sources: an agreeing phrase supports it, a different one is a disagreement.
                 fields["start"] = since[0]
+                if known_start.startswith(since[0].value) or since[0].value.startswith(known_start):
+                    notes.append(f"its start agrees with the graph's {known_start}")
+                else:
+                    notes.append(
+                        f"check: the graph's start is {known_start}, this article says "
+                        f"{since[0].value}; the loader keeps both and warns"
+                    )
+        elif since:
+            fields["start"] = since[0]
         self.draft.add(
             Proposal(
                 "memberships",
@@ -249,6 +340,10 @@ class TieReader:
         if not bodies:
             return
         body = bodies[0]
+        between = self.article.text[body.end : verb_char]
+        if re.search(r",\s+and\b|;", between):
+            # "… Türkiye's EU accession process, and the two countries agreed": another subject.
+            return
         people = [
             m
             for m in self.article.mentions_in(start, end, "official")

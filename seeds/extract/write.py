@@ -38,6 +38,8 @@ _ORDER = [
     "member",
     "members",
     "body",
+    "speaker",
+    "speakers",
     "country",
     "parent",
     "organiser",
@@ -50,11 +52,42 @@ _ORDER = [
     "start",
     "end",
     "location",
+    "actors",
     "summary",
     "subjects",
     "described_as",
     "groups",
 ]
+
+
+# Statements read best as the loader's documentation writes them: what, who, about what, where,
+# when.
+_SECTION_ORDER = {
+    "statements": [
+        "id",
+        "summary",
+        "kind",
+        "speaker",
+        "speakers",
+        "on_behalf_of",
+        "about",
+        "meeting",
+        "date",
+    ],
+    "events": [
+        "id",
+        "name",
+        "aliases",
+        "name_source",
+        "distinct_from",
+        "kind",
+        "date",
+        "end_date",
+        "location",
+        "actors",
+        "subjects",
+    ],
+}
 
 
 def scalar(value: object) -> str:
@@ -98,7 +131,7 @@ def _quote_lines(draft: Draft, spans: list[tuple[int, int]], indent: str) -> lis
 
 
 # Sections whose entries are named, and whose names the loader looks for in their quotes.
-_NAMED = ("organisations", "officials", "meetings")
+_NAMED = ("organisations", "officials", "meetings", "events")
 
 
 def _unquoted_names(draft: Draft, proposal: Proposal) -> bool:
@@ -144,7 +177,8 @@ def _entry(draft: Draft, proposal: Proposal) -> list[str]:
             "  # check: an entry above has the same name; give each its own if they differ"
         )
         fields["distinct_from"] = namesakes
-    for key in sorted(fields, key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER)):
+    order = _SECTION_ORDER.get(proposal.section, _ORDER)
+    for key in sorted(fields, key=lambda k: order.index(k) if k in order else len(order)):
         value = fields[key]
         if value in (None, [], {}):
             continue
@@ -161,7 +195,8 @@ def _entry(draft: Draft, proposal: Proposal) -> list[str]:
                 lines.append(f"      - label: {scalar(group['label'])}")
                 lines.append(f"        organisation: {scalar(group['organisation'])}")
                 lines.append(f"        attended_as: {scalar(group['attended_as'])}")
-                lines.append(f"        expected_count: {group['expected_count']}")
+                if group.get("expected_count") is not None:
+                    lines.append(f"        expected_count: {group['expected_count']}")
                 if group.get("note"):
                     lines.append(f"        # check: {group['note']}")
                 lines.extend(_quote_lines(draft, [group["span"]], "        "))

@@ -17,8 +17,11 @@ FIRST_BATCH = 100_000
 
 
 def _unavailable(error: PyMongoError) -> Exception:
-    """Connection trouble becomes DatabaseUnavailable; anything else is a bug, raised as is."""
-    if isinstance(error, ConnectionFailure):
+    """Connection trouble and timeouts become DatabaseUnavailable; anything else is a bug, raised
+    as is. A timeout is not always a ConnectionFailure: when a request's shared deadline has
+    passed and a pooled connection is free, PyMongo raises ExecutionTimeout (code 50) before
+    sending, and so does a server whose `maxTimeMS` ran out."""
+    if isinstance(error, ConnectionFailure) or error.timeout:
         return DatabaseUnavailable(f"The database is unavailable: {type(error).__name__}")
     return error
 

@@ -34,7 +34,7 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from store import Document
 from store.connection import Store
-from store.errors import DiplographError
+from store.errors import DatabaseUnavailable, DiplographError
 from store.repository.base import _unavailable, find_many
 from store.repository.sizes import Sizes, measure, measure_written
 
@@ -224,8 +224,14 @@ async def begin_write(store: Store, expected_version: int) -> str:
             {"$set": {"writing": {"id": marker, "since": claim["since"]}}},
             upsert=True,
         )
-    except PyMongoError as error:
-        raise _unavailable(error) from error
+    except (PyMongoError, DatabaseUnavailable) as error:
+        # The claim may be stored (the database went away after taking it): this process's next
+        # write takes it over at once instead of waiting out the lease. The marker is unique, so
+        # this never frees another writer's claim.
+        _ABANDONED.add(marker)
+        if isinstance(error, PyMongoError):
+            raise _unavailable(error) from error
+        raise
     return marker
 
 

@@ -73,7 +73,7 @@ def serving(settings: dict[str, str]) -> Iterator[str]:
     """`diplograph serve` with `settings`; yields its GraphQL URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DIPLOGRAPH_")}
-    env.pop("MONGODB_URI", None)
+    env["MONGODB_URI"] = ""  # empty, not unset: a .env file cannot fill it
     # A budget and a concurrency cap clairvoyance cannot exhaust (it sends many requests at
     # once): this test is about what the messages say.
     env.update(
@@ -126,12 +126,14 @@ def guess(executable: Path, url: str, workdir: Path) -> list[str]:
     return recovered_types(json.loads(output.read_text()))
 
 
+@pytest.mark.embedded  # its `diplograph serve` runs on the embedded store in either pass
 def test_clairvoyance_recovers_no_type_beyond_query_in_production_mode(clairvoyance, tmp_path):
     with serving({"DIPLOGRAPH_PROFILE": "production"}) as url:
         recovered = guess(clairvoyance, url, tmp_path)
     assert set(recovered) <= {"Query"}
 
 
+@pytest.mark.embedded  # its `diplograph serve` runs on the embedded store in either pass
 def test_clairvoyance_does_recover_types_when_messages_name_them(clairvoyance, tmp_path):
     # Debugging: graphql-core's messages as they are, suggestions included.
     with serving({"DIPLOGRAPH_INTROSPECTION": "true", "DIPLOGRAPH_DEBUG": "true"}) as url:
@@ -160,7 +162,7 @@ PROBES = [
 async def test_messages_name_nothing_the_request_did_not_spell_with_introspection_off(
     query, variables, unspelled
 ):
-    async for _app, client in running_app(make_settings(introspection=False)):
+    async with running_app(make_settings(introspection=False)) as (_app, client):
         body = {"query": query, "variables": variables or {}}
         errors = (await client.post("/graphql", json=body)).json()["errors"]
     messages = " ".join(error["message"] for error in errors)
@@ -170,7 +172,7 @@ async def test_messages_name_nothing_the_request_did_not_spell_with_introspectio
 
 @pytest.mark.parametrize(("query", "variables", "unspelled"), PROBES[:3])
 async def test_with_introspection_on_the_same_messages_name_the_types(query, variables, unspelled):
-    async for _app, client in running_app(make_settings(introspection=True)):
+    async with running_app(make_settings(introspection=True)) as (_app, client):
         body = {"query": query, "variables": variables or {}}
         errors = (await client.post("/graphql", json=body)).json()["errors"]
     messages = " ".join(error["message"] for error in errors)

@@ -1,6 +1,6 @@
 """Concurrency: simultaneous loads that mention the same new person make one person, and a read
 during writes never sees an article without the facts it brought. Many tasks against one app,
-and two server processes against one real server (FerretDB)."""
+and two server processes against one real server (the FerretDB pass of `make test`)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,24 @@ import contextlib
 import os
 import subprocess
 import sys
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from pymongo.errors import PyMongoError
+from pymongo.asynchronous.collection import AsyncCollection
 
 from api.consistency import ReadWriteLock
 from store.connection import StoreConfig, create_store
 from store.embedded import EmbeddedCollection
 from store.repository.dataset import WriteConflict, begin_write, data_state, release
-from tests.ferretdb_server import ferretdb_or_skip
-from tests.support.app import ROOT, graphql, running_app
+from tests.support.app import (
+    ROOT,
+    drop_test_database,
+    graphql,
+    mongodb_uri,
+    running_app,
+    throwaway_database,
+)
 from tests.support.server import free_port
 from tests.support.writes import (
     EDITOR,
@@ -43,16 +48,17 @@ ARTICLES = "{ articles(first: 100) { nodes { slug supports { posts { title } } }
 
 @pytest.fixture
 def writes_take_time(monkeypatch):
-    """Every write to the embedded store yields to the loop first, as a write to a server (or an
-    engine off the loop) does: readers get to run between the collections of one write."""
-    for method in ("insert_many", "bulk_write"):
-        original = getattr(EmbeddedCollection, method)
+    """Every write yields to the loop for a while first, on either backend: readers get to run
+    between the collections of one write, however fast the database answers."""
+    for collection_class in (EmbeddedCollection, AsyncCollection):
+        for method in ("insert_many", "bulk_write"):
+            original = getattr(collection_class, method)
 
-        async def slow(self, *args, _original=original, **kwargs):
-            await asyncio.sleep(0.05)
-            return await _original(self, *args, **kwargs)
+            async def slow(self, *args, _original=original, **kwargs):
+                await asyncio.sleep(0.05)
+                return await _original(self, *args, **kwargs)
 
-        monkeypatch.setattr(EmbeddedCollection, method, slow)
+            monkeypatch.setattr(collection_class, method, slow)
 
 
 async def read_until(client: httpx.AsyncClient, done: asyncio.Event, half_seen: list[str]) -> int:
@@ -80,7 +86,7 @@ async def loads_beside_readers(tmp_path, loads: int) -> dict:
         response_cache_bytes=0,
         max_concurrent_requests_per_client=loads + READERS,
     )
-    async for app, client in running_app(settings):
+    async with running_app(settings) as (app, client):
         bundles = [bundle_input(person_article(tmp_path, n)) for n in range(loads)]
         half_seen: list[str] = []
         done = asyncio.Event()
@@ -167,13 +173,15 @@ def _serve(uri: str, database: str, port: int, log) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.server  # two processes can only share a server's database
 def test_two_processes_loading_at_once_on_one_server_make_one_person(tmp_path):
     bundles = [bundle_input(person_article(tmp_path, n)) for n in range(SIMULTANEOUS_LOADS)]
-    database = f"diplograph_test_{uuid.uuid4().hex[:10]}"
-    with ferretdb_or_skip() as server:
+    uri, database = mongodb_uri(), throwaway_database()
+    assert uri is not None
+    try:
         seed = subprocess.run(
             [sys.executable, "-m", "api.cli", "seed"],
-            env={**os.environ, "MONGODB_URI": server.uri, "DIPLOGRAPH_MONGODB_DATABASE": database},
+            env={**os.environ, "MONGODB_URI": uri, "DIPLOGRAPH_MONGODB_DATABASE": database},
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -182,7 +190,7 @@ def test_two_processes_loading_at_once_on_one_server_make_one_person(tmp_path):
         ports = [free_port(), free_port()]
         logs = [(tmp_path / f"serve-{port}.log").open("wb") for port in ports]
         processes = [
-            _serve(server.uri, database, port, log) for port, log in zip(ports, logs, strict=True)
+            _serve(uri, database, port, log) for port, log in zip(ports, logs, strict=True)
         ]
         try:
             for port in ports:
@@ -219,16 +227,15 @@ def test_two_processes_loading_at_once_on_one_server_make_one_person(tmp_path):
                 process.wait(timeout=20)
             for log in logs:
                 log.close()
-        asyncio.run(_count_people(server.uri, database))
+        asyncio.run(_count_people(uri, database))
+    finally:
+        drop_test_database(uri, database)
 
 
 async def _count_people(uri: str, database: str) -> None:
     store = create_store(StoreConfig(uri, database, 5000))
     try:
         assert await store["officials"].count_documents({"name": "Ana Testa"}) == 1
-        await store.drop_database()
-    except PyMongoError:
-        raise
     finally:
         await store.close()
 

@@ -130,7 +130,7 @@ async def test_each_golden_query_costs_what_is_documented_and_no_more_than_reque
 
 
 async def test_every_response_reports_its_cost_and_the_budget():
-    async for _app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (_app, client):
         response = await client.post(
             "/graphql", json={"query": "{ countries(first: 2) { nodes { code } } }"}
         )
@@ -145,7 +145,7 @@ async def test_every_response_reports_its_cost_and_the_budget():
 
 
 async def test_a_query_over_the_maximum_cost_is_refused_before_it_runs():
-    async for app, client in running_app(make_settings(max_query_cost=10)):
+    async with running_app(make_settings(max_query_cost=10)) as (app, client):
         app.state.store.commands.reset()
         response = await client.post(
             "/graphql", json={"query": "{ countries(first: 20) { nodes { code } } }"}, headers=GQL
@@ -164,7 +164,7 @@ async def test_a_query_over_the_maximum_cost_is_refused_before_it_runs():
 async def test_a_client_over_its_budget_gets_429_with_a_retry_hint():
     settings = make_settings(rate_limit_budget=100, rate_limit_refill_per_second=0.01)
     query = {"query": "{ countries { nodes { code } } }"}  # 51 points, and 51 objects returned
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         first = await client.post("/graphql", json=query)
         assert first.status_code == 200
         assert first.json()["extensions"]["cost"]["remaining"] == 49
@@ -182,7 +182,7 @@ async def test_a_client_over_its_budget_gets_429_with_a_retry_hint():
 
 async def test_a_cheap_query_still_runs_when_an_expensive_one_would_not():
     settings = make_settings(rate_limit_budget=70, rate_limit_refill_per_second=0.01)
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         await client.post("/graphql", json={"query": "{ countries { nodes { code } } }"})
         cheap = await client.post("/graphql", json={"query": '{ country(code: "KR") { name } }'})
         assert cheap.json()["data"] == {"country": {"name": "South Korea"}}
@@ -193,7 +193,7 @@ async def test_a_known_token_has_a_budget_of_its_own_and_an_unknown_one_does_not
         rate_limit_budget=60, rate_limit_refill_per_second=0.01, api_tokens=["team-a-token"]
     )
     query = {"query": "{ countries { nodes { code } } }"}
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         await client.post("/graphql", json=query)
         assert (await client.post("/graphql", json=query)).status_code == 429
         invented = {"authorization": "Bearer made-up-token"}
@@ -247,7 +247,7 @@ def test_the_ratelimit_headers_follow_the_ietf_draft():
 
 async def test_a_request_that_fails_validation_is_charged_the_minimum():
     settings = make_settings(rate_limit_budget=100, rate_limit_refill_per_second=0.01)
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         await client.post("/graphql", json={"query": "{ nope }"})
         await client.post(
             "/graphql", content=b"not json", headers={"content-type": "application/json"}
@@ -262,7 +262,7 @@ async def test_a_request_that_fails_validation_is_charged_the_minimum():
 
 async def test_a_client_whose_budget_cannot_pay_the_minimum_is_refused_before_its_body_is_read():
     settings = make_settings(rate_limit_budget=25, rate_limit_refill_per_second=0.01)
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         for _ in range(2):
             await client.post("/graphql", json={"query": "{ nope }"})
         response = await client.post("/graphql", content=b"not even json", headers=GQL)
@@ -281,7 +281,7 @@ async def test_a_client_may_have_only_so_many_requests_in_flight(monkeypatch):
         return []
 
     settings = make_settings(max_concurrent_requests_per_client=2, response_cache_bytes=0)
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         monkeypatch.setattr(graph, "search_by_key_prefix", held)
         query = {"query": '{ search(query: "nato") { matched } }'}
         slow = [asyncio.create_task(client.post("/graphql", json=query)) for _ in range(2)]

@@ -4,11 +4,15 @@ draft → the editor's review → load → query → remove, then a restart that
 from __future__ import annotations
 
 import httpx
+import pytest
 import yaml
 from strawberry.relay.utils import to_base64
 
 from tests.support.server import running_server
 from tests.support.writes import EDITOR, LOAD, REMOVE
+
+# `diplograph serve` on the embedded store and its data folder, in either pass: one is enough.
+pytestmark = pytest.mark.embedded
 
 TEXT = (
     "BRUSSELS, 3 October 2022 - Ambassador Ana Testa of Portugal met reporters after the NAC+4 "

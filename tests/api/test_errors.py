@@ -48,7 +48,7 @@ async def test_an_unexpected_error_is_masked_with_the_request_id(client, broken_
 
 
 async def test_debug_shows_the_unexpected_error_message(broken_search):
-    async for _app, client in running_app(make_settings(debug=True)):
+    async with running_app(make_settings(debug=True)) as (_app, client):
         body = await graphql(client, '{ search(query: "nato") { matched } }')
         assert "hunter2" in body["errors"][0]["message"]
 

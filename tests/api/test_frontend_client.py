@@ -38,6 +38,8 @@ MIN_NODE_MAJOR = 20
 # The dev server origin docs/frontend.md allows (Vite's default); the client sends its preflight.
 DEV_ORIGIN = "http://localhost:5173"
 STEP_TIMEOUT_SECONDS = 300
+# The clients are the point, not the database: `diplograph serve` runs on the embedded store.
+pytestmark = pytest.mark.embedded
 # An included block: an HTML comment naming the file, then a fenced block with its exact text.
 INCLUDE = re.compile(r"<!-- include: (?P<path>\S+) -->\n```[a-z]*\n(?P<text>.*?)```\n", re.DOTALL)
 
@@ -96,7 +98,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`diplograph serve` on the embedded store, allowing the dev origin; its /graphql URL."""
     port = free_port()
     prefix = Settings.model_config.get("env_prefix") or ""
-    env = {key: value for key, value in os.environ.items() if key != "MONGODB_URI"}
+    env = {**os.environ, "MONGODB_URI": ""}  # empty, not unset: a .env file cannot fill it
     env[f"{prefix}CORS_ALLOW_ORIGINS"] = f'["{DEV_ORIGIN}"]'
     command = [str(Path(sys.executable).with_name("diplograph")), "serve", "--host", "127.0.0.1"]
     log = tmp_path_factory.mktemp("serve") / "serve.log"

@@ -125,7 +125,7 @@ async def fuzz_client():
         rate_limit_refill_per_second=1e12,
         max_concurrent_requests_per_client=1000,
     )
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         yield client
 
 

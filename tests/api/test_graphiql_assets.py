@@ -305,7 +305,7 @@ async def test_app_offers_the_golden_query_files_themselves(client) -> None:
 
 
 async def test_with_graphiql_off_neither_the_page_nor_its_assets_are_served() -> None:
-    async for _app, client in running_app(make_settings(graphiql=False, seed_on_startup=False)):
+    async with running_app(make_settings(graphiql=False, seed_on_startup=False)) as (_app, client):
         page = await client.get("/graphql", headers={"accept": "text/html"})
         asset = await client.get(f"{STATIC_URL}/manifest.json")
         assert "DIPLOGRAPH_GRAPHIQL" not in page.text

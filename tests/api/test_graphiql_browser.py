@@ -56,6 +56,9 @@ TIMEOUT_MS = 30_000
 MAX_TRANSFER_BYTES = 6_000_000
 MAX_INTERACTIVE_MS = 20_000
 
+# The page and its assets are the point, not the database: one pass is enough.
+pytestmark = pytest.mark.embedded
+
 # Interactive: the query editor shows the default query, the run button is there, and the
 # schema has arrived (GraphiQL's introspection fetch), so that completion and docs work.
 # Returns the time since navigation start, checked on every animation frame.

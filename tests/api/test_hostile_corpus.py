@@ -479,7 +479,7 @@ async def run(client: httpx.AsyncClient, hostile: Hostile) -> tuple[int, str | N
 
 @pytest.fixture(scope="module")
 async def corpus_client() -> AsyncIterator[httpx.AsyncClient]:
-    async for _app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (_app, client):
         yield client
 
 
@@ -512,7 +512,7 @@ async def test_the_server_is_healthy_after_the_corpus(corpus_client):
 
 
 async def _table() -> None:
-    async for _app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (_app, client):
         print("| Hostile input | Status | Code |")
         print("|---|---|---|")
         for hostile in CORPUS:

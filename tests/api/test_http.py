@@ -291,7 +291,7 @@ async def test_a_query_over_get_runs_beside_mutations(mutation_client):
 
 async def test_cors_answers_only_allow_listed_origins():
     settings = make_settings(cors_allow_origins=["https://app.example"])
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         allowed = await client.post(
             "/graphql",
             json={"query": "{ __typename }"},

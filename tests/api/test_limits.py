@@ -152,13 +152,13 @@ async def test_argument_and_enum_suggestions_are_withheld_too(client):
 
 
 async def test_debug_keeps_suggestions():
-    async for _app, client in running_app(make_settings(debug=True)):
+    async with running_app(make_settings(debug=True)) as (_app, client):
         error = only_error(await graphql(client, "{ countrie { code } }"))
         assert "Did you mean 'countries' or 'country'?" in error["message"]
 
 
 async def test_introspection_can_be_turned_off_and_typename_still_works():
-    async for _app, client in running_app(make_settings(introspection=False)):
+    async with running_app(make_settings(introspection=False)) as (_app, client):
         body = await graphql(client, "{ __schema { queryType { name } } }")
         assert "data" not in body
         assert body["errors"][0]["extensions"]["code"] == "INTROSPECTION_DISABLED"
@@ -167,7 +167,7 @@ async def test_introspection_can_be_turned_off_and_typename_still_works():
 
 
 async def test_graphiql_can_be_turned_off():
-    async for _app, client in running_app(make_settings(graphiql=False)):
+    async with running_app(make_settings(graphiql=False)) as (_app, client):
         response = await client.get("/graphql", headers={"accept": "text/html"})
         assert response.status_code == 404
         assert response.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
@@ -214,7 +214,7 @@ async def test_batches_are_refused_while_batching_is_off(client):
 
 
 async def test_batches_up_to_the_setting_run_and_larger_ones_are_refused():
-    async for _app, client in running_app(make_settings(max_batch_operations=2)):
+    async with running_app(make_settings(max_batch_operations=2)) as (_app, client):
         two = await client.post("/graphql", json=[{"query": "{ __typename }"}] * 2)
         assert [item["data"] for item in two.json()] == [{"__typename": "Query"}] * 2
         three = await client.post("/graphql", json=[{"query": "{ __typename }"}] * 3)

@@ -14,7 +14,7 @@ from strawberry.relay.utils import to_base64
 import api.app
 from api.changes import ChangeHub, changes_from_entries, choose_feed
 from store.connection import Store, create_store, replicated
-from tests.support.app import running_app
+from tests.support.app import drop_test_database, running_app
 from tests.support.server import running_server
 from tests.support.writes import (
     EDITOR,
@@ -131,25 +131,26 @@ async def test_a_write_through_one_app_reaches_the_subscribers_of_another_by_pol
 ):
     # Two apps on one store, as two processes on one MongoDB: the second hears of the first's
     # writes only through its change feed, which polls the data version.
-    shared = create_store(writer_settings().store_config)
+    settings = writer_settings()
+    shared = create_store(settings.store_config)
     monkeypatch.setattr(api.app, "create_store", lambda _config: shared)
-    writer_apps = running_app(writer_settings())
-    reader_apps = running_app(writer_settings(change_feed="poll", change_poll_seconds=0.05))
-    _first, writer_client = await anext(writer_apps)
-    second, _reader_client = await anext(reader_apps)
+    polling = writer_settings(change_feed="poll", change_poll_seconds=0.05)
     try:
-        assert second.state.feed.kind == "poll"
-        async with second.state.changes.subscription() as heard:
-            body = await write(
-                writer_client, LOAD, {"input": bundle_input(person_article(tmp_path, 2))}
-            )
-            change = await asyncio.wait_for(heard.get(), 5)
-        assert change.version == body["data"]["loadArticle"]["dataVersion"]
-        assert "Official:ana-testa" in change.nodes
-        assert change.operation == "loadArticle"
+        async with (
+            running_app(writer_settings()) as (_first, writer_client),
+            running_app(polling) as (second, _reader_client),
+        ):
+            assert second.state.feed.kind == "poll"
+            async with second.state.changes.subscription() as heard:
+                body = await write(
+                    writer_client, LOAD, {"input": bundle_input(person_article(tmp_path, 2))}
+                )
+                change = await asyncio.wait_for(heard.get(), 5)
+            assert change.version == body["data"]["loadArticle"]["dataVersion"]
+            assert "Official:ana-testa" in change.nodes
+            assert change.operation == "loadArticle"
     finally:
-        await reader_apps.aclose()
-        await writer_apps.aclose()
+        drop_test_database(settings.mongodb_uri, settings.mongodb_database)
 
 
 def test_the_feed_is_chosen_from_what_the_server_can_do():

@@ -4,6 +4,7 @@ again at start-up; any store exports to a data folder that loads back into the s
 from __future__ import annotations
 
 import httpx
+import pytest
 from strawberry.relay.utils import to_base64
 from typer.testing import CliRunner
 
@@ -41,6 +42,7 @@ def call(server, query: str, variables: dict | None = None, headers: dict | None
     return response.json()
 
 
+@pytest.mark.embedded  # the embedded store's data folder, through `diplograph serve`
 def test_every_write_survives_a_crash_and_a_restart_of_the_server(tmp_path):
     data = tmp_path / "data"
     with running_server(data, tmp_path) as server:
@@ -96,6 +98,7 @@ def test_every_write_survives_a_crash_and_a_restart_of_the_server(tmp_path):
     assert (data / "removed" / "cache-test-article.yaml").is_file()
 
 
+@pytest.mark.embedded  # the embedded store's data folder, through `diplograph serve`
 def test_a_bundled_article_removed_at_run_time_stays_removed_after_a_restart(tmp_path):
     with running_server(tmp_path / "data", tmp_path) as server:
         assert call(server, REMOVE, {"id": SEED_ARTICLE_ID}, EDITOR)["data"]["removeArticle"]["ok"]
@@ -118,7 +121,7 @@ async def test_a_store_exported_and_loaded_into_an_empty_store_is_the_same_graph
         )
         .replace("participant: Ana Testa", "participant: a-testa")
     )
-    async for app, client in running_app(writer_settings()):
+    async with running_app(writer_settings()) as (app, client):
         assert (await write(client, LOAD, {"input": duplicate}))["data"]["loadArticle"]["ok"]
         person = bundle_input(person_article(tmp_path, 3))
         assert (await write(client, LOAD, {"input": person}))["data"]["loadArticle"]["ok"]
@@ -161,6 +164,7 @@ async def test_a_store_exported_and_loaded_into_an_empty_store_is_the_same_graph
     assert rebuilt["redirects"]  # the merge came along
 
 
+@pytest.mark.embedded  # the command exports the embedded store's data folder
 def test_the_export_command_writes_a_data_folder_the_seed_command_loads(tmp_path, monkeypatch):
     monkeypatch.setenv("DIPLOGRAPH_DATA_DIR", str(tmp_path / "data"))
     target = tmp_path / "export"
@@ -187,7 +191,7 @@ async def test_the_data_folder_survives_a_crash_between_the_two_renames_of_a_bun
 
 
 async def test_graph_reads_see_writes_of_their_own_process_at_once(tmp_path):
-    async for _app, client in running_app(writer_settings()):
+    async with running_app(writer_settings()) as (_app, client):
         await write(client, LOAD, {"input": bundle_input(person_article(tmp_path, 4))})
         body = await graphql(client, '{ official(id: "ana-testa") { name } }')
         assert body["data"]["official"]["name"] == "Ana Testa"

@@ -21,7 +21,7 @@ async def commands_for(app, client, query: str) -> tuple[dict, int]:
 
 
 async def test_a_repeated_query_is_answered_from_the_cache_with_one_version_read():
-    async for app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (app, client):
         first, first_commands = await commands_for(app, client, NAC_OFFICIALS)
         second, second_commands = await commands_for(app, client, NAC_OFFICIALS)
         assert second["data"] == first["data"]
@@ -31,14 +31,14 @@ async def test_a_repeated_query_is_answered_from_the_cache_with_one_version_read
 
 
 async def test_the_same_query_spaced_differently_shares_an_entry():
-    async for app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (app, client):
         await graphql(client, NAC_OFFICIALS)
         _, commands = await commands_for(app, client, " ".join(NAC_OFFICIALS.split()))
         assert commands == 1
 
 
 async def test_a_write_makes_cached_answers_unreachable_at_once(tmp_path):
-    async for app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (app, client):
         before = await graphql(client, NAC_OFFICIALS)
         assert before["data"]["meeting"]["participants"]["totalCount"] == 1
         await load(app.state.store, collect_articles([second_article(tmp_path)]))
@@ -52,23 +52,25 @@ async def test_a_write_makes_cached_answers_unreachable_at_once(tmp_path):
 async def test_a_write_through_one_replica_is_seen_by_another_sharing_the_database(tmp_path):
     # Two apps, one database: as two API replicas (or workers) in front of one MongoDB. The
     # embedded store lives in one process, so the replicas here are two apps in this process.
-    async for first_app, first in running_app(make_settings()):
-        async for second_app, second in running_app(make_settings(seed_on_startup=False)):
-            own_store, second_app.state.store = second_app.state.store, first_app.state.store
-            try:
-                for client in (first, second):
-                    body = await graphql(client, NAC_OFFICIALS)
-                    assert body["data"]["meeting"]["participants"]["totalCount"] == 1
-                await load(first_app.state.store, collect_articles([second_article(tmp_path)]))
-                for client in (second, first):
-                    body = await graphql(client, NAC_OFFICIALS)
-                    assert body["data"]["meeting"]["participants"]["totalCount"] == 2
-            finally:
-                second_app.state.store = own_store
+    async with (
+        running_app(make_settings()) as (first_app, first),
+        running_app(make_settings(seed_on_startup=False)) as (second_app, second),
+    ):
+        own_store, second_app.state.store = second_app.state.store, first_app.state.store
+        try:
+            for client in (first, second):
+                body = await graphql(client, NAC_OFFICIALS)
+                assert body["data"]["meeting"]["participants"]["totalCount"] == 1
+            await load(first_app.state.store, collect_articles([second_article(tmp_path)]))
+            for client in (second, first):
+                body = await graphql(client, NAC_OFFICIALS)
+                assert body["data"]["meeting"]["participants"]["totalCount"] == 2
+        finally:
+            second_app.state.store = own_store
 
 
 async def test_answers_with_errors_are_not_cached():
-    async for app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (app, client):
         query = '{ official(id: "nobody") { name } }'
         await graphql(client, query)
         body, commands = await commands_for(app, client, query)
@@ -78,8 +80,10 @@ async def test_answers_with_errors_are_not_cached():
 
 
 async def test_a_cached_answer_is_still_charged_to_the_budget():
+    # A budget that barely refills: the points regained between the two requests would
+    # otherwise depend on how fast the machine and the database answer.
     settings = make_settings(rate_limit_refill_per_second=0.001, min_request_cost=1)
-    async for app, client in running_app(settings):
+    async with running_app(settings) as (app, client):
         first = await graphql(client, NAC_OFFICIALS)
         second = await graphql(client, NAC_OFFICIALS)
         assert app.state.response_cache.hits == 1
@@ -89,7 +93,7 @@ async def test_a_cached_answer_is_still_charged_to_the_budget():
 
 async def test_a_cached_answer_smaller_than_the_minimum_is_charged_the_minimum():
     settings = make_settings(rate_limit_refill_per_second=0.001, min_request_cost=50)
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         first = await graphql(client, NAC_OFFICIALS)
         second = await graphql(client, NAC_OFFICIALS)
         spent = first["extensions"]["cost"]["remaining"] - second["extensions"]["cost"]["remaining"]
@@ -107,7 +111,7 @@ def test_the_cache_stays_within_its_memory_bound():
 
 
 async def test_the_cache_can_be_turned_off():
-    async for app, client in running_app(make_settings(response_cache_bytes=0)):
+    async with running_app(make_settings(response_cache_bytes=0)) as (app, client):
         await graphql(client, NAC_OFFICIALS)
         _, commands = await commands_for(app, client, NAC_OFFICIALS)
         assert commands > 1
@@ -125,7 +129,7 @@ def persisted(query: str | None, digest: str) -> dict:
 
 async def test_apq_asks_for_an_unknown_hash_then_runs_it_by_hash_alone():
     digest = hashlib.sha256(NAC_OFFICIALS.encode()).hexdigest()
-    async for _app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (_app, client):
         unknown = await client.post("/graphql", json=persisted(None, digest))
         assert unknown.status_code == 200
         (error,) = unknown.json()["errors"]
@@ -143,14 +147,14 @@ async def test_apq_asks_for_an_unknown_hash_then_runs_it_by_hash_alone():
 
 
 async def test_apq_refuses_a_hash_that_does_not_match_the_query():
-    async for _app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (_app, client):
         response = await client.post("/graphql", json=persisted("{ __typename }", "0" * 64))
         assert response.status_code == 400
         assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_HASH_MISMATCH"
 
 
 async def test_apq_turned_off_says_so():
-    async for _app, client in running_app(make_settings(persisted_queries=0)):
+    async with running_app(make_settings(persisted_queries=0)) as (_app, client):
         response = await client.post("/graphql", json=persisted(None, "a" * 64))
         assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_SUPPORTED"
 
@@ -179,7 +183,7 @@ async def test_identical_concurrent_misses_are_executed_once(monkeypatch):
         await release.wait()
         return await original(*args, **kwargs)
 
-    async for _app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (_app, client):
         monkeypatch.setattr(graph, "documents_by_ids", slow)
         query = '{ official(id: "kim-gunn") { name } }'
         requests = [asyncio.create_task(graphql(client, query)) for _ in range(4)]

@@ -1,8 +1,8 @@
 """`diplograph seed`: exit statuses scripts can trust, the summary table, problems one per line.
 
 The command creates its own store. On the embedded backend the tests hand it a store they keep
-(so that a second run sees the first); with MONGODB_URI set, it writes to a throwaway database
-that the test reads and drops afterwards.
+(so that a second run sees the first); on a server, it writes to a throwaway database that the
+test reads and drops afterwards.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -22,7 +21,7 @@ import store.connection
 from api.cli import app
 from api.settings import Settings
 from store.connection import Store, create_store
-from tests.support.app import MONGODB_URI, ROOT
+from tests.support.app import ROOT, drop_test_database, mongodb_uri, throwaway_database
 from tests.support.seeds import SEED_BUNDLE, copy_bundle, edit, fail_writes_to, line_of
 
 
@@ -30,11 +29,10 @@ class CliStore:
     """The database the command writes to, and a way to count its documents."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.database = f"diplograph_test_{uuid.uuid4().hex[:10]}"
-        self.settings = Settings(
-            _env_file=None, mongodb_uri=MONGODB_URI, mongodb_database=self.database
-        )
-        self.env = {"MONGODB_URI": MONGODB_URI or "", "DIPLOGRAPH_MONGODB_DATABASE": self.database}
+        self.database = throwaway_database()
+        uri = mongodb_uri()
+        self.settings = Settings(_env_file=None, mongodb_uri=uri, mongodb_database=self.database)
+        self.env = {"MONGODB_URI": uri or "", "DIPLOGRAPH_MONGODB_DATABASE": self.database}
         self.embedded: Store | None = None
         if self.settings.embedded:
             self.embedded = create_store(self.settings.store_config)
@@ -62,14 +60,7 @@ class CliStore:
         return asyncio.run(counted())
 
     def drop(self) -> None:
-        if self.embedded is None:
-            store = create_store(self.settings.store_config)
-
-            async def dropped() -> None:
-                await store.drop_database()
-                await store.close()
-
-            asyncio.run(dropped())
+        drop_test_database(self.settings.mongodb_uri, self.database)
 
 
 @pytest.fixture
@@ -231,9 +222,8 @@ def test_a_disagreement_between_sources_is_printed_as_a_warning_and_loads(cli_st
     assert cli_store.count("articles") == 2
 
 
+@pytest.mark.embedded  # the message is about MONGODB_URI being unset
 def test_a_validation_run_says_nothing_was_kept_and_how_to_serve_the_bundles(cli_store):
-    if cli_store.embedded is None:
-        pytest.skip("the message is about MONGODB_URI being unset")
 
     result = seed(cli_store, str(SEED_BUNDLE), str(CONTRADICTS))
 

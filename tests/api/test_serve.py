@@ -158,7 +158,7 @@ def test_the_banner_lists_address_store_data_origins_and_security_profile():
 
 async def test_a_refused_cors_origin_is_logged_with_the_path(caplog: pytest.LogCaptureFixture):
     settings = make_settings(cors_allow_origins=["http://localhost:5173"], seed_on_startup=False)
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         with caplog.at_level(logging.WARNING, logger="diplograph.cors"):
             refused = await client.options(
                 "/graphql",

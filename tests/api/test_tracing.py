@@ -16,7 +16,7 @@ KOREA = 'query KoreaName { country(code: "KR") { name } }'
 
 
 async def run_one_query(exporter: InMemorySpanExporter, **settings: object) -> None:
-    async for _app, client in running_app(make_settings(**settings), span_exporter=exporter):
+    async with running_app(make_settings(**settings), span_exporter=exporter) as (_app, client):
         response = await client.post("/graphql", json={"query": KOREA})
         assert response.json()["data"] == {"country": {"name": "South Korea"}}
     # Leaving the lifespan shuts the tracer provider down, which flushes the batched spans.

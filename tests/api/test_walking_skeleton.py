@@ -53,7 +53,7 @@ async def test_unreachable_mongodb_gives_503_and_a_clear_graphql_error_quickly()
         mongodb_timeout_ms=500,
     )
     started = time.monotonic()
-    async for _app, client in running_app(settings):
+    async with running_app(settings) as (_app, client):
         ready = await client.get("/readyz")
         assert ready.status_code == 503
         assert ready.json()["status"] == "unavailable"

@@ -26,7 +26,7 @@ EDITOR_BEARER = EDITOR["authorization"].encode()
 
 @pytest.fixture(scope="module")
 async def guarded():
-    async for _app, client in running_app(writer_settings()):
+    async with running_app(writer_settings()) as (_app, client):
         yield client
 
 
@@ -78,7 +78,7 @@ async def test_reads_stay_public_by_default_even_with_an_unknown_token(guarded):
 
 
 async def test_a_setting_makes_reads_need_a_token_too():
-    async for _app, client in running_app(writer_settings(read_requires_token=True)):
+    async with running_app(writer_settings(read_requires_token=True)) as (_app, client):
         anonymous = await post(client, READ)
         assert anonymous.status_code == 401
         assert anonymous.headers["www-authenticate"] == 'Bearer realm="diplograph", scope="read"'

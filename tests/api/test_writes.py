@@ -11,7 +11,7 @@ from strawberry.relay.utils import to_base64
 
 from seeds.loader import collect_articles, load
 from seeds.problems import SeedValidationError
-from tests.support.app import ROOT, graphql, running_app
+from tests.support.app import ROOT, drop_test_database, graphql, running_app
 from tests.support.seeds import NAC_OFFICIALS, SEED_ARTICLE_ID, SEED_BUNDLE, edit, second_article
 from tests.support.writes import (
     EDITOR,
@@ -31,7 +31,7 @@ NAC = "nac-plus-4-2022-09-27"
 @pytest.fixture
 async def editor() -> AsyncIterator[httpx.AsyncClient]:
     """An app of its own, seeded, that accepts the editor's writes."""
-    async for _app, client in running_app(writer_settings()):
+    async with running_app(writer_settings()) as (_app, client):
         yield client
 
 
@@ -112,11 +112,13 @@ async def load_into_empty_store(bundle: Path) -> None:
     """What `diplograph seed BUNDLE` does, on a throwaway store."""
     from store.connection import create_store
 
-    store = create_store(writer_settings().store_config)
+    settings = writer_settings()
+    store = create_store(settings.store_config)
     try:
         await load(store, collect_articles([bundle]))
     finally:
         await store.close()
+        drop_test_database(settings.mongodb_uri, settings.mongodb_database)
 
 
 async def test_yaml_that_does_not_parse_is_a_problem_with_its_line(editor, tmp_path):

@@ -18,7 +18,7 @@ from pymongo import DeleteOne, InsertOne, UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.ferretdb_server import running_ferretdb
+from tests.support.ferretdb import running_ferretdb
 
 
 def attempt(label: str, action: Callable[[], Any]) -> None:

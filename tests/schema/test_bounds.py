@@ -47,7 +47,7 @@ async def unlimited():
     """The seeded app with no cost limit (these queries read every list of every entity) and the
     sizes of its data."""
     settings = make_settings(max_query_cost=10**9, rate_limit_budget=10**12)
-    async for app, client in running_app(settings):
+    async with running_app(settings) as (app, client):
         yield client, (await data_state(app.state.store)).sizes
 
 

@@ -31,7 +31,7 @@ BUNDLES = [
 
 @pytest.fixture(scope="module")
 async def fixtures_app() -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
-    async for pair in running_app(make_settings(articles=BUNDLES)):
+    async with running_app(make_settings(articles=BUNDLES)) as pair:
         yield pair
 
 

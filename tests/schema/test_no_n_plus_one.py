@@ -61,13 +61,14 @@ async def test_golden_queries_send_as_many_commands_at_10x_data_as_at_1x(corpus)
     # lists are long enough that some golden queries may cost more than the default maximum.
     limits = {"max_query_cost": 10**9, "rate_limit_budget": 10**9}
     uncached = make_settings(response_cache_bytes=0, **limits)
-    async for app, client in running_app(uncached):
+    async with running_app(uncached) as (app, client):
         at_1x = await command_counts(app, client)
         officials_1x = await nac_plus_4_officials(client)
         size_1x = await graph_size(app)
 
-    async for grown_app, grown_client in running_app(
-        make_settings(response_cache_bytes=0, **limits)
+    async with running_app(make_settings(response_cache_bytes=0, **limits)) as (
+        grown_app,
+        grown_client,
     ):
         bundles = collect_articles([ROOT / "seeds" / "articles", corpus])
         report = await load(grown_app.state.store, bundles)

@@ -73,7 +73,7 @@ async def edges(client, count: int) -> list[dict]:
 
 
 async def test_a_cursor_keeps_its_place_when_items_are_added_before_it():
-    async for app, client in running_app(make_settings()):
+    async with running_app(make_settings()) as (app, client):
         page = await countries(client, first=3)
         after = page["pageInfo"]["endCursor"]  # Albania
         await app.state.store["countries"].insert_many(

@@ -12,7 +12,13 @@ import yaml
 
 from seeds.desired import build_dataset
 from seeds.extract import Extractor, Knowledge
-from seeds.extract.evaluate import compare, draft_facts, evaluate_folder, reviewed_facts
+from seeds.extract.evaluate import (
+    compare,
+    draft_facts,
+    evaluate_folder,
+    fixture_sets,
+    reviewed_facts,
+)
 from seeds.extract.write import article_yaml, facts_yaml, write_bundle
 from seeds.inputs import bundled_article_folders, read_article_folder
 from seeds.problems import SeedValidationError
@@ -127,9 +133,15 @@ def test_the_seed_draft_loads_unchanged_once_its_draft_line_is_deleted(reference
         _reviewed(facts),
     )
 
-    dataset = build_dataset([read_article_folder(bundle)])
+    drafted = build_dataset([read_article_folder(bundle)]).counts()
+    reviewed = build_dataset([read_article_folder(SEED_BUNDLE)]).counts()
 
-    assert dataset.counts() == build_dataset([read_article_folder(SEED_BUNDLE)]).counts()
+    # The bundled facts file states no statements (it predates them); the draft proposes the
+    # seed article's reported speech on top of everything the reviewed file holds.
+    said = yaml.safe_load(facts).get("statements", [])
+    assert drafted.pop("statements") == len(said) > 0
+    assert reviewed.pop("statements") == 0
+    assert drafted == reviewed
 
 
 # --- every draft -----------------------------------------------------------------------------
@@ -173,6 +185,10 @@ def test_a_known_entity_is_never_proposed_as_new(reference_only, with_seed):
                     continue
                 assert not knowledge.has(kind, proposal.fields["id"]), proposal.fields
                 assert knowledge.resolve(proposal.fields["name"], [kind]) is None, proposal.fields
+        for section in ("events", "statements"):
+            stored = knowledge.collections[section]
+            for proposal in draft.section(section):
+                assert (proposal.fields["id"] in stored) == proposal.known, proposal.fields
 
 
 def test_a_person_and_a_meeting_known_from_another_article_are_linked_not_recreated(tmp_path):
@@ -261,3 +277,137 @@ def test_the_evaluation_lists_what_a_draft_missed(with_seed):
     for score in result.scores.values():
         assert len(score.misses) == score.expected - score.found
         assert len(score.false) == score.proposed - score.found
+
+
+# --- statements and events -------------------------------------------------------------------
+
+CONDEMNATION = FIXTURES / "diplograph-test-wire-2022-11-22-hwasong-17-condemnation"
+
+
+def _statements(draft) -> list[dict]:
+    return [proposal.fields for proposal in draft.section("statements")]
+
+
+def _by_speaker(draft, speaker: str, kind: str) -> dict:
+    [found] = [
+        fields
+        for fields in _statements(draft)
+        if fields.get("speaker") == speaker and fields.get("kind", "said") == kind
+    ]
+    return found
+
+
+def test_a_statement_has_its_speaker_side_kind_subjects_meeting_and_day(with_seed):
+    draft = with_seed.draft(
+        (CONDEMNATION / "article.txt").read_text(encoding="utf-8"), _published(CONDEMNATION)
+    )
+
+    harris = _by_speaker(draft, "kamala-harris", "condemned")
+    [launch] = draft.section("events")
+
+    # "We strongly condemn these actions," Harris told reporters: the quoted verb's kind, at
+    # the meeting she convened "Hours after the launch", dated by that launch.
+    assert harris["on_behalf_of"] == "US"
+    host = draft.get("participations", harris["meeting"], "kamala-harris")
+    assert host.fields["role"] == "host"
+    assert harris["date"] == "2022-11-18"
+    assert (launch.fields["kind"], launch.fields["actors"]) == ("launch", ["KP"])
+    assert launch.fields["date"].value == "2022-11-18"
+    assert launch.fields["id"] in _by_speaker(draft, "fumio-kishida", "condemned")["about"]
+
+
+def test_countries_named_only_as_what_statements_are_about_are_linked(with_seed):
+    draft = with_seed.draft(
+        (CONDEMNATION / "article.txt").read_text(encoding="utf-8"), _published(CONDEMNATION)
+    )
+
+    accused = _by_speaker(draft, "linda-thomas-greenfield", "accused")
+
+    # "accused China and Russia of emboldening Pyongyang": neither attends, holds a post or
+    # belongs to anything in the text, yet both are linked.
+    assert {"CN", "RU", "KP"} <= set(accused["about"])
+    speakers = [f.get("speakers") or [f["speaker"]] for f in _statements(draft)]
+    assert ["CN", "RU"] in speakers  # "after China and Russia resisted new pressure"
+
+
+def test_reported_speech_without_a_day_is_not_dated_by_the_publication_day(with_seed):
+    text = "Japanese Prime Minister Fumio Kishida said the launch was absolutely unacceptable."
+    draft = with_seed.draft(text, dt.date(2022, 11, 22))
+
+    [said] = draft.section("statements")
+
+    assert "date" not in said.fields
+    assert any("on or before 2022-11-22" in note for note in said.notes)
+    assert said.fields["speaker"] == "fumio-kishida"
+
+
+def test_a_scene_set_by_the_sentence_before_dates_a_statement(with_seed):
+    text = (
+        "On Monday, the tone sharpened. Speaking in Seoul, NATO Secretary General Jens "
+        "Stoltenberg urged South Korea to step up military support for Ukraine."
+    )
+    draft = with_seed.draft(text, dt.date(2023, 2, 2))
+
+    [urged] = draft.section("statements")
+
+    assert urged.fields["kind"] == "called_for"
+    assert urged.fields["speaker"] == "jens-stoltenberg"
+    assert urged.fields["on_behalf_of"] == "nato"
+    assert urged.fields["date"].value == "2023-01-30"
+    assert {"KR", "UA"} <= set(urged.fields["about"])
+
+
+def test_a_statement_whose_speaker_is_undecided_is_flagged_not_guessed(with_seed):
+    folder = FIXTURES / "diplograph-test-wire-2023-07-11-vilnius-sweden-turkey"
+    draft = with_seed.draft(
+        (folder / "article.txt").read_text(encoding="utf-8"), _published(folder)
+    )
+
+    promised = draft.text.index("The minister had promised")
+
+    assert not any(
+        start <= promised < end for p in draft.section("statements") for start, end in p.spans
+    )
+    assert any("'The minister'" in flag and "no statement" in flag for flag in draft.flags)
+
+
+def test_a_body_named_by_description_is_flagged_not_declared(with_seed):
+    text = (
+        "South Korean President Yoon Suk Yeol received NATO Secretary General Jens Stoltenberg "
+        "at the presidential office on Monday."
+    )
+    draft = with_seed.draft(text, dt.date(2023, 1, 31))
+
+    names = [p.fields["name"].lower() for p in draft.section("organisations")]
+
+    assert not any("presidential" in name for name in names)
+    assert any("'the presidential office'" in flag for flag in draft.flags)
+
+
+def test_a_statement_of_another_kind_counts_for_its_speaker_not_as_a_statement(with_seed):
+    gold, _ = reviewed_facts(CONDEMNATION, with_seed.knowledge)
+    proposed, _ = reviewed_facts(CONDEMNATION, with_seed.knowledge)
+    harris = next(
+        s for s in proposed.statements if s.entry_id == "harris-condemns-launch-2022-11-18"
+    )
+    harris.kind = "said"
+    harris.entry_id = "a-draft-id"
+
+    scores, _ = compare(gold, proposed)
+
+    assert scores["statement"].found == scores["statement"].expected - 1
+    assert scores["statement-speaker"].found == scores["statement-speaker"].expected
+    assert scores["statement-about"].recall == 1.0  # matched by speakers and quote, any id
+
+
+def test_the_held_out_fixtures_are_scored_apart_from_the_tuned_ones():
+    sets = fixture_sets(FIXTURES, FIXTURE_FOLDERS)
+
+    assert {f.name for f in sets["held-out"]} == {
+        "diplograph-test-wire-2022-07-01-yoon-madrid-wrap",
+        "diplograph-test-wire-2022-06-30-yoon-stoltenberg-partnership",
+        "diplograph-test-wire-2023-07-12-vilnius-indo-pacific-partners",
+        "diplograph-test-wire-2022-11-22-hwasong-17-condemnation",
+    }
+    assert len(sets["tuned"]) == 5 and not set(sets["tuned"]) & set(sets["held-out"])
+    assert sets["other"] == []

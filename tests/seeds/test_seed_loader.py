@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from seeds.loader import LoadReport
-from store.connection import Store, create_store
+from store.connection import Store, StoreConfig, create_store
 from store.entities import COLLECTIONS
+from store.errors import DatabaseUnavailable
 from store.repository.dataset import WriteFailed, data_version
 from store.repository.graph import documents_by_ids, documents_where_in, memberships_of
 from store.timeline import in_force
-from tests.support.app import make_settings
+from tests.support.app import drop_test_database, make_settings
 from tests.support.seeds import (
     SEED_ARTICLE_ID,
     copy_bundle,
@@ -28,6 +29,8 @@ from tests.support.seeds import (
     without_meta,
     write_bundle,
 )
+
+SECOND_ARTICLE_ID = "example-2022-09-30-kim-gunn-briefing"
 
 SEED_COUNTS = {
     "countries": 249,
@@ -77,13 +80,14 @@ officials:
 @pytest.fixture(scope="module")
 async def seeded() -> AsyncIterator[tuple[Store, LoadReport]]:
     """A store with only the bundled seed article loaded, shared by the read-only tests."""
-    store = create_store(make_settings().store_config)
-    await store.ensure_indexes()
-    report = await load_bundles(store)
-    yield store, report
-    if not store.embedded:
-        await store.drop_database()
-    await store.close()
+    settings = make_settings()
+    store = create_store(settings.store_config)
+    try:
+        await store.ensure_indexes()
+        yield store, await load_bundles(store)
+    finally:
+        await store.close()
+        drop_test_database(settings.mongodb_uri, settings.mongodb_database)
 
 
 @pytest.fixture
@@ -473,9 +477,128 @@ async def test_a_first_load_failing_part_way_leaves_the_store_empty(store, monke
     assert without_meta(await dump(store)) == {}
 
 
+async def test_a_write_the_database_refuses_part_way_is_rolled_back(store, tmp_path):
+    # A refusal by the database itself: a unique index on the publisher, and a second article
+    # from the seed article's publisher. The official's update is written, then the article's
+    # insert is refused, so the update must be undone.
+    await load_bundles(store)
+    await store["articles"].create_index("publisher", unique=True)
+    before = await dump(store)
+    meta = SECOND_META.replace("publisher: Example Wire", "publisher: The Korea Times")
+    same_publisher = write_bundle(tmp_path / "same", SECOND_TEXT, meta, SECOND_FACTS)
+    store.commands.reset()
+
+    with pytest.raises(WriteFailed) as raised:
+        await load_bundles(store, same_publisher)
+
+    (refusal,) = raised.value.__cause__.details["writeErrors"]
+    assert refusal["code"] == 11000  # duplicate key, on MongoDB, FerretDB and mongomock alike
+    # bulk_write is `update` commands over the wire, one `bulkWrite` call on the embedded store.
+    written = {name for name, collection in store.commands.counts if collection == "officials"}
+    assert written & {"update", "bulkWrite"}
+    assert raised.value.restored
+    assert without_meta(await dump(store)) == without_meta(before)
+
+
+async def test_a_first_load_the_database_refuses_part_way_leaves_the_store_empty(store):
+    # Every NATO membership has the same organisation: the second one inserted is refused, after
+    # the countries, organisations, officials, meetings, articles and one membership were written.
+    # (Descending: the store already has the ascending index, without `unique`.)
+    await store["memberships"].create_index([("organisation_id", -1)], unique=True)
+
+    with pytest.raises(WriteFailed) as raised:
+        await load_bundles(store)
+
+    details = raised.value.__cause__.details
+    assert details["nInserted"] >= 1
+    assert details["writeErrors"][0]["code"] == 11000
+    assert raised.value.restored
+    assert without_meta(await dump(store)) == {}
+
+
+@pytest.fixture
+async def crashable(ferretdb) -> AsyncIterator[tuple[Store, Store]]:
+    """Two stores on one database of a FerretDB of the test's own, loaded with the seed: one with
+    the suite's deadline, for loads that must succeed on a busy machine, and one with a short
+    deadline, for the load the test crashes (its failures then come quickly)."""
+    database = make_settings(mongodb_uri=ferretdb.uri).mongodb_database
+    steady = create_store(StoreConfig(ferretdb.uri, database, 10_000))
+    short = create_store(StoreConfig(ferretdb.uri, database, 500))
+    try:
+        await steady.ensure_indexes()
+        await load_bundles(steady)
+        yield steady, short
+    finally:
+        await steady.close()
+        await short.close()
+
+
+def crash_after(ferretdb, store: Store, command: str, where) -> None:
+    """Kill the server as soon as `store` gets an answer to `command` on a collection `where`
+    accepts."""
+    armed = [True]
+
+    def crash(name: str, collection: str, _seconds: float, ok: bool) -> None:
+        if armed and ok and name == command and where(collection):
+            armed.clear()
+            ferretdb.kill()
+
+    store.commands.observe(crash)
+
+
+@pytest.mark.server
+async def test_a_database_killed_mid_load_keeps_what_it_wrote_until_the_load_runs_again(
+    ferretdb, crashable, second_article
+):
+    steady, short = crashable
+    # The first write to the data (`meta` holds the write claim and the version).
+    crash_after(ferretdb, short, "update", lambda collection: collection != "meta")
+
+    with pytest.raises(WriteFailed) as raised:
+        await load_bundles(short, second_article)
+    ferretdb.start()  # the same port and data
+
+    assert not raised.value.restored  # the rollback met the dead server too
+    assert "run the same command again" in raised.value.message
+    # Part of the load is stored, as the message warns: the official, not the article.
+    kim = (await documents_by_ids(steady, "officials", ["kim-gunn"]))["kim-gunn"]
+    assert "Kim Gun" in kim["aliases"]
+    assert await documents_by_ids(steady, "articles", [SECOND_ARTICLE_ID]) == {}
+
+    assert (await load_bundles(steady, second_article)).changed  # the same command again
+    clean = create_store(make_settings(mongodb_uri=ferretdb.uri).store_config)
+    try:
+        await clean.ensure_indexes()
+        await load_bundles(clean)
+        await load_bundles(clean, second_article)
+        assert without_meta(await dump(steady)) == without_meta(await dump(clean))
+    finally:
+        await clean.close()
+
+
+@pytest.mark.server
+async def test_a_load_after_the_database_died_holding_its_claim_takes_the_claim_over(
+    ferretdb, crashable, second_article
+):
+    # The database is killed right after a load claimed the dataset (a document in `meta`), so
+    # the claim outlives the load. This process's next load must not wait out its lease.
+    steady, short = crashable
+    crash_after(ferretdb, short, "insert", lambda collection: collection == "meta")
+
+    with pytest.raises(DatabaseUnavailable):
+        await load_bundles(short, second_article)
+    ferretdb.start()
+    left = {document["_id"] for document in await steady["meta"].find({}).to_list(None)}
+    assert left == {"claim:1", "dataset"}  # the claim outlived the load
+
+    report = await load_bundles(steady, second_article)
+
+    assert report.changed
+    assert await documents_by_ids(steady, "articles", [SECOND_ARTICLE_ID])
+
+
+@pytest.mark.embedded  # the outage is the embedded store's switch
 async def test_an_outage_while_writing_leaves_the_store_as_it_was(store, second_article):
-    if not store.embedded:
-        pytest.skip("the outage is simulated by the embedded store")
     await load_bundles(store)
     before = await dump(store)
 

@@ -41,7 +41,7 @@ class Server:
             "DIPLOGRAPH_LOG_LEVEL": "warning",
             **environment,
         }
-        self.environment.pop("MONGODB_URI", None)
+        self.environment["MONGODB_URI"] = ""  # empty, not unset: a .env file cannot fill it
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
 

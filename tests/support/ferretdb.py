@@ -3,7 +3,8 @@
 The binary is our own small Go main over FerretDB's embeddable package (tests/ferretdb/), built
 into `.tools/ferretdb` by `make ferretdb`, which rebuilds only when its sources change. Without Go
 the tests that need it skip and say why; under CI=true a build or start failure fails them, since
-CI has Go and a skip there would hide a broken real-server run.
+CI has Go and a skip there would hide a broken real-server run. The fixtures that use this are in
+tests/support/backend.py.
 
     with running_ferretdb() as server:
         client = pymongo.MongoClient(server.uri)
@@ -17,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -29,7 +31,7 @@ import pymongo
 import pytest
 from pymongo.errors import PyMongoError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BINARY = ROOT / ".tools" / "ferretdb"
 READY_PREFIX = "ferretdb ready "
 START_TIMEOUT_S = 30.0  # first start on a slow CI machine, SQLite files included
@@ -41,9 +43,20 @@ class FerretDBError(RuntimeError):
     """The FerretDB test server could not be built, started or stopped; the message says why."""
 
 
+def in_ci() -> bool:
+    return os.environ.get("CI") == "true"
+
+
+def free_port() -> int:
+    """A port nothing listens on (the OS just handed it out), for a server to start on later."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def unavailable(reason: str) -> NoReturn:
     """Skip the calling test saying why, or fail it under CI=true, where Go is always installed."""
-    if os.environ.get("CI") == "true":
+    if in_ci():
         pytest.fail(f"{reason}. CI runs the FerretDB tests, so this is a failure, not a skip.")
     pytest.skip(reason)
 
@@ -224,17 +237,3 @@ def running_ferretdb(binary: Path | None = None) -> Iterator[FerretDBServer]:
             yield server
         finally:
             server.stop()
-
-
-@contextmanager
-def ferretdb_or_skip() -> Iterator[FerretDBServer]:
-    """`running_ferretdb()` for a test: skip if it cannot be built (fail under CI=true)."""
-    try:
-        binary = build()
-    except FerretDBError as error:
-        unavailable(str(error))
-    try:
-        with running_ferretdb(binary) as server:
-            yield server
-    except FerretDBError as error:
-        pytest.fail(str(error))
