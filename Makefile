@@ -7,7 +7,7 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench bench-scale bench-engines soak install install-dev ferretdb screenshots extract-eval
+.PHONY: run test lint format schema seed bench bench-scale bench-engines bench-incremental soak install install-dev ferretdb screenshots extract-eval
 
 
 $(UV):
@@ -83,6 +83,13 @@ bench-scale: install-dev
 ## Candidate embedded engines on the repository's query shapes, 1x to 1,000x (bench/engines.py).
 bench-engines: install-dev
 	.venv/bin/python -m bench.engines
+
+## One-article loads on 1,000 stored articles: add, change, remove, a no-op reload (bench/incremental.py),
+## each rebuilt in full, then rebuilding what it touches, with the ratios.
+bench-incremental: install-dev
+	.venv/bin/python -m bench.incremental --full --json bench/results/incremental-full.json
+	.venv/bin/python -m bench.incremental --json bench/results/incremental.json \
+		--compare bench/results/incremental-full.json
 
 ## Sustained load: 50 clients send the golden queries for 60 s to `diplograph serve` (bench/soak.py).
 soak: install-dev

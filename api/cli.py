@@ -154,6 +154,9 @@ SEED_EPILOG = "\n\n".join(
         "`diplograph seed --dry-run` validates and lists what would change; "
         "`diplograph seed --remove ARTICLE_ID` removes a stored article and every fact only it "
         "states.",
+        "A load rebuilds only what the articles it adds, replaces or removes touch, when the "
+        "store holds the full build of this reference data and code; `--full` rebuilds "
+        "everything (after editing reference data it always does).",
         "Sources that disagree are all kept, and each disagreement is printed as a WARNING naming "
         "both places; one file that contradicts itself is a problem.",
         "Exit status: 0 loaded (or nothing to change), 1 invalid input (nothing written), "
@@ -188,6 +191,14 @@ def seed(
             show_default=False,
         ),
     ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Rebuild the whole graph from the reference data and every stored article, "
+            "even where rebuilding what the given articles touch would do.",
+        ),
+    ] = False,
 ) -> None:
     """Validate reference data and article bundles, then write what changed. All or nothing."""
     from seeds.datadir import DataFolder, is_data_folder
@@ -239,6 +250,7 @@ def seed(
                     progress=step,
                     corrections=corrections,
                     exclude=frozenset(removed),
+                    full=full,
                 )
         finally:
             await store.close()
@@ -279,6 +291,10 @@ def _print_report(report, settings: Settings, paths: list[Path] | None) -> None:
     for identifier in report.removed:
         verb = "would remove" if report.dry_run else "removed"
         output.print(f"{verb} article {escape(identifier)}", soft_wrap=True)
+    rebuilt = (
+        "what these articles touch" if report.rebuilt is None else f"everything: {report.rebuilt}"
+    )
+    output.print(f"[dim]rebuilt {escape(rebuilt)}[/]", soft_wrap=True)
     table = Table(title="dry run: what would change" if report.dry_run else "seed load")
     for column in ("collection", "inserted", "updated", "deleted", "unchanged"):
         table.add_column(column, justify="left" if column == "collection" else "right")

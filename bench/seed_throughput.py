@@ -49,12 +49,12 @@ async def measure(folders: list[Path], extra: Path) -> dict[str, float]:
     timings["read"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    dataset, changes = await plan(store, articles)
+    planned = await plan(store, articles)
     timings["validate"] = time.perf_counter() - started
-    timings["documents"] = sum(dataset.counts().values())
+    timings["documents"] = sum(len(change.inserted) for change in planned.changes)
 
     started = time.perf_counter()
-    await apply_changes(store, changes)
+    await apply_changes(store, planned.changes, basis=planned.basis)
     timings["write"] = time.perf_counter() - started
 
     started = time.perf_counter()

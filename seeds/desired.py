@@ -16,7 +16,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from seeds.inputs import (
     origin_default_source,
 )
 from seeds.merging import Merger
+from seeds.migrate import FACTS_FORMAT
 from seeds.models import (
     ArticleMeta,
     CountriesFile,
@@ -52,7 +53,7 @@ from seeds.references import NameIndex, slug
 from seeds.timebounds import Dated, Grouped, Office, Stated, apply_bounds, evidence_days, spans_of
 from seeds.yamlfile import YamlDocument, YamlSyntaxError, read_yaml
 from store import Document
-from store.entities import COLLECTIONS, NAMED_KINDS
+from store.entities import COLLECTIONS, NAMED_KINDS, collection_of
 from store.names import token_key
 from store.timeline import certainty_on
 
@@ -64,6 +65,8 @@ class Dataset:
 
     collections: dict[str, dict[str, Document]]
     warnings: list[Problem]
+    reference_refs: list[tuple[str, tuple[str, ...], str | None]] = field(default_factory=list)
+    """What the reference data's references resolved to (Builder.reference_refs)."""
 
     def counts(self) -> dict[str, int]:
         return {name: len(documents) for name, documents in self.collections.items()}
@@ -89,6 +92,17 @@ class Builder:
         self.dated: list[Dated] = []
         self.grouped: list[Grouped] = []
         self.offices: list[Office] = []
+        # What each article's references resolved to ("kind:id"), stored with the article so that
+        # a later load finds the articles a removed entity or name would break.
+        self.mentions: dict[str, set[str]] = defaultdict(set)
+        self.article_documents: dict[str, Document] = {}
+        # What the reference data's references resolved to, in order: the same with and without
+        # the articles, or a load cannot reuse the reference data compiled alone
+        # (seeds.incremental).
+        self.reference_refs: list[tuple[str, tuple[str, ...], str | None]] = []
+        # When set, the entities whose names are checked against their quotes (an incremental
+        # load checks those it rebuilds; the others' checks passed when they were loaded).
+        self.quote_scope: set[tuple[str, str]] | None = None
 
     # --- reporting ----------------------------------------------------------------------------
 
@@ -110,6 +124,134 @@ class Builder:
         except ValidationError as error:
             self.problems.extend(validation_problems(doc, label, model, error))
             return None
+
+    # --- reading the inputs --------------------------------------------------------------------
+
+    def read_file(self, path: Path) -> YamlDocument | None:
+        """A reference file's YAML; a problem (and None) when it is missing or does not parse."""
+        try:
+            return read_yaml(path)
+        except YamlSyntaxError as error:
+            self.problems.append(Problem(display(path), error.line, "", error.message))
+        except FileNotFoundError:
+            self.problems.append(Problem(display(path), None, "", "file not found"))
+        return None
+
+    def read_reference(
+        self, reference_dir: Path
+    ) -> list[tuple[YamlDocument, EntitiesAndRelations]]:
+        """Add the countries, and parse every other reference file (in name order)."""
+        countries_doc = self.read_file(reference_dir / "countries.yaml")
+        names_doc = self.read_file(reference_dir / "country-names.yaml")
+        countries = (
+            self.parse(countries_doc, CountriesFile, display(countries_doc.path))
+            if countries_doc
+            else None
+        )
+        names = (
+            self.parse(names_doc, CountryNamesFile, display(names_doc.path)) if names_doc else None
+        )
+        if countries:
+            self.rank(display(countries_doc.path))
+            self.add_countries(countries, names, (countries_doc, names_doc))
+        reference: list[tuple[YamlDocument, EntitiesAndRelations]] = []
+        for path in sorted(reference_dir.glob("*.yaml")):
+            if path.name in ("countries.yaml", "country-names.yaml"):
+                continue
+            doc = self.read_file(path)
+            parsed = self.parse(doc, EntitiesAndRelations, display(path)) if doc else None
+            if parsed:
+                self.rank(display(path))
+                reference.append((doc, parsed))
+        return reference
+
+    def read_articles(
+        self, articles: list[ArticleInput], note: Callable[[str], None]
+    ) -> list[tuple[ArticleInput, EntitiesAndRelations, ArticleContext]]:
+        """Parse each bundle, in publication order, and add its `articles` document."""
+        parsed_articles: list[tuple[ArticleInput, EntitiesAndRelations, ArticleContext]] = []
+        seen_ids: dict[str, str] = {}
+        # In publication order, so that merged lists (sources, aliases) do not depend on the order
+        # the articles were given in: loading A then B stores what loading B then A stores.
+        for article in sorted(articles, key=article_order):
+            note(f"reading {article.label}")
+            meta = self.parse(article.meta_doc, ArticleMeta, f"{article.label}/article.yaml")
+            if is_draft(article.facts_doc):
+                self.problem(
+                    Origin(article.facts_doc, ("draft",), f"{article.label}/facts.yaml"), DRAFT
+                )
+                continue
+            facts = self.parse(
+                article.facts_doc, EntitiesAndRelations, f"{article.label}/facts.yaml"
+            )
+            if meta is None or facts is None:
+                continue
+            meta_origin = Origin(article.meta_doc, (), f"{article.label}/article.yaml", meta.id)
+            if meta.id in seen_ids and seen_ids[meta.id] != article.label:
+                other = seen_ids[meta.id]
+                self.problem(meta_origin.at("id"), f"{meta.id!r} is also the id of {other}")
+                continue
+            seen_ids[meta.id] = article.label
+            if facts.source is not None:
+                self.problem(
+                    Origin(article.facts_doc, ("source",), f"{article.label}/facts.yaml"),
+                    "facts files cite quotes, not a file-level source",
+                )
+            checksum = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+            if meta.sha256 and meta.sha256 != checksum:
+                self.problem(
+                    meta_origin.at("sha256"),
+                    f"article.txt has sha256 {checksum}, not the recorded one: the text changed "
+                    "since its facts were reviewed. Check the quotes, then record the new sha256",
+                )
+            try:
+                published = parse_iso(meta.published.date)
+            except DateError as error:
+                self.problem(meta_origin.at("published", "date"), str(error))
+                continue
+            context = ArticleContext(meta.id, article.text, published, article.label)
+            parsed_articles.append((article, facts, context))
+            self.rank(f"{article.label}/facts.yaml")
+            document = {
+                "_id": meta.id,
+                "title": meta.title,
+                "title_is_editorial": meta.title_is_editorial,
+                "url": str(meta.url),
+                "publisher": meta.publisher,
+                "authors": meta.authors,
+                "language": meta.language,
+                "published": {
+                    **published.to_document(),
+                    "inferred": meta.published.inferred,
+                    "note": meta.published.note,
+                },
+                "text": article.text,
+                "sha256": checksum,
+                "meta_yaml": article.meta_yaml,
+                "facts_yaml": article.facts_yaml,
+                "format": FACTS_FORMAT,
+            }
+            self.article_documents[meta.id] = document
+            self.add("articles", document, meta_origin)
+        return parsed_articles
+
+    def note_mentions(self) -> None:
+        """Store with each article what its references resolved to (sorted `kind:id`s)."""
+        for article_id, document in self.article_documents.items():
+            document["mentions"] = sorted(self.mentions.get(article_id, ()))
+
+    @classmethod
+    def continuing(cls, reference: ReferenceBuild, names: NameIndex) -> Builder:
+        """A builder that goes on from the reference data compiled alone: its names (through
+        `names`, which reads them), declarations, posts, ranks and offices. Its parts are only
+        the articles' (the reference's are `reference.parts`)."""
+        builder = cls()
+        builder.names = names
+        builder.duplicate_names = reference.duplicate_names.copy()
+        builder.duplicate_posts = reference.duplicate_posts.copy()
+        builder.ranks = dict(reference.ranks)
+        builder.offices = list(reference.offices)
+        return builder
 
     # --- evidence and values -----------------------------------------------------------------
 
@@ -171,11 +313,18 @@ class Builder:
         problem) when it does not resolve."""
         if ref is None:
             return None
+        kinds = tuple(kinds)
         try:
             kind, entity_id = self.names.resolve(ref, kinds, origin.label)
         except ValueError as error:
             self.problem(origin.at(*where), str(error))
+            if origin.article is None:
+                self.reference_refs.append((ref, kinds, None))
             return None
+        if origin.article is None:
+            self.reference_refs.append((ref, kinds, f"{kind}:{entity_id}"))
+        else:
+            self.mentions[origin.article].add(f"{kind}:{entity_id}")
         return {"kind": kind, "id": entity_id}
 
     def refs(
@@ -229,6 +378,8 @@ class Builder:
         where they come from, or another input already gives the entity that name (an article
         restating NATO by its full name, quoting "NATO")."""
         if article is None or entry.name_source is not None:
+            return
+        if self.quote_scope is not None and (kind, entry.id) not in self.quote_scope:
             return
         quotes = [entry.quote] if isinstance(entry.quote, str) else list(entry.quote or [])
         new = [
@@ -645,33 +796,11 @@ class Builder:
         for membership in collections["memberships"].values():
             memberships_by_org[membership["organisation_id"]].append(membership)
         for meeting_id, group, origin in self._groups:
-            if group["expected_count"] is None:
-                continue
             meeting = collections["meetings"].get(meeting_id, {})
-            as_of = (group["as_of"] or meeting.get("date") or {}).get("earliest")
-            if as_of is None:
-                self.problem(
-                    origin.at("as_of"), "the meeting has no date; give the group an `as_of` date"
-                )
-                continue
-            certainty: dict[str, set[str]] = {"known": set(), "possible": set()}
-            for membership in memberships_by_org[group["organisation_id"]]:
-                held = certainty_on(membership, as_of)
-                if membership["role"] in group["roles"] and held:
-                    certainty[held].add(membership["member"]["id"])
-            members, possible = certainty["known"], certainty["possible"] - certainty["known"]
-            if len(members) != group["expected_count"]:
-                maybe = (
-                    f"; possibly also (no evidence for that day): {', '.join(sorted(possible))}"
-                    if possible
-                    else ""
-                )
-                self.problem(
-                    origin.at("expected_count"),
-                    f"the text says {group['expected_count']}, but {group['organisation_id']} had "
-                    f"{len(members)} with role {'/'.join(group['roles'])} on {as_of}: "
-                    f"{', '.join(sorted(members))}{maybe}",
-                )
+            memberships = memberships_by_org[group["organisation_id"]]
+            found = group_count_problem(group, meeting, memberships)
+            if found is not None:
+                self.problem(origin.at(found[0]), found[1])
 
     def check_parents(self, collections: dict[str, dict[str, Document]]) -> None:
         for collection in ("organisations", "meetings"):
@@ -686,6 +815,36 @@ class Builder:
                         break
                     seen.add(current)
                     current = documents.get(current, {}).get("parent_id")
+
+
+def group_count_problem(
+    group: Document, meeting: Document, memberships: list[Document]
+) -> tuple[str, str] | None:
+    """(field, message) when a group's stated size does not match its organisation's
+    `memberships` known on the day it counts from; None when it does, or states no size."""
+    if group["expected_count"] is None:
+        return None
+    as_of = (group["as_of"] or meeting.get("date") or {}).get("earliest")
+    if as_of is None:
+        return "as_of", "the meeting has no date; give the group an `as_of` date"
+    certainty: dict[str, set[str]] = {"known": set(), "possible": set()}
+    for membership in memberships:
+        held = certainty_on(membership, as_of)
+        if membership["role"] in group["roles"] and held:
+            certainty[held].add(membership["member"]["id"])
+    members, possible = certainty["known"], certainty["possible"] - certainty["known"]
+    if len(members) == group["expected_count"]:
+        return None
+    maybe = (
+        f"; possibly also (no evidence for that day): {', '.join(sorted(possible))}"
+        if possible
+        else ""
+    )
+    return "expected_count", (
+        f"the text says {group['expected_count']}, but {group['organisation_id']} had "
+        f"{len(members)} with role {'/'.join(group['roles'])} on {as_of}: "
+        f"{', '.join(sorted(members))}{maybe}"
+    )
 
 
 ACTOR_KINDS = ("official", "country", "organisation")
@@ -751,6 +910,44 @@ def build_dataset(
         return _build_dataset(articles, reference_dir, progress, corrections)
 
 
+@dataclass(eq=False)
+class ReferenceBuild:
+    """The reference data compiled alone: what a build holds once it has read, declared and
+    added the reference files, before any article. An incremental load starts from it instead of
+    reading the reference files again (seeds.incremental)."""
+
+    names: NameIndex
+    duplicate_names: DuplicateNames
+    duplicate_posts: DuplicatePosts
+    parts: dict[str, dict[str, list[tuple[Document, Origin]]]]
+    ranks: dict[str, int]
+    offices: list[Office]
+    reference_refs: list[tuple[str, tuple[str, ...], str | None]]
+    problems: list[Problem]
+
+
+def compile_reference(reference_dir: Path = REFERENCE_DIR) -> ReferenceBuild:
+    """Read, declare and add the reference files, as a build does before its articles."""
+    with _without_cycle_collection():
+        builder = Builder()
+        reference = builder.read_reference(reference_dir)
+        for doc, facts in reference:
+            builder.declare_entities(facts, Origin(doc, (), display(doc.path)))
+        builder.duplicate_names.check(builder.problem, builder.names.newcomer)
+        for doc, facts in reference:
+            builder.add_facts(facts, doc, display(doc.path), None)
+        return ReferenceBuild(
+            names=builder.names,
+            duplicate_names=builder.duplicate_names,
+            duplicate_posts=builder.duplicate_posts,
+            parts=builder.parts,
+            ranks=builder.ranks,
+            offices=builder.offices,
+            reference_refs=builder.reference_refs,
+            problems=builder.problems,
+        )
+
+
 @contextmanager
 def _without_cycle_collection() -> Iterator[None]:
     """Building allocates hundreds of thousands of small objects that live until the end, and
@@ -775,105 +972,9 @@ def _build_dataset(
     problems = builder.problems
     note = progress or (lambda _message: None)
 
-    def read(path: Path) -> YamlDocument | None:
-        try:
-            return read_yaml(path)
-        except YamlSyntaxError as error:
-            problems.append(Problem(display(path), error.line, "", error.message))
-        except FileNotFoundError:
-            problems.append(Problem(display(path), None, "", "file not found"))
-        return None
-
     note("reading reference data")
-    countries_doc = read(reference_dir / "countries.yaml")
-    names_doc = read(reference_dir / "country-names.yaml")
-    countries = (
-        builder.parse(countries_doc, CountriesFile, display(countries_doc.path))
-        if countries_doc
-        else None
-    )
-    names = (
-        builder.parse(names_doc, CountryNamesFile, display(names_doc.path)) if names_doc else None
-    )
-    if countries:
-        builder.rank(display(countries_doc.path))
-        builder.add_countries(countries, names, (countries_doc, names_doc))
-
-    reference: list[tuple[YamlDocument, EntitiesAndRelations]] = []
-    for path in sorted(reference_dir.glob("*.yaml")):
-        if path.name in ("countries.yaml", "country-names.yaml"):
-            continue
-        doc = read(path)
-        parsed = builder.parse(doc, EntitiesAndRelations, display(path)) if doc else None
-        if parsed:
-            builder.rank(display(path))
-            reference.append((doc, parsed))
-
-    parsed_articles: list[tuple[ArticleInput, EntitiesAndRelations, ArticleContext]] = []
-    seen_ids: dict[str, str] = {}
-    # In publication order, so that merged lists (sources, aliases) do not depend on the order
-    # the articles were given in: loading A then B stores what loading B then A stores.
-    for article in sorted(articles, key=_article_order):
-        note(f"reading {article.label}")
-        meta = builder.parse(article.meta_doc, ArticleMeta, f"{article.label}/article.yaml")
-        if is_draft(article.facts_doc):
-            builder.problem(
-                Origin(article.facts_doc, ("draft",), f"{article.label}/facts.yaml"), DRAFT
-            )
-            continue
-        facts = builder.parse(
-            article.facts_doc, EntitiesAndRelations, f"{article.label}/facts.yaml"
-        )
-        if meta is None or facts is None:
-            continue
-        meta_origin = Origin(article.meta_doc, (), f"{article.label}/article.yaml", meta.id)
-        if meta.id in seen_ids and seen_ids[meta.id] != article.label:
-            other = seen_ids[meta.id]
-            builder.problem(meta_origin.at("id"), f"{meta.id!r} is also the id of {other}")
-            continue
-        seen_ids[meta.id] = article.label
-        if facts.source is not None:
-            builder.problem(
-                Origin(article.facts_doc, ("source",), f"{article.label}/facts.yaml"),
-                "facts files cite quotes, not a file-level source",
-            )
-        checksum = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
-        if meta.sha256 and meta.sha256 != checksum:
-            builder.problem(
-                meta_origin.at("sha256"),
-                f"article.txt has sha256 {checksum}, not the recorded one: the text changed "
-                "since its facts were reviewed. Check the quotes, then record the new sha256",
-            )
-        try:
-            published = parse_iso(meta.published.date)
-        except DateError as error:
-            builder.problem(meta_origin.at("published", "date"), str(error))
-            continue
-        context = ArticleContext(meta.id, article.text, published, article.label)
-        parsed_articles.append((article, facts, context))
-        builder.rank(f"{article.label}/facts.yaml")
-        builder.add(
-            "articles",
-            {
-                "_id": meta.id,
-                "title": meta.title,
-                "title_is_editorial": meta.title_is_editorial,
-                "url": str(meta.url),
-                "publisher": meta.publisher,
-                "authors": meta.authors,
-                "language": meta.language,
-                "published": {
-                    **published.to_document(),
-                    "inferred": meta.published.inferred,
-                    "note": meta.published.note,
-                },
-                "text": article.text,
-                "sha256": checksum,
-                "meta_yaml": article.meta_yaml,
-                "facts_yaml": article.facts_yaml,
-            },
-            meta_origin,
-        )
+    reference = builder.read_reference(reference_dir)
+    parsed_articles = builder.read_articles(articles, note)
 
     fixes = parse_all(corrections or [], builder.parse)
     note("resolving names")
@@ -890,6 +991,7 @@ def _build_dataset(
         builder.add_facts(facts, doc, display(doc.path), None)
     for article, facts, context in parsed_articles:
         builder.add_facts(facts, article.facts_doc, f"{article.label}/facts.yaml", context)
+    builder.note_mentions()
 
     note("merging")
     fixes.fold(builder.parts)
@@ -910,7 +1012,19 @@ def _build_dataset(
     if problems:
         raise SeedValidationError(problems)
     add_derived_fields(collections)
-    return Dataset(collections=collections, warnings=builder.warnings)
+    add_name_keys(collections, builder.names)
+    return Dataset(
+        collections=collections,
+        warnings=builder.warnings,
+        reference_refs=builder.reference_refs,
+    )
+
+
+def add_name_keys(collections: dict[str, dict[str, Document]], names: NameIndex) -> None:
+    """Set `name_keys` on every entity: what the name index matches it by (NameIndex.keys_of)."""
+    for kind in NAMED_KINDS:
+        for identifier, document in collections.get(collection_of(kind), {}).items():
+            document["name_keys"] = names.keys_of(kind, identifier)
 
 
 def _claimed_values(collections: dict[str, dict[str, Document]]) -> dict[tuple, Any]:
@@ -938,7 +1052,7 @@ def _corrected_claims(collections: dict[str, dict[str, Document]], before: dict)
         ]
 
 
-def _article_order(article: ArticleInput) -> tuple[str, str, str]:
+def article_order(article: ArticleInput) -> tuple[str, str, str]:
     """Publication date, then id: merged sources read in the order the articles appeared."""
     meta = article.meta_doc.data if isinstance(article.meta_doc.data, dict) else {}
     published = meta.get("published")

@@ -89,6 +89,17 @@ class DuplicateNames:
                     f"`distinct_from: [{owner.identifier}]`",
                 )
 
+    def copy(self) -> DuplicateNames:
+        """The declarations so far, to go on declaring from (owners are found again by `check`)."""
+        return DuplicateNames(
+            _distinct={identifier: set(ids) for identifier, ids in self._distinct.items()},
+            _declared=list(self._declared),
+        )
+
+    def declared(self) -> list[tuple[str, str, str, Origin]]:
+        """Every (kind, id, name, origin) declared so far."""
+        return list(self._declared)
+
     def named_elsewhere(self, kind: str, identifier: str, name: str, label: str) -> bool:
         """Whether another input (not the file `label`) gives entity `identifier` this name."""
         if self._by_entity is None:
@@ -121,6 +132,10 @@ class DuplicatePosts:
     """Posts by official and title, to refuse a post repeated under another id."""
 
     _posts: dict[tuple[str, str], list[_Post]] = field(default_factory=dict)
+
+    def copy(self) -> DuplicatePosts:
+        """The posts so far, to go on adding to."""
+        return DuplicatePosts({key: list(posts) for key, posts in self._posts.items()})
 
     def add(
         self,

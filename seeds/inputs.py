@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from seeds.migrate import FACTS_FORMAT, migrate_facts, needs_migration
 from seeds.problems import field_path
-from seeds.yamlfile import YamlDocument, read_yaml
+from seeds.yamlfile import YamlDocument, parse_yaml, read_yaml
 
 SEEDS_DIR = Path(__file__).resolve().parent
 REFERENCE_DIR = SEEDS_DIR / "reference"
@@ -94,3 +95,43 @@ def is_draft(doc: YamlDocument) -> bool:
 def bundled_article_folders() -> list[Path]:
     """Every article bundle under seeds/articles, in a stable order."""
     return sorted(path.parent for path in ARTICLES_DIR.glob("*/facts.yaml"))
+
+
+def article_id_of(article: ArticleInput) -> str | None:
+    """The id an article bundle declares in its article.yaml, if it declares one."""
+    data = article.meta_doc.data
+    identifier = data.get("id") if isinstance(data, dict) else None
+    return identifier if isinstance(identifier, str) else None
+
+
+def stored_inputs(
+    stored: list[dict], given: list[ArticleInput], exclude: frozenset[str] = frozenset()
+) -> list[ArticleInput]:
+    """Bundles already in the store that this load neither replaces nor removes, re-read from
+    their YAML. A bundle stored by an earlier version is migrated as it is read (there is no file
+    to run `diplograph migrate` on); the load then stores the migrated YAML."""
+    given_ids = {article_id_of(article) for article in given}
+    inputs = []
+    for document in stored:
+        if document["_id"] in given_ids or document["_id"] in exclude:
+            continue
+        label = f"stored article {document['_id']}"
+        facts_path = Path(label, "facts.yaml")
+        facts_yaml = document["facts_yaml"]
+        facts_doc = parse_yaml(facts_yaml, facts_path)
+        # Only what an earlier version stored: a name this format accepts because another input
+        # gives it is not one the migration should mark.
+        if document.get("format") != FACTS_FORMAT and needs_migration(facts_doc.data):
+            facts_yaml = migrate_facts(facts_yaml, facts_path).text
+            facts_doc = parse_yaml(facts_yaml, facts_path)
+        inputs.append(
+            ArticleInput(
+                label=label,
+                text=document["text"],
+                meta_doc=parse_yaml(document["meta_yaml"], Path(label, "article.yaml")),
+                facts_doc=facts_doc,
+                meta_yaml=document["meta_yaml"],
+                facts_yaml=facts_yaml,
+            )
+        )
+    return inputs

@@ -1,8 +1,13 @@
 """Load seed data into the store: validate everything first, then write only the difference.
 
-The desired state is rebuilt from the reference files, the given article bundles and the bundles
+The desired state is that of the reference files, the given article bundles and the bundles
 already in the store, so loading is idempotent (a second run changes nothing) and an article that
 mentions a known entity merges into it instead of duplicating it.
+
+A load rebuilds only what the articles it adds, replaces or removes touch (seeds.incremental)
+when the store holds the full build of the same reference data and code; otherwise, or when that
+cannot be shown to give the same documents, it rebuilds everything (seeds.desired.build_dataset),
+which stays the reference: both write the same documents.
 """
 
 from __future__ import annotations
@@ -17,22 +22,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from seeds import incremental
 from seeds.corrections import CorrectionInput, correction_from_yaml
-from seeds.desired import Dataset, build_dataset
+from seeds.desired import build_dataset
 from seeds.inputs import (
     REFERENCE_DIR,
     ArticleInput,
+    article_id_of,
     bundled_article_folders,
     display,
     read_article_folder,
+    stored_inputs,
 )
-from seeds.migrate import migrate_facts, needs_migration
 from seeds.problems import Problem, SeedValidationError
-from seeds.yamlfile import YamlSyntaxError, parse_yaml
+from seeds.yamlfile import YamlSyntaxError
 from store import Document
 from store.connection import Store
 from store.entities import COLLECTIONS
-from store.repository import audit
+from store.repository import audit, touched
 from store.repository import dataset as repository
 
 # A load that lost the race to another writer (another process) waits a little and plans again,
@@ -62,7 +69,10 @@ class LoadReport:
     """The bundles this load read from folders, as `id (folder)`."""
     removed: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    """Sources that disagree: every value kept, one preferred (seeds.merging)."""
+    """Sources that disagree: every value kept, one preferred (seeds.merging). A load that
+    rebuilds only what it touches warns of the documents it rebuilds."""
+    rebuilt: str | None = None
+    """Why the load rebuilt the whole dataset; None when it rebuilt only what it touches."""
 
     def totals(self) -> dict[str, int]:
         return {
@@ -135,44 +145,6 @@ def collect_articles(paths: Sequence[Path] | None) -> list[ArticleInput]:
     return articles
 
 
-def article_id_of(article: ArticleInput) -> str | None:
-    """The id an article bundle declares in its article.yaml, if it declares one."""
-    data = article.meta_doc.data
-    identifier = data.get("id") if isinstance(data, dict) else None
-    return identifier if isinstance(identifier, str) else None
-
-
-def stored_inputs(
-    stored: list[dict], given: list[ArticleInput], exclude: frozenset[str] = frozenset()
-) -> list[ArticleInput]:
-    """Bundles already in the store that this load neither replaces nor removes, re-read from
-    their YAML. A bundle stored by an earlier version is migrated as it is read (there is no file
-    to run `diplograph migrate` on); the load then stores the migrated YAML."""
-    given_ids = {article_id_of(article) for article in given}
-    inputs = []
-    for document in stored:
-        if document["_id"] in given_ids or document["_id"] in exclude:
-            continue
-        label = f"stored article {document['_id']}"
-        facts_path = Path(label, "facts.yaml")
-        facts_yaml = document["facts_yaml"]
-        facts_doc = parse_yaml(facts_yaml, facts_path)
-        if needs_migration(facts_doc.data):
-            facts_yaml = migrate_facts(facts_yaml, facts_path).text
-            facts_doc = parse_yaml(facts_yaml, facts_path)
-        inputs.append(
-            ArticleInput(
-                label=label,
-                text=document["text"],
-                meta_doc=parse_yaml(document["meta_yaml"], Path(label, "article.yaml")),
-                facts_doc=facts_doc,
-                meta_yaml=document["meta_yaml"],
-                facts_yaml=facts_yaml,
-            )
-        )
-    return inputs
-
-
 def _unknown_removals(
     stored: list[dict], given: list[ArticleInput], removed: frozenset[str]
 ) -> list[Problem]:
@@ -205,6 +177,21 @@ def _stored_corrections(
     return found
 
 
+@dataclass
+class Plan:
+    """What a load would write, and what the written data will be the full build of."""
+
+    changes: list[repository.CollectionChanges]
+    warnings: list[Problem]
+    articles: list[str]
+    """Every article the store holds after the load."""
+    basis: str | None
+    """What the data after the write is the full build of (seeds.incremental.basis); None when
+    that cannot be said (the next load rebuilds in full)."""
+    rebuilt: str | None
+    """Why the whole dataset was rebuilt; None when only what the load touches was."""
+
+
 async def plan(
     store: Store,
     articles: list[ArticleInput],
@@ -213,12 +200,26 @@ async def plan(
     *,
     corrections: list[CorrectionInput] | None = None,
     exclude: frozenset[str] = frozenset(),
-) -> tuple[Dataset, list[repository.CollectionChanges]]:
+    full: bool = False,
+    state: repository.DataState | None = None,
+) -> Plan:
     """Validate the inputs and compute each collection's change set, writing nothing.
 
     The desired state is the reference data, the given articles, the stored articles (less
-    those in `exclude`, which are being removed), and the stored and given corrections."""
+    those in `exclude`, which are being removed), and the stored and given corrections. Only what
+    the load touches is rebuilt, unless `full` or the incremental path cannot vouch for it."""
     note: Progress = progress or (lambda _message, _steps=None: None)
+    state = state or await repository.data_state(store)
+    reason = "asked for" if full else "corrections are given" if corrections else None
+    if reason is None:
+        try:
+            planned = await incremental.plan(
+                store, articles, exclude, reference_dir, state.basis, state.sizes.counts, note
+            )
+        except incremental.NotIncremental as error:
+            reason = str(error)
+        else:
+            return Plan(planned.changes, planned.warnings, planned.articles, state.basis, None)
     note("reading stored articles")
     stored = await repository.stored_articles(store)
     if problems := _unknown_removals(stored, articles, exclude):
@@ -235,7 +236,14 @@ async def plan(
         note(f"comparing {collection}")
         current = await repository.snapshot(store, collection)
         changes.append(repository.compare(collection, current, dataset.collections[collection]))
-    return dataset, changes
+    agrees = incremental.reference_agrees(reference_dir, dataset.reference_refs)
+    return Plan(
+        changes,
+        dataset.warnings,
+        sorted(dataset.collections["articles"]),
+        incremental.basis(reference_dir) if agrees else None,
+        reason,
+    )
 
 
 class Recorder(Protocol):
@@ -261,8 +269,10 @@ async def load(
     exclude: frozenset[str] = frozenset(),
     recorder: Recorder | None = None,
     guard: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+    full: bool = False,
 ) -> LoadReport:
-    """Validate, then write the difference (unless `dry_run`). All or nothing.
+    """Validate, then write the difference (unless `dry_run`). All or nothing. `full` rebuilds
+    the whole dataset even where rebuilding what the load touches would do.
 
     `guard` is entered around the write itself, not the planning (the API holds its readers'
     lock there, so that no query sees the write under way).
@@ -281,20 +291,34 @@ async def load(
             # Another process is writing: planning now would plan against a state about to go.
             await _wait_turn(attempt, give_up)
             continue
-        dataset, changes = await plan(
-            store, articles, reference_dir, progress, corrections=corrections, exclude=exclude
+        planned = await plan(
+            store,
+            articles,
+            reference_dir,
+            progress,
+            corrections=corrections,
+            exclude=exclude,
+            full=full,
+            state=state,
         )
+        changes = planned.changes
         validated = time.perf_counter()
         report = LoadReport(
             changes=changes,
             dry_run=dry_run,
             validate_seconds=validated - started,
-            articles=sorted(dataset.collections["articles"]),
+            articles=planned.articles,
             loaded=[f"{article_id_of(article)} ({article.label})" for article in articles],
             removed=sorted(exclude),
-            warnings=dataset.warnings,
+            warnings=planned.warnings,
+            rebuilt=planned.rebuilt,
         )
-        if dry_run or not any(change.changed for change in changes):
+        if dry_run:
+            return report
+        if not any(change.changed for change in changes):
+            if planned.basis is not None and planned.basis != state.basis:
+                # A full build that changed nothing vouches for the data as it is.
+                await repository.record_basis(store, state.version, planned.basis)
             return report
         async with guard() if guard is not None else contextlib.nullcontext():
             try:
@@ -312,6 +336,7 @@ async def load(
                     [*changes, *extra],
                     marker=marker,
                     before_commit=recorder.written if recorder is not None else None,
+                    basis=planned.basis,
                 )
                 report.write_seconds = time.perf_counter() - validated
                 return report
@@ -337,15 +362,15 @@ async def remove(
     reference_dir: Path = REFERENCE_DIR,
     recorder: Recorder | None = None,
     guard: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+    full: bool = False,
 ) -> LoadReport:
     """Remove a stored article and every fact only it supports; facts that other sources
     support lose this one's quotes. All or nothing, like a load.
 
-    The desired state is rebuilt without the article, so whatever it alone stated is gone from
+    The desired state is built without the article, so whatever it alone stated is gone from
     it, and writing the difference deletes exactly that."""
-    stored = {document["_id"] for document in await repository.stored_articles(store)}
-    if article_id not in stored:
-        known = ", ".join(sorted(stored)[:5]) or "none"
+    if not await touched.existing(store, "articles", [article_id]):
+        known = ", ".join((await touched.article_ids(store))[:5]) or "none"
         raise SeedValidationError(
             [Problem(article_id, None, "", f"no stored article has this id (stored: {known})")]
         )
@@ -357,4 +382,5 @@ async def remove(
         exclude=frozenset({article_id}),
         recorder=recorder,
         guard=guard,
+        full=full,
     )

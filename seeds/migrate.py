@@ -20,6 +20,9 @@ from seeds.yamlfile import parse_yaml
 from store.names import occurs_in
 
 NAMED_SECTIONS = ("organisations", "officials", "meetings", "events")
+FACTS_FORMAT = 2
+"""The format a stored article's facts were validated against (its `format`): an article stored
+without one was stored by an earlier version, and is migrated as it is read."""
 
 
 @dataclass(frozen=True)

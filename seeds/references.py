@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from store.names import name_key, token_key
+from store.names import index_keys, name_key, token_key
 
 
 class NameIndex:
@@ -20,6 +20,8 @@ class NameIndex:
         self._by_id: dict[str, set[tuple[str, str]]] = defaultdict(set)
         self._display: dict[str, str] = {}
         self._newcomers: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # Every name each entity is known by, in the order given (its id among them).
+        self._names: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
 
     def newcomer(self, kind: str, entity_id: str, declared_in: str) -> None:
         """Mark an entity that shares a name with an earlier one (a namesake declared
@@ -29,12 +31,28 @@ class NameIndex:
 
     def add(self, kind: str, entity_id: str, names: Iterable[str | None]) -> None:
         self._by_id[entity_id].add((kind, entity_id))
+        known = self._names[(kind, entity_id)]
         # The id last, so that a suggestion shows "Kim Gunn" rather than "kim-gunn".
         for name in sorted(filter(None, names), key=lambda name: name == entity_id):
             key = name_key(name)
             self._by_key[key].add((kind, entity_id))
             self._by_words[token_key(name)].add((kind, entity_id))
             self._display.setdefault(key, name)
+            known[name] = None
+
+    def entities(self) -> list[tuple[str, str]]:
+        """Every (kind, id) that has a name here."""
+        return list(self._names)
+
+    def names_of(self, kind: str, entity_id: str) -> list[str]:
+        """Every name an entity is known by here (its id among them)."""
+        return list(self._names.get((kind, entity_id), ()))
+
+    def keys_of(self, kind: str, entity_id: str) -> list[str]:
+        """The typed keys of its names (`store.names.index_keys`), sorted: the `name_keys` a
+        loaded entity stores, so that a later load can find, through an index, which entities a
+        name would resolve to, or be a duplicate of, without rebuilding this index."""
+        return sorted({key for name in self.names_of(kind, entity_id) for key in index_keys(name)})
 
     def knows(self, kind: str, entity_id: str) -> bool:
         """Whether an entity of `kind` has the id `entity_id`."""
@@ -43,6 +61,8 @@ class NameIndex:
     def redirect(self, kind: str, drop: str, keep: str) -> None:
         """Make every name and the id of `drop` resolve to `keep` (a merge)."""
         old, new = (kind, drop), (kind, keep)
+        if old in self._names:
+            self._names[new].update(self._names.pop(old))
         for entries in (
             *self._by_key.values(),
             *self._by_words.values(),
@@ -56,17 +76,14 @@ class NameIndex:
         """(kind, id) for `ref`, written in the file `where`, or ValueError saying what is wrong
         and what was probably meant."""
         allowed = set(kinds)
-        by_id = {match for match in self._by_id.get(ref, ()) if match[0] in allowed}
+        by_id = {match for match in self.with_id(ref, allowed) if match[0] in allowed}
         if len(by_id) == 1:
             return next(iter(by_id))
-        matches = {match for match in self._by_key.get(name_key(ref), ()) if match[0] in allowed}
+        matches = {m for m in self.with_key(name_key(ref), allowed) if m[0] in allowed}
         if not matches:
-            matches = {m for m in self._by_words.get(token_key(ref), ()) if m[0] in allowed}
+            matches = {m for m in self.with_words(token_key(ref), allowed) if m[0] in allowed}
         if len(matches) > 1:
-            earlier = {
-                m for m in matches if m not in self._newcomers or where in self._newcomers[m]
-            }
-            matches = earlier or matches
+            matches = self.earlier(matches, where)
         if len(matches) == 1:
             return next(iter(matches))
         wanted = " or ".join(sorted(allowed))
@@ -89,6 +106,26 @@ class NameIndex:
             else ""
         )
         raise ValueError(f"no {wanted} is known as {ref!r}.{hint}")
+
+    # --- lookups, which an index over the store as well (seeds.incremental) extends -----------
+
+    def with_id(self, entity_id: str, kinds: set[str]) -> set[tuple[str, str]]:
+        """The entities whose id is `entity_id` (at least those of `kinds`)."""
+        return self._by_id.get(entity_id, set())
+
+    def with_key(self, key: str, kinds: set[str]) -> set[tuple[str, str]]:
+        """The entities with a name whose `name_key` is `key` (at least those of `kinds`)."""
+        return self._by_key.get(key, set())
+
+    def with_words(self, key: str, kinds: set[str]) -> set[tuple[str, str]]:
+        """The entities with a name whose `token_key` is `key` (at least those of `kinds`)."""
+        return self._by_words.get(key, set())
+
+    def earlier(self, matches: set[tuple[str, str]], where: str | None) -> set[tuple[str, str]]:
+        """Of entities sharing a name, those it keeps meaning in the file `where`: all but the
+        namesakes declared after the first, outside the file that declares them."""
+        earlier = {m for m in matches if m not in self._newcomers or where in self._newcomers[m]}
+        return earlier or matches
 
 
 def _similarity(first: str, second: str) -> float:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from seeds.inputs import Origin
@@ -106,12 +106,22 @@ def _shift(day: str, days: int) -> str:
 
 
 def evidence_days(
-    collections: dict[str, dict[str, Document]],
+    collections: Mapping[str, Mapping[str, Document]],
     stated: list[Stated],
     dated: list[Dated],
     grouped: list[Grouped],
+    documents: list[tuple[str, Document]] | None = None,
 ) -> None:
-    """Set `evidence_days` on every post and membership: each day an article shows it held."""
+    """Set `evidence_days` on every post and membership (or on `documents`, as (collection,
+    document) pairs, reading the others from `collections`): each day an article shows it held."""
+    if documents is None:
+        documents = [
+            (collection, document)
+            for collection in ("posts", "memberships")
+            for document in collections[collection].values()
+        ]
+    by_key = {(collection, document["_id"]): document for collection, document in documents}
+    wanted = by_key.keys()
     dated_by_article: dict[str, list[Dated]] = defaultdict(list)
     for item in dated:
         dated_by_article[item.article_id].append(item)
@@ -128,6 +138,8 @@ def evidence_days(
         found[(item.collection, item.identifier)][key] = entry
 
     for item in stated:
+        if (item.collection, item.identifier) not in wanted:
+            continue
         article = collections["articles"].get(item.article_id, {})
         add(item, _day(article.get("published")), "published", None)
         for event in dated_by_article[item.article_id]:
@@ -137,7 +149,7 @@ def evidence_days(
                 add(item, _day(target.get("date")), "reported", {"kind": kind, "id": target["_id"]})
         if item.collection != "memberships":
             continue
-        membership = collections["memberships"][item.identifier]
+        membership = by_key[(item.collection, item.identifier)]
         for group in grouped_by_article[item.article_id]:
             if (
                 group.organisation_id == membership["organisation_id"]
@@ -146,10 +158,9 @@ def evidence_days(
                 meeting = collections["meetings"].get(group.meeting_id, {})
                 day = _day(group.as_of or meeting.get("date"))
                 add(item, day, "group", {"kind": "meeting", "id": group.meeting_id})
-    for collection in ("posts", "memberships"):
-        for identifier, document in collections[collection].items():
-            days = found.get((collection, identifier), {})
-            document["evidence_days"] = [days[key] for key in sorted(days)]
+    for collection, document in documents:
+        days = found.get((collection, document["_id"]), {})
+        document["evidence_days"] = [days[key] for key in sorted(days)]
 
 
 def researched(document: Document) -> bool:
@@ -208,28 +219,43 @@ def apply_bounds(
         for document in collections[collection].values():
             document["known"], document["possible"] = intervals(document)
     for office in offices:
-        holders = [
-            post
-            for post in collections["posts"].values()
-            if post["status"] == "held" and post["known"] is not None and office.holds(post)
-        ]
-        holders.sort(key=lambda post: (post["known"]["from"] or "", post["_id"]))
-        for post in holders:
-            post["succession"] = {"previous": None, "next": None}
-        for previous, following in itertools.pairwise(holders):
-            previous["succession"]["next"] = following["_id"]
-            following["succession"]["previous"] = previous["_id"]
-            _bound_by_succession(previous, following)
-            ended = previous["known"]["until"]
-            begun = following["known"]["from"]
-            if ended is None or (begun is not None and begun < ended):
-                warn(
-                    origin_of("posts", following["_id"]),
-                    f"posts/{following['_id']} is known to hold the office from "
-                    f"{begun or 'any time'}, but posts/{previous['_id']} is known to hold it "
-                    f"until {ended or 'today'}, and one person holds it at a time "
-                    f"({office.origin}). Check the dates of both posts",
-                )
+        bound_office(
+            office,
+            collections["posts"].values(),
+            lambda _previous, following, message: warn(origin_of("posts", following), message),
+        )
+
+
+def bound_office(
+    office: Office, posts: Iterable[Document], warn: Callable[[str, str, str], None]
+) -> list[Document]:
+    """Order the holders of `office` among `posts` (their `known` and `possible` already set by
+    `intervals`), set their `succession` and bound each by the next; the holders, in order.
+    Two holders known at once are told to `warn(previous_id, following_id, message)`."""
+    holders = [
+        post
+        for post in posts
+        if post["status"] == "held" and post["known"] is not None and office.holds(post)
+    ]
+    holders.sort(key=lambda post: (post["known"]["from"] or "", post["_id"]))
+    for post in holders:
+        post["succession"] = {"previous": None, "next": None}
+    for previous, following in itertools.pairwise(holders):
+        previous["succession"]["next"] = following["_id"]
+        following["succession"]["previous"] = previous["_id"]
+        _bound_by_succession(previous, following)
+        ended = previous["known"]["until"]
+        begun = following["known"]["from"]
+        if ended is None or (begun is not None and begun < ended):
+            warn(
+                previous["_id"],
+                following["_id"],
+                f"posts/{following['_id']} is known to hold the office from "
+                f"{begun or 'any time'}, but posts/{previous['_id']} is known to hold it "
+                f"until {ended or 'today'}, and one person holds it at a time "
+                f"({office.origin}). Check the dates of both posts",
+            )
+    return holders
 
 
 def _bound_by_succession(previous: Document, following: Document) -> None:

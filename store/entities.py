@@ -47,7 +47,7 @@ KINDS: tuple[Kind, ...] = (
         "organisation",
         "organisations",
         "Organisation",
-        indexes=("parent_id", "country_id"),
+        indexes=("parent_id", "country_id", "sources.article_id"),
         links=("_id", "parent_id", "country_id"),
         link_rank=4,
         named=True,
@@ -56,7 +56,7 @@ KINDS: tuple[Kind, ...] = (
         "official",
         "officials",
         "Official",
-        indexes=("country_id",),
+        indexes=("country_id", "sources.article_id"),
         named=True,
     ),
     Kind(
@@ -82,7 +82,9 @@ KINDS: tuple[Kind, ...] = (
         indexes=("actors.id", "subjects.id", "sort_date", "sources.article_id"),
         named=True,
     ),
-    Kind("article", "articles", "Article", indexes=("url", "published.earliest")),
+    # mentions: the entities an article's references resolved to, which the seed loader reads to
+    # find the articles a removed entity or name would break.
+    Kind("article", "articles", "Article", indexes=("url", "published.earliest", "mentions")),
     Kind(
         "membership",
         "memberships",
@@ -161,8 +163,13 @@ AUDIT = "audit"
 """The audit trail: one entry per document a write changed. Not part of the desired state: the
 loader never compares or deletes it, so a removal keeps the history of what it removed."""
 
-# What finds a named entity (its names, its place) and what orders it (its collation key).
-NAMED_INDEXES = ("search_keys", "place_keys", "sort_name")
+# What finds a named entity (its names, its place), what orders it (its collation key), and what
+# the seed loader finds it by (the keys of the names seed files may call it: store.names).
+NAMED_INDEXES = ("search_keys", "place_keys", "sort_name", "name_keys")
+
+LOADER_INDEXES = frozenset({"name_keys", "mentions"})
+"""Indexes only the seed loader reads by (seeds.incremental): no list the API returns is found
+through them, so the data's sizes (store.repository.sizes) do not measure them."""
 
 INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     **{

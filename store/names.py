@@ -46,6 +46,26 @@ def match_keys(text: str) -> frozenset[str]:
     return frozenset(key for key in (name_key(text), token_key(text), compact_key(text)) if key)
 
 
+# The kinds of key an entity's `name_keys` holds, each as a prefix: a name's key (what a seed
+# file's reference is matched by first), its words in any order (the fallback), and its key
+# without spaces (which the duplicate checks also compare).
+INDEX_KEY_KINDS = ("n:", "w:", "c:")
+
+
+def index_keys(name: str) -> list[str]:
+    """The typed keys of one name, as an entity's `name_keys` holds them: `n:` its `name_key`,
+    `w:` its `token_key`, `c:` its `compact_key`. One indexed field answers every question the
+    seed loader asks of names (which entity a reference means, whom a new name would duplicate)
+    without rebuilding its index from every article."""
+    return [f"n:{name_key(name)}", f"w:{token_key(name)}", f"c:{compact_key(name)}"]
+
+
+def clashing_keys(name: str) -> list[str]:
+    """The typed keys of any name that shares a `match_keys` key with `name`, whichever kind of
+    key each is: what finds the entities a new name would duplicate."""
+    return [kind + key for key in sorted(match_keys(name)) for kind in INDEX_KEY_KINDS]
+
+
 def occurs_in(name: str, text: str) -> bool:
     """Whether `name` is written in `text`, ignoring case, accents, punctuation, hyphens and word
     order: "Yoon Suk-yeol" occurs in "President Yoon Suk Yeol", and "Fumio Kishida" in "Prime

@@ -62,6 +62,9 @@ class DataState:
     version: int
     writing: bool
     sizes: Sizes = field(default_factory=Sizes, compare=False)
+    basis: str | None = field(default=None, compare=False)
+    """What the stored data is the full build of (seeds.incremental.basis), when the last write
+    said so; None when a write did not, or did not finish."""
 
 
 class WriteFailed(DiplographError):
@@ -105,7 +108,7 @@ async def snapshot(store: Store, collection: str) -> dict[str, Document]:
 
 async def stored_articles(store: Store) -> list[Document]:
     """The article bundles already loaded (their text and the YAML they were loaded from)."""
-    projection = {"text": 1, "meta_yaml": 1, "facts_yaml": 1}
+    projection = {"text": 1, "meta_yaml": 1, "facts_yaml": 1, "format": 1}
     return await find_many(store, "articles", {}, projection=projection, sort=[("_id", 1)])
 
 
@@ -178,7 +181,13 @@ async def data_state(store: Store) -> DataState:
             )
     marker = stored.get("writing") if stored else None
     abandoned = isinstance(marker, dict) and marker.get("id") in _ABANDONED
-    return DataState(version, _fresh(marker, _now()) and not abandoned, sizes)
+    basis = stored.get("basis") if stored else None
+    return DataState(
+        version,
+        _fresh(marker, _now()) and not abandoned,
+        sizes,
+        basis if isinstance(basis, str) and marker is None else None,
+    )
 
 
 def _claim_id(marker: str) -> str:
@@ -219,9 +228,14 @@ async def begin_write(store: Store, expected_version: int) -> str:
         if version != expected_version:
             await store[META].delete_one({"_id": claim["_id"], "marker": marker})
             raise WriteConflict("Another write committed since this one was planned; plan again.")
+        # The basis goes until the write that sets it again commits: a write that fails, or
+        # dies, leaves none, and the next load is a full build.
         await store[META].update_one(
             {"_id": DATASET_ID},
-            {"$set": {"writing": {"id": marker, "since": claim["since"]}}},
+            {
+                "$set": {"writing": {"id": marker, "since": claim["since"]}},
+                "$unset": {"basis": ""},
+            },
             upsert=True,
         )
     except (PyMongoError, DatabaseUnavailable) as error:
@@ -233,6 +247,17 @@ async def begin_write(store: Store, expected_version: int) -> str:
             raise _unavailable(error) from error
         raise
     return marker
+
+
+async def record_basis(store: Store, version: int, basis: str) -> None:
+    """Say that the data at `version` is the full build of `basis` (a full build that found
+    nothing to change), unless a write has begun or committed since."""
+    try:
+        await store[META].update_one(
+            {"_id": DATASET_ID, "version": version, "writing": None}, {"$set": {"basis": basis}}
+        )
+    except PyMongoError as error:
+        raise _unavailable(error) from error
 
 
 async def release(store: Store, marker: str) -> None:
@@ -264,7 +289,15 @@ async def _raised_sizes(
         for changes in written
         if changes.changed
     }
-    return before.raised(await measure_written(store, changed)) if changed else before
+    # A collection's count moves by what was inserted and deleted: no count of it all.
+    counts = {
+        changes.collection: before.counts[changes.collection]
+        + len(changes.inserted)
+        - len(changes.deleted)
+        for changes in written
+        if changes.changed and changes.collection in before.counts
+    }
+    return before.raised(await measure_written(store, changed, counts)) if changed else before
 
 
 async def _finish(
@@ -272,6 +305,7 @@ async def _finish(
     marker: str | None,
     written: list[CollectionChanges],
     session: Any = None,
+    basis: str | None = None,
 ) -> int:
     """Bump the version (and release the claim), with the sizes raised by what was written:
     what makes a write visible to caches and to readers that compare versions. The new version.
@@ -279,11 +313,16 @@ async def _finish(
     In a transaction the sizes are measured after the commit (`measure_written` reads committed
     documents); until then they are those of the version before, for an instant."""
     extra = {"session": session} if session is not None else {}
-    update: dict[str, Any] = {"$inc": {"version": 1}}
+    update: dict[str, Any] = {"$inc": {"version": 1}, "$set": {}, "$unset": {}}
     if session is None:
-        update["$set"] = {"sizes": (await _raised_sizes(store, written)).as_stored()}
+        update["$set"]["sizes"] = (await _raised_sizes(store, written)).as_stored()
+    if basis is not None:
+        update["$set"]["basis"] = basis
+    else:
+        update["$unset"]["basis"] = ""
     if marker is not None:
-        update["$unset"] = {"writing": ""}
+        update["$unset"]["writing"] = ""
+    update = {operator: fields for operator, fields in update.items() if fields}
     await store[META].update_one({"_id": DATASET_ID}, update, upsert=True, **extra)
     found = await store[META].find_one({"_id": DATASET_ID}, **extra)
     if marker is not None:
@@ -311,9 +350,13 @@ async def apply_changes(
     *,
     marker: str | None = None,
     before_commit: Callable[[], Awaitable[None]] | None = None,
+    basis: str | None = None,
 ) -> int:
     """Write every change set, run `before_commit` (a failure there undoes the write too), then
     bump the data version and release `marker`, the claim of `begin_write`. The new version.
+
+    `basis` is what the data written is the full build of (seeds.incremental); without it the
+    stored basis goes, and the next load rebuilds in full.
 
     On a server with transactions (`store.transactions`) all of it is one transaction. Without
     (the embedded store, a standalone server, FerretDB), atomicity comes from compensation: the
@@ -322,7 +365,7 @@ async def apply_changes(
     undone whole: undoing a write that did not happen is a no-op.
     """
     if store.transactions:
-        return await _apply_in_transaction(store, change_sets, marker, before_commit)
+        return await _apply_in_transaction(store, change_sets, marker, before_commit, basis)
     written: list[CollectionChanges] = []
     try:
         for changes in change_sets:
@@ -331,7 +374,7 @@ async def apply_changes(
                 await _write_sets(store, [changes], None)
         if before_commit is not None:
             await before_commit()
-        return await _finish(store, marker, written)
+        return await _finish(store, marker, written, basis=basis)
     except BaseException as error:
         # BaseException: an interrupted load (Ctrl-C cancels the task) must not stay half-written.
         not_restored = await undo(store, written)
@@ -363,6 +406,7 @@ async def _apply_in_transaction(
     change_sets: list[CollectionChanges],
     marker: str | None,
     before_commit: Callable[[], Awaitable[None]] | None,
+    basis: str | None = None,
 ) -> int:
     """One multi-document transaction: readers see all of the write or none of it."""
     try:
@@ -373,7 +417,7 @@ async def _apply_in_transaction(
             await _write_sets(store, change_sets, session)
             if before_commit is not None:
                 await before_commit()
-            version = await _finish(store, marker, change_sets, session)
+            version = await _finish(store, marker, change_sets, session, basis)
     except BaseException as error:
         if marker is not None:
             with contextlib.suppress(PyMongoError):

@@ -23,16 +23,20 @@ from typing import Any
 
 from store import Document
 from store.connection import Store
-from store.entities import KINDS
-from store.repository.base import find_many
+from store.entities import KINDS, LOADER_INDEXES
+from store.repository.base import count, find_many
 from store.repository.graph import values_at
 
-SIZES_FORMAT = 1
+SIZES_FORMAT = 2
 """Bumped when what is measured changes: stored sizes of another format are measured afresh."""
 
 GROUP_FIELDS: dict[str, tuple[str, ...]] = {
     kind.collection: tuple(
-        dict.fromkeys(f for f in (*kind.indexes, *kind.links) if f != "_id" and f != "url")
+        dict.fromkeys(
+            f
+            for f in (*kind.indexes, *kind.links)
+            if f not in ("_id", "url") and f not in LOADER_INDEXES
+        )
     )
     for kind in KINDS
 }
@@ -149,15 +153,20 @@ async def measure(store: Store) -> Sizes:
     return Sizes(groups, arrays, counts)
 
 
-async def measure_written(store: Store, written: Mapping[str, list[Document]]) -> Sizes:
+async def measure_written(
+    store: Store, written: Mapping[str, list[Document]], known: Mapping[str, int] | None = None
+) -> Sizes:
     """The sizes a write may have raised: for each collection written, the groups of the values
     its new and changed documents hold (counted in the store as it now is), their arrays, and the
-    collection's count."""
+    collection's count (`known`'s when given: the count before, moved by the write)."""
     groups: dict[tuple[str, str], int] = {}
     arrays: dict[tuple[str, str], int] = {}
     counts: dict[str, int] = {}
     for collection, documents in written.items():
-        counts[collection] = await _count(store, collection)
+        if known is not None and collection in known:
+            counts[collection] = known[collection]
+        else:
+            counts[collection] = await _count(store, collection)
         arrays.update(_array_sizes(collection, documents))
         for field_name in GROUP_FIELDS.get(collection, ()):
             path = field_name.split(".")
@@ -166,12 +175,9 @@ async def measure_written(store: Store, written: Mapping[str, list[Document]]) -
             )
             if not values:
                 continue
-            holding = await find_many(
-                store, collection, {field_name: {"$in": values}}, projection={field_name: 1}
-            )
-            wanted = set(values)
-            shared: Counter[Any] = Counter()
-            for document in holding:
-                shared.update(v for v in set(_hashable(values_at(document, path))) if v in wanted)
-            groups[(collection, field_name)] = max(shared.values(), default=0)
+            # A count per value, which an index answers without reading the documents: a value
+            # many documents share (a country, a hub meeting) would otherwise be read whole on
+            # every write that touches one of them.
+            shared = [await count(store, collection, {field_name: value}) for value in values]
+            groups[(collection, field_name)] = max(shared, default=0)
     return Sizes(groups, arrays, counts)

@@ -349,7 +349,12 @@ def test_migration_marks_editorial_names_and_keeps_every_other_byte():
 async def test_an_article_stored_in_the_previous_format_is_migrated_when_next_loaded(seeded):
     (stored,) = await seeded["articles"].find({"_id": SEED_ARTICLE_ID}).to_list(None)
     old = _old_format(stored["facts_yaml"])
-    await seeded["articles"].update_one({"_id": SEED_ARTICLE_ID}, {"$set": {"facts_yaml": old}})
+    # The version that stored it kept neither the format its facts were validated against nor a
+    # basis (seeds.incremental), so the next load builds in full and migrates it.
+    await seeded["articles"].update_one(
+        {"_id": SEED_ARTICLE_ID}, {"$set": {"facts_yaml": old}, "$unset": {"format": ""}}
+    )
+    await seeded["meta"].update_one({"_id": "dataset"}, {"$unset": {"basis": ""}})
 
     report = await load(seeded, [])
 
