@@ -7,8 +7,8 @@ UV := .tools/bin/uv
 export UV_PROJECT_ENVIRONMENT := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test lint format schema seed bench bench-incremental soak install install-dev ferretdb screenshots \
-	extract-eval mutants planted
+.PHONY: run test lint format schema seed bench bench-scale bench-engines bench-incremental soak install install-dev \
+	ferretdb screenshots extract-eval mutants planted
 
 
 $(UV):
@@ -79,12 +79,21 @@ mutants: install-dev
 planted: install-dev
 	.venv/bin/python -m bench.planted
 
-## Run the benchmark on the embedded store, then over the wire on a FerretDB 1.24 it starts (needs
-## Go), and put the two side by side (about 15 minutes on 2 cores; writes bench/results/).
+## Run the benchmark on the embedded store (1,000x scale series included), then over the wire on a
+## FerretDB 1.24 it starts (needs Go), and put the two side by side (about 25 minutes on 2 cores;
+## writes bench/results/).
 bench: install-dev
 	.venv/bin/python -m bench.run
 	.venv/bin/python -m bench.run --backend ferretdb
 	.venv/bin/python -m bench.backends
+
+## Only the scale series: every golden query at 1x, 10x, 100x and 1,000x the bundled data.
+bench-scale: install-dev
+	.venv/bin/python -m bench.run --scale-only --out bench/results/scale
+
+## Candidate embedded engines on the repository's query shapes, 1x to 1,000x (bench/engines.py).
+bench-engines: install-dev
+	.venv/bin/python -m bench.engines
 
 ## One-article loads on 1,000 stored articles: add, change, remove, a no-op reload (bench/incremental.py),
 ## each rebuilt in full, then rebuilding what it touches, with the ratios.

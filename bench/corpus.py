@@ -139,19 +139,24 @@ def _article(index: int, rng: random.Random) -> tuple[dict, str, dict]:
 def write_corpus(target: Path, count: int, seed: int = 0) -> list[Path]:
     """Write `count` bundles under `target` (one folder each) and return their folders."""
     rng = random.Random(seed)
-    folders = []
-    for index in range(count):
-        meta, text, facts = _article(index, rng)
-        folder = target / meta["id"]
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "article.txt").write_text(text, encoding="utf-8")
-        meta_yaml = yaml.safe_dump(meta, sort_keys=False)
-        (folder / "article.yaml").write_text(meta_yaml, encoding="utf-8")
-        (folder / "facts.yaml").write_text(
-            yaml.safe_dump(facts, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8"
-        )
-        folders.append(folder)
-    return folders
+    return [_write(target, *_article(index, rng)) for index in range(count)]
+
+
+def _write(target: Path, meta: dict, text: str, facts: dict) -> Path:
+    folder = target / meta["id"]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "article.txt").write_text(text, encoding="utf-8")
+    (folder / "article.yaml").write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
+    (folder / "facts.yaml").write_text(
+        yaml.safe_dump(facts, sort_keys=False, allow_unicode=True, width=1000), encoding="utf-8"
+    )
+    return folder
+
+
+def write_one(target: Path, index: int, seed: int = 0) -> Path:
+    """Write synthetic article `index` alone under `target` and return its folder (an article
+    added on top of a corpus, for incremental loads)."""
+    return _write(target, *_article(index, random.Random(seed + index)))
 
 
 def main() -> None:

@@ -27,11 +27,14 @@ from bench.server import CollectorClock
 from bench.targets import golden_queries, request_for, settings_for
 
 # (fragment of a file path, area). Frames of other files (the standard library: copy, re, ...)
-# count towards the area of their caller, so mongomock's deep copies count as database time.
+# count towards the area of their caller, so the store's copies and matching count as its time.
+STORE = "database: embedded store"
 AREAS = (
-    ("site-packages/mongomock/", "database: mongomock"),
-    ("store/embedded.py", "database: mongomock"),
-    ("site-packages/sentinels", "database: mongomock"),
+    ("site-packages/mongomock/", STORE),
+    ("store/embedded", STORE),
+    ("site-packages/sentinels", STORE),
+    ("site-packages/bson/", STORE),
+    ("site-packages/sortedcontainers/", STORE),
     ("/json/", "JSON encoding and decoding"),
     ("site-packages/orjson", "JSON encoding and decoding"),
     ("site-packages/graphql/", "graphql-core (execution, validation)"),

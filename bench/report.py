@@ -19,13 +19,21 @@ A_OVER_C_TARGET = 5.0
 CACHED_A_OVER_B_TARGET = 0.9
 CACHED_RATIO = "a'/b"
 RSS_GROWTH_LIMIT = 1.2
+# The scale targets: latency flat as the data grows 1,000-fold, the path search fast at that size,
+# memory close to the data's own size, and adding one article cheap.
+FLAT_LATENCY_RATIO = 2.0
+PATH_SEARCH = "10-kim-gunn-to-jens-stoltenberg"
+PATH_SEARCH_MS = 50.0
+RSS_OVER_JSON_LIMIT = 3.0
+ADD_ARTICLE_MS = 100.0
 
 
 # Where the data lived, and what "DB ms/req" measures there.
 BACKENDS = {
     "embedded": (
-        "the embedded store (mongomock, in the server's process)",
-        "the time spent inside the embedded store (mongomock)",
+        "the embedded store (an indexed engine over mongomock's semantics, in the server's "
+        "process)",
+        "the time spent inside the embedded store",
     ),
     "ferretdb": (
         "FerretDB 1.24 (SQLite) over the wire, on this machine; its SQLite backend uses no index "
@@ -187,7 +195,7 @@ def documents_table(results: dict[str, Any]) -> list[str]:
         counts = documents[factor]
         growing = sum(n for name, n in counts.items() if name != "countries")
         lines.append(
-            f"| {factor}x | {counts['articles']:,} | {sum(counts.values()):,} | {growing:,} "
+            f"| {int(factor):,}x | {counts['articles']:,} | {sum(counts.values()):,} | {growing:,} "
             f"| {growing / base:.1f} |"
         )
     return lines
@@ -201,22 +209,98 @@ def scale_table(results: dict[str, Any]) -> list[str]:
         return []
     lines = [
         "| query | data | a p50 ms | a p99 ms | a DB commands/req | a DB ms/req | a DB share "
-        "| a GC ms/req | b p50 ms | b DB ms/req | b GC ms/req | answer KB | samples a |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| a store call p99 / max ms | a GC ms/req | b p50 ms | b DB ms/req | b GC ms/req "
+        "| answer KB | samples a |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for query, factor in sorted(rows):
         a = rows[(query, factor)].get("graphql", {})
         b = rows[(query, factor)].get("limit", {})
         mean = a.get("mean_ms")
         share = a["db_ms_per_request"] / mean if a and mean else None
+        calls = a.get("store_calls", {})
         lines.append(
-            f"| {short(query)} | {factor}x | {_f(a.get('p50_ms'), 2)} | {_f(a.get('p99_ms'), 2)} "
+            f"| {short(query)} | {factor:,}x | {_f(a.get('p50_ms'), 2)} "
+            f"| {_f(a.get('p99_ms'), 2)} "
             f"| {_f(a.get('commands_per_request'), 1)} | {_f(a.get('db_ms_per_request'), 2)} "
             f"| {_f(share * 100 if share is not None else None, 0)}% "
+            f"| {_f(calls.get('p99_ms'), 2)} / {_f(calls.get('max_ms'), 2)} "
             f"| {_f(a.get('gc_ms_per_request'), 2)} "
             f"| {_f(b.get('p50_ms'), 2)} | {_f(b.get('db_ms_per_request'), 2)} "
             f"| {_f(b.get('gc_ms_per_request'), 2)} "
             f"| {_f(a.get('response_bytes', 0) / 1024, 1)} | {a.get('recorded', '-')} |"
+        )
+    return lines
+
+
+def scale_loads_table(results: dict[str, Any]) -> list[str]:
+    """What each corpus size costs diplograph (a) to hold, load and start on."""
+    loads = [row for row in results.get("scale_loads", []) if row["target"] == "graphql"]
+    if not loads:
+        return []
+    lines = [
+        "| data | documents | JSON MB | RSS after loading MB | RSS / JSON | start-up s "
+        "| of which loading from empty s | one more article s (written) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for row in sorted(loads, key=lambda r: r["factor"]):
+        json_mb = row.get("json_bytes", 0) / 2**20
+        added = row.get("add_article", {})
+        written = added.get("written", {})
+        lines.append(
+            f"| {row['factor']:,}x | {row['documents']:,} | {json_mb:.1f} | {row['rss_mb']:.0f} "
+            f"| {row['rss_mb'] / json_mb if json_mb else 0:.1f} | {row['start_seconds']:.1f} "
+            f"| {_f(row.get('lifespan_seconds'), 1)} "
+            f"| {_f(added.get('seconds'), 2)} ({written.get('inserted', 0)} inserted, "
+            f"{written.get('updated', 0)} updated) |"
+        )
+    return lines
+
+
+def scale_verdicts(results: dict[str, Any]) -> list[str]:
+    """The scale targets, met or missed, each with its figure (largest factor against 1x)."""
+    p50 = {
+        (r["query"], r["factor"]): r["p50_ms"] for r in results["scale"] if r["target"] == "graphql"
+    }
+    factors = sorted({factor for _query, factor in p50})
+    if len(factors) < 2 or factors[0] != 1:
+        return []
+    top = factors[-1]
+    lines = ["| target | measured | met? |", "|---|---|---|"]
+    ratios = {
+        query: p50[(query, top)] / p50[(query, 1)]
+        for query, factor in p50
+        if factor == top and (query, 1) in p50
+    }
+    failing = sorted((q for q, r in ratios.items() if r > FLAT_LATENCY_RATIO), key=ratios.get)
+    worst = max(ratios, key=ratios.__getitem__)
+    lines.append(
+        f"| every golden query's p50 at {top:,}x ≤ {FLAT_LATENCY_RATIO:g}x its p50 at 1x "
+        f"| worst {ratios[worst]:.1f}x ({short(worst)}); {len(failing)} of {len(ratios)} above"
+        + (": " + ", ".join(f"{short(q)} {ratios[q]:.1f}x" for q in failing) if failing else "")
+        + f" | {'yes' if not failing else 'no'} |"
+    )
+    if (PATH_SEARCH, top) in p50:
+        value = p50[(PATH_SEARCH, top)]
+        lines.append(
+            f"| path search at {top:,}x under {PATH_SEARCH_MS:g} ms | p50 {value:.1f} ms "
+            f"| {'yes' if value < PATH_SEARCH_MS else 'no'} |"
+        )
+    loads = {r["factor"]: r for r in results.get("scale_loads", []) if r["target"] == "graphql"}
+    if top in loads and loads[top].get("json_bytes"):
+        row = loads[top]
+        ratio = row["rss_mb"] * 2**20 / row["json_bytes"]
+        lines.append(
+            f"| RSS at {top:,}x ≤ {RSS_OVER_JSON_LIMIT:g}x the JSON size of its data "
+            f"| {row['rss_mb']:.0f} MB for {row['json_bytes'] / 2**20:.1f} MB: {ratio:.1f}x "
+            f"| {'yes' if ratio <= RSS_OVER_JSON_LIMIT else 'no'} |"
+        )
+    if top in loads and loads[top].get("add_article"):
+        seconds = loads[top]["add_article"]["seconds"]
+        lines.append(
+            f"| one more article on the {top:,}x store under {ADD_ARTICLE_MS:g} ms "
+            f"(a later step; recorded) | {seconds * 1000:.0f} ms "
+            f"| {'yes' if seconds * 1000 < ADD_ARTICLE_MS else 'no'} |"
         )
     return lines
 
@@ -229,7 +313,7 @@ def profile_section(results: dict[str, Any]) -> list[str]:
         f"In-process (ASGI, no socket) diplograph answers `{profile['query']}` in "
         f"{profile['in_process_ms_per_request']:.2f} ms per request without the profiler and "
         f"{profile['profiled_ms_per_request']:.2f} ms with it ({profile['requests']} requests). "
-        "pyinstrument's hook runs on every Python call, so call-heavy code (mongomock above all) "
+        "pyinstrument's hook runs on every Python call, so call-heavy code (the store above all) "
         "is overstated; the DB ms/req column above, from the bench's clock, is the unbiased "
         "database time.",
         "",
@@ -293,17 +377,30 @@ def render_markdown(results: dict[str, Any]) -> str:
     ]
     for concurrency in sorted({m["concurrency"] for m in results["matrix"]}):
         lines += ["", f"## Concurrency {concurrency}", "", *matrix_table(results, concurrency)]
-    lines += ["", "## Memory", "", *rss_table(results)]
+    if results["rss"]:
+        lines += ["", "## Memory", "", *rss_table(results)]
     if results["scale"]:
         lines += [
             "",
             "## Scale series (concurrency 1)",
             "",
+            *scale_verdicts(results),
+            "",
             *documents_table(results),
             "",
-            f"DB ms/req is {backend_of(results)[1]} per request; "
-            "DB share is that over the mean latency; GC ms/req is the garbage collector's pauses "
-            "per request.",
+            *scale_loads_table(results),
+            "",
+            "Start-up runs from spawning the server to its first answer (imports, then the "
+            "store's preparation); loading from empty is that preparation: the seed loader "
+            "writing the bundled seed and the generated articles (`diplograph serve DIR`) into "
+            "the empty store. One more article is a generated bundle loaded on top afterwards, "
+            "as `diplograph seed FOLDER` would.",
+            "",
+            f"DB ms/req is {backend_of(results)[1]} per request; DB share is "
+            "that over the mean latency; a store call is one command (its p99 and worst over "
+            "every call of the measurement: each holds the store's one worker thread, so it is "
+            "how long other requests' store calls wait on it); GC ms/req is the garbage "
+            "collector's pauses per request.",
             "",
             *scale_table(results),
         ]
@@ -323,31 +420,37 @@ def write_plots(results: dict[str, Any], out: Path) -> list[Path]:
     import matplotlib.pyplot as plt
 
     written = []
-    cells = matrix_by(results)
-    queries = sorted({m["query"] for m in results["matrix"]})
-    concurrencies = sorted({m["concurrency"] for m in results["matrix"]})
-    figure, axes = plt.subplots(
-        len(concurrencies), 1, figsize=(12, 4.2 * len(concurrencies)), squeeze=False
-    )
-    width = 0.2
-    colours = {"graphql": "#3b6ea8", "limit": "#8a8a8a", "naive": "#d98b3a", "cached": "#5aa36b"}
-    for axis, concurrency in zip(axes[:, 0], concurrencies, strict=True):
-        for index, target in enumerate(TARGETS):
-            values = [cells.get((q, concurrency, target), {}).get("rps", 0) for q in queries]
-            positions = [i + (index - 1.5) * width for i in range(len(queries))]
-            axis.bar(positions, values, width, label=LABELS[target], color=colours[target])
-        axis.set_xticks(range(len(queries)))
-        axis.set_xticklabels([short(q) for q in queries], rotation=20, ha="right", fontsize=8)
-        axis.set_ylabel("requests/s")
-        axis.set_yscale("log")
-        axis.set_title(f"Throughput per golden query, concurrency {concurrency} (log scale)")
-        axis.grid(axis="y", which="both", alpha=0.3)
-        axis.legend(fontsize=8)
-    figure.tight_layout()
-    path = out / "throughput.png"
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    written.append(path)
+    if results["matrix"]:
+        cells = matrix_by(results)
+        queries = sorted({m["query"] for m in results["matrix"]})
+        concurrencies = sorted({m["concurrency"] for m in results["matrix"]})
+        figure, axes = plt.subplots(
+            len(concurrencies), 1, figsize=(12, 4.2 * len(concurrencies)), squeeze=False
+        )
+        width = 0.2
+        colours = {
+            "graphql": "#3b6ea8",
+            "limit": "#8a8a8a",
+            "naive": "#d98b3a",
+            "cached": "#5aa36b",
+        }
+        for axis, concurrency in zip(axes[:, 0], concurrencies, strict=True):
+            for index, target in enumerate(TARGETS):
+                values = [cells.get((q, concurrency, target), {}).get("rps", 0) for q in queries]
+                positions = [i + (index - 1.5) * width for i in range(len(queries))]
+                axis.bar(positions, values, width, label=LABELS[target], color=colours[target])
+            axis.set_xticks(range(len(queries)))
+            axis.set_xticklabels([short(q) for q in queries], rotation=20, ha="right", fontsize=8)
+            axis.set_ylabel("requests/s")
+            axis.set_yscale("log")
+            axis.set_title(f"Throughput per golden query, concurrency {concurrency} (log scale)")
+            axis.grid(axis="y", which="both", alpha=0.3)
+            axis.legend(fontsize=8)
+        figure.tight_layout()
+        path = out / "throughput.png"
+        figure.savefig(path, dpi=110)
+        plt.close(figure)
+        written.append(path)
 
     if results["scale"]:
         figure, (latency, database, commands) = plt.subplots(1, 3, figsize=(17, 5.2))
@@ -386,7 +489,9 @@ def write_plots(results: dict[str, Any], out: Path) -> list[Path]:
         latency.set_ylabel("ms (solid: a diplograph, dotted: b the limit)")
         latency.set_title("p50 latency, concurrency 1")
         on_server = results["meta"].get("backend") == "ferretdb"
-        database.set_ylabel("ms per request in " + ("commands" if on_server else "mongomock"))
+        database.set_ylabel(
+            "ms per request in " + ("commands" if on_server else "the embedded store")
+        )
         database.set_title(
             "Database command time per request" if on_server else "Embedded store time per request"
         )
@@ -399,7 +504,43 @@ def write_plots(results: dict[str, Any], out: Path) -> list[Path]:
         figure.savefig(path, dpi=100)
         plt.close(figure)
         written.append(path)
+        written.append(latency_plot(results, out, plt))
     return written
+
+
+def latency_plot(results: dict[str, Any], out: Path, plt: Any) -> Path:
+    """p50 latency of each golden query (a, concurrency 1) against the number of documents."""
+    documents = {int(f): sum(counts.values()) for f, counts in results["documents"].items()}
+    by_query: dict[str, list[tuple[int, float, int]]] = defaultdict(list)
+    for row in results["scale"]:
+        if row["target"] == "graphql" and row["factor"] in documents:
+            point = (documents[row["factor"]], row["p50_ms"], row.get("response_bytes", 0))
+            by_query[row["query"]].append(point)
+    figure, axis = plt.subplots(figsize=(9, 5.5))
+    palette = plt.get_cmap("tab10")
+    for index, query in enumerate(sorted(by_query)):
+        points = sorted(by_query[query])
+        # Dashed: the answer itself grows with the data (more meetings, officials, paths...).
+        grows = points[-1][2] > 2 * max(1, points[0][2])
+        axis.plot(
+            [n for n, _, _ in points],
+            [ms for _, ms, _ in points],
+            "--o" if grows else "-o",
+            color=palette(index % 10),
+            label=short(query) + (" (answer grows)" if grows else ""),
+        )
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("documents in the embedded store (1x, 10x, 100x, 1,000x the bundled data)")
+    axis.set_ylabel("p50 latency, ms (concurrency 1)")
+    axis.set_title("diplograph: latency of each golden query as the data grows")
+    axis.grid(which="both", alpha=0.3)
+    axis.legend(fontsize=7)
+    figure.tight_layout()
+    path = out / "latency-vs-size.png"
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """The benchmark, end to end, in one command:
 
-    .venv/bin/python -m bench.run            # about 6 minutes on 2 cores; --help for the knobs
+    .venv/bin/python -m bench.run            # about 12 minutes on 2 cores; --help for the knobs
 
 1. It starts one real uvicorn process on loopback per target (a: diplograph, b: the limit, c: the
    naive peer; embedded store, bundled seed), records their RSS, asks every golden query once
@@ -8,9 +8,11 @@
    at each concurrency with the load generator (`bench.load`, its own process), a, b and c back
    to back, reading the store's command count and database time before and after; then records
    the RSS after the load.
-2. Scale series: generated corpora at 10x and 100x the bundled data (`bench.corpus`), each served
-   by new uvicorn processes (diplograph and the limit), every golden query measured at
-   concurrency 1, answers checked equal again.
+2. Scale series: the bundled data and generated corpora at 10x, 100x and 1,000x it
+   (`bench.corpus`), each served by new uvicorn processes (diplograph and the limit): RSS after
+   loading, the JSON size of the data, start-up and load times, every golden query measured at
+   concurrency 1 (with the duration of each store command), answers checked equal again, then
+   one more article loaded on top (`--scale-only` runs just this part: `make bench-scale`).
 3. Profile: pyinstrument over diplograph answering the NAC+4 query in-process (`bench.profile`).
 4. Writes bench/results/: results.json, results.md (the tables), throughput.png, scale.png and the
    profile, and prints the Markdown.
@@ -52,7 +54,7 @@ import psutil
 
 from bench.corpus import write_corpus
 from bench.report import render_markdown, write_plots
-from bench.server import DOCUMENTS_PATH, STATS_PATH
+from bench.server import ADD_ARTICLE_PATH, CALLS_PATH, DATA_SIZE_PATH, DOCUMENTS_PATH, STATS_PATH
 from bench.targets import (
     TARGETS,
     AnswerError,
@@ -146,12 +148,15 @@ class Server(AbstractContextManager):
         target: str,
         log_dir: Path,
         corpus: Path | None = None,
-        pin_cpu=True,
+        pin_cpu: bool = True,
         database: tuple[str, str] | None = None,
+        call_times: bool = False,
     ):
         self.target = target
         self.corpus = corpus
         self.database = database
+        self.call_times = call_times
+        self.rss_at_start_mb = 0.0
         self.port = free_port()
         self.pin_cpu = pin_cpu
         self.log_path = log_dir / f"server-{target}-{self.port}.log"
@@ -165,6 +170,9 @@ class Server(AbstractContextManager):
             env["BENCH_MONGODB_URI"], env["BENCH_MONGODB_DATABASE"] = self.database
         elif self.corpus:
             env["BENCH_CORPUS"] = str(self.corpus)
+        if self.call_times:
+            env["BENCH_CALL_TIMES"] = "1"
+            env["BENCH_DEADLINE_SECONDS"] = "600"
         command = [
             sys.executable,
             "-m",
@@ -183,7 +191,7 @@ class Server(AbstractContextManager):
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
         if self.pin_cpu:
             pin(self.process.pid, 0)
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 900  # a 1,000x corpus loads for a while
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.target} server exited; see {self.log_path}")
@@ -215,6 +223,12 @@ class Server(AbstractContextManager):
 
     def get(self, path: str) -> Any:
         _status, body = self.request("GET", path)
+        return json.loads(body)
+
+    def post(self, path: str) -> Any:
+        status, body = self.request("POST", path, b"{}")
+        if status != 200:
+            raise RuntimeError(f"POST {path}: HTTP {status} {body[:300]!r}")
         return json.loads(body)
 
     def stats(self) -> dict[str, Any]:
@@ -409,59 +423,105 @@ def corpus_size(factor: int, documents: dict[str, int]) -> int:
     return math.ceil((factor - 1) * growing / DOCUMENTS_PER_ARTICLE)
 
 
+def call_summary(seconds: list[float], requests: int) -> dict[str, Any]:
+    """The store commands behind one query's measurement: how many, and how long the worst took
+    (each holds the store's one worker thread, so this is how long other requests' calls wait)."""
+    if not seconds:
+        return {"calls": 0}
+    ordered = sorted(seconds)
+    return {
+        "calls": len(ordered),
+        "calls_per_request": len(ordered) / max(1, requests),
+        "p50_ms": ordered[len(ordered) // 2] * 1000,
+        "p99_ms": ordered[min(len(ordered) - 1, math.ceil(0.99 * len(ordered)) - 1)] * 1000,
+        "max_ms": ordered[-1] * 1000,
+    }
+
+
 def measure_scale(
     arguments: argparse.Namespace, queries: list[GoldenQuery], results: dict[str, Any]
 ) -> None:
-    """Latency, commands and database time per request as the data grows (concurrency 1)."""
-    rows = results["scale"]
-    base = results["documents"]["1"]
-    for row in results["matrix"]:
-        if row["concurrency"] == 1 and row["target"] in arguments.scale_targets:
-            rows.append({**row, "factor": 1})
-    for factor in (f for f in arguments.scales if f != 1):
-        articles = corpus_size(factor, base)
+    """Latency, commands and store time per request as the data grows (concurrency 1), and what
+    each size costs to hold, load and start on. Every factor, 1x included, gets new servers."""
+    for factor in sorted(arguments.scales):
         with tempfile.TemporaryDirectory(prefix=f"bench-corpus-{factor}x-") as folder:
-            started = time.monotonic()
-            write_corpus(Path(folder), articles)
-            log(f"{factor}x: {articles} generated articles in {time.monotonic() - started:.1f} s")
+            corpus = None
+            if factor != 1:
+                articles = corpus_size(factor, results["documents"]["1"])
+                started = time.monotonic()
+                write_corpus(Path(folder), articles)
+                took = time.monotonic() - started
+                log(f"{factor}x: {articles} generated articles in {took:.1f} s")
+                corpus = Path(folder)
             reference: dict[str, bytes] = {}
             database = None
             if arguments.ferretdb:
-                database = (arguments.ferretdb.uri, arguments.ferretdb.load(Path(folder)))
+                database = (arguments.ferretdb.uri, arguments.ferretdb.load(corpus))
             for target in arguments.scale_targets:
                 started = time.monotonic()
-                with Server(
-                    target, arguments.logs, Path(folder), arguments.pin, database
-                ) as server:
-                    took = time.monotonic() - started
-                    log(f"{factor}x {target}: started and loaded in {took:.1f} s")
-                    results["documents"][str(factor)] = server.get(DOCUMENTS_PATH)
-                    for query in queries:
-                        single = server.ask(query)
-                        data = canonical(single.pop("data"))
-                        reference.setdefault(query.name, data)
-                        key = f"{query.name}@{factor}x"
-                        results["equality"].setdefault(key, {})[target] = (
-                            data == reference[query.name]
-                        )
-                        measured = server.load(
-                            query,
-                            1,
-                            arguments.scale_duration,
-                            arguments.scale_warmup,
-                            arguments.scale_min_samples,
-                        )
-                        measured.update(target=target, query=query.name, factor=factor)
-                        measured["single"] = single
-                        rows.append(measured)
-                        log(
-                            f"{factor:>3}x {target:7} {query.name:34} "
-                            f"p50 {measured['p50_ms']:8.2f} ms  "
-                            f"{measured['commands_per_request']:.1f} cmd/req  "
-                            f"DB {measured['db_ms_per_request']:.2f} ms/req"
-                        )
+                server = Server(
+                    target, arguments.logs, corpus, arguments.pin, database, call_times=True
+                )
+                with server:
+                    loaded = {"start_seconds": time.monotonic() - started}
+                    measure_scale_server(arguments, queries, results, server, factor, reference)
+                    loaded.update(server_loads(server, factor, results))
+                    results["scale_loads"].append(loaded)
             if database:
                 arguments.ferretdb.drop(database[1])
+
+
+def server_loads(server: Server, factor: int, results: dict[str, Any]) -> dict[str, Any]:
+    """What holding this corpus costs (RSS, JSON size, load times), then one more article."""
+    loaded = {"target": server.target, "factor": factor, **server.stats()["startup"]}
+    loaded["documents"] = sum(results["documents"][str(factor)].values())
+    loaded["rss_mb"] = server.rss_at_start_mb
+    # On a server the data is in the server's process, and one more article would change the
+    # database the other targets share: both are the embedded store's figures.
+    if server.target == "graphql" and not server.database:
+        loaded["json_bytes"] = server.get(DATA_SIZE_PATH)["json_bytes"]
+        loaded["add_article"] = server.post(ADD_ARTICLE_PATH)
+        log(f"{factor}x: one more article loaded in {loaded['add_article']['seconds']:.2f} s")
+    return loaded
+
+
+def measure_scale_server(
+    arguments: argparse.Namespace,
+    queries: list[GoldenQuery],
+    results: dict[str, Any],
+    server: Server,
+    factor: int,
+    reference: dict[str, bytes],
+) -> None:
+    """Every golden query at concurrency 1 on one scale's server, answers checked equal."""
+    server.rss_at_start_mb = server.rss_mb()
+    results["documents"].setdefault(str(factor), server.get(DOCUMENTS_PATH))
+    log(f"{factor}x {server.target}: ready, RSS {server.rss_at_start_mb:.0f} MB")
+    for query in queries:
+        single = server.ask(query)
+        data = canonical(single.pop("data"))
+        reference.setdefault(query.name, data)
+        equal = data == reference[query.name]
+        results["equality"].setdefault(f"{query.name}@{factor}x", {})[server.target] = equal
+        first_call = server.stats()["calls_recorded"]
+        measured = server.load(
+            query,
+            1,
+            arguments.scale_duration,
+            arguments.scale_warmup,
+            arguments.scale_min_samples,
+        )
+        calls = server.get(f"{CALLS_PATH}?start={first_call}")
+        measured["store_calls"] = call_summary(calls, measured["completed"])
+        measured.update(target=server.target, query=query.name, factor=factor, single=single)
+        results["scale"].append(measured)
+        log(
+            f"{factor:>4}x {server.target:7} {query.name:34} "
+            f"p50 {measured['p50_ms']:8.2f} ms  "
+            f"{measured['commands_per_request']:.1f} cmd/req  "
+            f"DB {measured['db_ms_per_request']:.2f} ms/req  "
+            f"worst call {measured['store_calls'].get('max_ms', 0):.2f} ms"
+        )
 
 
 def profile(arguments: argparse.Namespace, results: dict[str, Any]) -> None:
@@ -521,7 +581,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help=f"Targets (all; {' '.join(FERRETDB_TARGETS)} on ferretdb).",
     )
     add("--queries", default="", help="Only golden queries whose file name contains this.")
-    add("--scales", type=int, nargs="*", default=[1, 10, 100], help="Corpus factors (1 10 100).")
+    add(
+        "--scales",
+        type=int,
+        nargs="*",
+        default=[1, 10, 100, 1000],
+        help="Corpus factors (1 10 100 1000; 1,000x is about 90,000 documents).",
+    )
     add(
         "--scale-targets",
         nargs="+",
@@ -540,6 +606,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     add("--profile-requests", type=int, default=600, help="NAC+4 requests profiled (600).")
     add("--skip-scale", action="store_true", help="No scale series.")
+    add(
+        "--scale-only",
+        action="store_true",
+        help="Only the scale series (no matrix, no profile): `make bench-scale`.",
+    )
     add("--skip-profile", action="store_true", help="No profile.")
     add("--no-pin", dest="pin", action="store_false", help="Do not pin processes to CPUs.")
     add(
@@ -594,12 +665,14 @@ def run(arguments: argparse.Namespace) -> int:
         "matrix": [],
         "rss": {},
         "scale": [],
+        "scale_loads": [],
         "profile": None,
     }
-    measure_targets(arguments, queries, results)
+    if not arguments.scale_only:
+        measure_targets(arguments, queries, results)
     if not arguments.skip_scale and arguments.scales:
         measure_scale(arguments, queries, results)
-    if not arguments.skip_profile:
+    if not arguments.skip_profile and not arguments.scale_only:
         log("profiling diplograph on the NAC+4 query")
         profile(arguments, results)
     results["meta"]["runtime_seconds"] = round(time.monotonic() - started, 1)

@@ -5,12 +5,18 @@
         uvicorn bench.server:create --factory --port 8123
 
 Wraps the target's own app without changing it:
-- `BENCH_CORPUS`: after the normal start-up (which loads the bundled seed), also load the generated
-  article bundles under DIR, through the same loader, so the store holds the scaled corpus;
+- `BENCH_DEADLINE_SECONDS`: the request deadline, instead of the app's default;
+- `BENCH_CORPUS`: on the embedded store, the generated article bundles under DIR are loaded at
+  start-up with the bundled seed, as `diplograph serve DIR` loads them (`DIPLOGRAPH_ARTICLES`), so
+  the store holds the scaled corpus and the app treats it as its start-up data;
 - `BENCH_MONGODB_URI` and `BENCH_MONGODB_DATABASE`: serve from that server's database, which
   `bench.run` has already loaded (no seeding at start-up, so several targets can share it);
-- `GET /_bench/stats`: the store's command count (its CommandLog, which the app keeps anyway) and
-  the time spent in the database; `GET /_bench/documents`: each collection's size;
+- `GET /_bench/stats`: the store's command count (its CommandLog, which the app keeps anyway), the
+  time spent in the database, and how long start-up and the corpus load took;
+  `GET /_bench/documents`: each collection's size; `GET /_bench/data-size`: the JSON size of
+  everything stored; `GET /_bench/calls?start=N`: the duration of every store command from the
+  N-th on (recorded only with `BENCH_CALL_TIMES=1`); `POST /_bench/add-article`: load one more
+  generated article, as `diplograph seed FOLDER` would, and say how long it took;
 - the embedded store's calls are timed (two `perf_counter` calls around each; wall-clock time,
   which includes waiting for the store's worker thread and any moment another process had the
   CPU), and so are the garbage collector's pauses. On a server, the time in the database is each
@@ -22,10 +28,12 @@ The environment is read here, not in api/settings.py, because these knobs are th
 
 from __future__ import annotations
 
+import array
 import contextlib
 import functools
 import gc
 import os
+import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -33,25 +41,18 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bench.targets import app_factory, settings_for
 from store import embedded
+from store.entities import COLLECTIONS
 
 STATS_PATH = "/_bench/stats"
 DOCUMENTS_PATH = "/_bench/documents"
-COLLECTIONS = (
-    "countries",
-    "organisations",
-    "officials",
-    "meetings",
-    "articles",
-    "memberships",
-    "posts",
-    "participations",
-    "decisions",
-)
+DATA_SIZE_PATH = "/_bench/data-size"
+CALLS_PATH = "/_bench/calls"
+ADD_ARTICLE_PATH = "/_bench/add-article"
 
 
 # A server's deadline in the bench: a slow scan is to be measured, not cut off.
@@ -135,12 +136,40 @@ class CollectorClock:
 GC_CLOCK = CollectorClock()
 
 
+class CallRecorder:
+    """The duration of every store command, in order (8 bytes each), when asked for."""
+
+    def __init__(self) -> None:
+        self.seconds = array.array("d")
+
+    def __call__(self, name: str, collection: str, seconds: float, succeeded: bool) -> None:
+        self.seconds.append(seconds)
+
+
+CALLS = CallRecorder()
+STARTUP: dict[str, float] = {}
+
+
 async def load_corpus(store: Any, corpus: Path) -> None:
-    """Add the generated bundles under `corpus` to the bundled seed, through the seed loader."""
+    """Add the generated bundles under `corpus` to the bundled seed, through the seed loader (a
+    server's database, which `bench.run` loads before the servers start)."""
     from seeds.inputs import bundled_article_folders
     from seeds.loader import collect_articles, load
 
     await load(store, collect_articles([*bundled_article_folders(), corpus]))
+
+
+async def add_article(store: Any) -> dict[str, Any]:
+    """Load one more generated article on top of what is stored (an incremental load)."""
+    from bench.corpus import write_one
+    from seeds.loader import collect_articles, load
+
+    with tempfile.TemporaryDirectory(prefix="bench-one-article-") as folder:
+        bundle = write_one(Path(folder), 99_999)
+        started = time.perf_counter()
+        report = await load(store, collect_articles([bundle]))
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "written": report.totals(), "validate": report.validate_seconds}
 
 
 def create() -> Starlette:
@@ -158,6 +187,12 @@ def create() -> Starlette:
                 "seed_on_startup": False,
             }
         )
+    elif corpus:
+        settings = settings.model_copy(update={"articles": [Path(corpus)]})
+    if deadline := os.environ.get("BENCH_DEADLINE_SECONDS"):
+        # At 1,000x some golden answers are megabytes: the scale series measures them instead of
+        # stopping at the app's default deadline.
+        settings = settings.model_copy(update={"request_deadline_seconds": float(deadline)})
     app = app_factory(target)(settings)
     if settings.embedded:
         CLOCK.install()
@@ -166,11 +201,16 @@ def create() -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        started = time.perf_counter()
         async with started_lifespan(app):
+            # The store's preparation: on the embedded store, the whole corpus loaded into the
+            # empty store (a server's database was loaded by `bench.run`).
+            STARTUP["lifespan_seconds"] = time.perf_counter() - started
             if not settings.embedded:
                 app.state.store.commands.observe(CLOCK.observe)
-            if corpus:
-                await load_corpus(app.state.store, Path(corpus))
+            if os.environ.get("BENCH_CALL_TIMES") == "1":
+                app.state.store.commands.observe(CALLS)
+            STARTUP["ready_seconds"] = time.perf_counter() - started
             yield
 
     async def stats(request: Request) -> JSONResponse:
@@ -182,8 +222,27 @@ def create() -> Starlette:
                 "db_calls": CLOCK.calls,
                 "gc_seconds": GC_CLOCK.seconds,  # per generation
                 "gc_collections": GC_CLOCK.collections,
+                "calls_recorded": len(CALLS.seconds),
+                "startup": STARTUP,
             }
         )
+
+    async def data_size(request: Request) -> JSONResponse:
+        import orjson
+
+        store = request.app.state.store
+        sizes = {}
+        for name in COLLECTIONS:
+            documents = await store[name].find({}).to_list(None)
+            sizes[name] = sum(len(orjson.dumps(document, default=str)) for document in documents)
+        return JSONResponse({"json_bytes": sum(sizes.values()), "by_collection": sizes})
+
+    async def calls(request: Request) -> Response:
+        start = int(request.query_params.get("start", "0"))
+        return JSONResponse(CALLS.seconds[start:].tolist())
+
+    async def add(request: Request) -> JSONResponse:
+        return JSONResponse(await add_article(request.app.state.store))
 
     async def documents(request: Request) -> JSONResponse:
         # Counting sends commands too: read /_bench/stats before and after a measurement instead.
@@ -193,5 +252,11 @@ def create() -> Starlette:
         )
 
     app.router.lifespan_context = lifespan
-    app.router.routes[:0] = [Route(STATS_PATH, stats), Route(DOCUMENTS_PATH, documents)]
+    app.router.routes[:0] = [
+        Route(STATS_PATH, stats),
+        Route(DOCUMENTS_PATH, documents),
+        Route(DATA_SIZE_PATH, data_size),
+        Route(CALLS_PATH, calls),
+        Route(ADD_ARTICLE_PATH, add, methods=["POST"]),
+    ]
     return app

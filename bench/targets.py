@@ -34,7 +34,15 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "limit": {},
     "naive": {},
 }
-UNLIMITED = {"rate_limit_budget": 10**12, "rate_limit_refill_per_second": 1e12}
+# No query is refused for its price either (priced from the data's list sizes, the golden queries
+# that read a growing neighbourhood cost more than the default maximum from 10x on), nor for the
+# number in flight: the 32 clients are one client to the per-client cap.
+UNLIMITED = {
+    "rate_limit_budget": 10**12,
+    "rate_limit_refill_per_second": 1e12,
+    "max_query_cost": 10**12,
+    "max_concurrent_requests_per_client": 10**6,
+}
 
 
 @dataclass(frozen=True)

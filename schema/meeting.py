@@ -109,13 +109,18 @@ def participation_of(document: Document) -> Participation:
     )
 
 
-async def participations_of(info: GraphQLInfo, meeting: Document) -> list[Participation]:
-    """Named participants, then the members of each group participant as of the meeting's date.
+async def participations_of(
+    info: GraphQLInfo, meeting: Document, kind: ParticipantKind | None = None
+) -> list[Participation]:
+    """Named participants, then the members of each group participant as of the meeting's date;
+    with `kind`, only those of that kind.
 
     A participant named individually keeps its own entry; a country in two groups is listed once,
-    for the first group that includes it.
+    for the first group that includes it. The kind is asked of the store: a summit's handful of
+    countries is not read through its thousands of named officials.
     """
-    named = await loaders(info).by_field("participations", "meeting_id").load(meeting["_id"])
+    where = None if kind is None else {"participant.kind": kind.value}
+    named = await loaders(info).by_field("participations", "meeting_id", where).load(meeting["_id"])
     result = [participation_of(document) for document in named]
     seen = {(p.participant_ref["kind"], p.participant_ref["id"]) for p in result}
     groups = meeting.get("group_participants", [])
@@ -230,7 +235,7 @@ class Meeting(StoredNode, Entity, Recorded):
         last: Last = None,
         before: Before = None,
     ) -> Connection[Participation]:
-        found = await participations_of(info, self.document)
+        found = await participations_of(info, self.document, kind)
         if kind is not None:
             found = [p for p in found if p.participant_ref["kind"] == kind.value]
         if role is not None:

@@ -1,8 +1,8 @@
 """How two entities are connected: the shortest chains of relations between them, with sources.
 
 A breadth-first search over relations (posts, memberships, participations, organisational
-structure), expanded a level at a time through the request's DataLoaders, so each level costs a
-fixed number of queries whatever its width.
+structure) from both ends, expanded a level at a time, so each level costs a fixed number of
+queries whatever its width.
 """
 
 from __future__ import annotations
@@ -237,36 +237,134 @@ async def _neighbours(
     return found
 
 
+@dataclass
+class _Side:
+    """One end of the search: how far each node it has seen is from its end, the nodes of its
+    last level, and the nodes of the level before that reached each node."""
+
+    depth: dict[Node, int]
+    frontier: list[Node]
+    parents: dict[Node, list[Node]]
+
+    @classmethod
+    def at(cls, node: Node) -> _Side:
+        return cls({node: 0}, [node], defaultdict(list))
+
+    @property
+    def level(self) -> int:
+        return self.depth[self.frontier[0]] if self.frontier else 0
+
+
+async def _linking_count(info: GraphQLInfo, frontier: list[Node]) -> int:
+    """How many documents a level's expansion would read (counts, which read no document)."""
+    return await graph.count_linking(info.context.store, sorted({i for _k, i in frontier}))
+
+
+async def _expand(
+    info: GraphQLInfo, side: _Side, expansions: dict[Node, list[tuple[Node, Link]]]
+) -> None:
+    """Move `side` one level out, keeping each expanded node's links in `expansions`."""
+    found = await _neighbours(info, side.frontier)
+    level = side.level + 1
+    next_frontier: list[Node] = []
+    for node in side.frontier:
+        expansions[node] = found.get(node, [])
+        for neighbour, _relation in expansions[node]:
+            if neighbour not in side.depth:
+                side.depth[neighbour] = level
+                next_frontier.append(neighbour)
+            if side.depth[neighbour] == level and node not in side.parents[neighbour]:
+                side.parents[neighbour].append(node)
+    side.frontier = next_frontier
+
+
 async def shortest_paths(
     info: GraphQLInfo, start: Node, goal: Node, max_hops: int, limit: int
 ) -> list[Path]:
-    """Up to `limit` shortest paths from `start` to `goal` of at most `max_hops` hops."""
+    """Up to `limit` shortest paths from `start` to `goal` of at most `max_hops` hops.
+
+    The search grows from both ends, each time the end whose next level reads fewer documents
+    (counted first), until the two meet: around a hub (an official at thousands of meetings) the
+    other end is usually the cheap one, and each end only goes part of the way. The paths, and
+    their order, are those of a breadth-first search from `start` alone (`_in_order`).
+    """
     if not 1 <= max_hops <= MAX_HOPS:
         raise BadInput(f"`maxHops` must be between 1 and {MAX_HOPS}; got {max_hops}.")
     if not 1 <= limit <= MAX_PATHS:
         raise BadInput(f"`first` must be between 1 and {MAX_PATHS}; got {limit}.")
     if start == goal:
         return [Path(length=0, hops=[])]
-    depth = {start: 0}
-    parents: dict[Node, list[tuple[Node, Link]]] = defaultdict(list)
-    frontier = [start]
-    for level in range(1, max_hops + 1):
-        if not frontier or len(depth) > MAX_VISITED:
-            break
-        expansions = await _neighbours(info, frontier)
-        next_frontier: list[Node] = []
-        for node in frontier:
-            for neighbour, relation in expansions.get(node, []):
-                if neighbour not in depth:
-                    depth[neighbour] = level
-                    next_frontier.append(neighbour)
-                if depth[neighbour] == level and (node, relation) not in parents[neighbour]:
-                    parents[neighbour].append((node, relation))
-        if goal in depth:
-            break
-        frontier = next_frontier
-    if goal not in depth:
+    ahead, behind = _Side.at(start), _Side.at(goal)
+    expansions: dict[Node, list[tuple[Node, Link]]] = {}
+    costs: dict[int, int] = {}  # id(side) -> the documents its next level reads
+    meeting: list[Node] = []
+    while not meeting and ahead.level + behind.level < max_hops:
+        if not ahead.frontier or not behind.frontier:
+            return []
+        if len(ahead.depth) + len(behind.depth) > MAX_VISITED:
+            return []
+        for side in (ahead, behind):
+            if id(side) not in costs:
+                costs[id(side)] = await _linking_count(info, side.frontier)
+        side, other = (ahead, behind) if costs[id(ahead)] <= costs[id(behind)] else (behind, ahead)
+        await _expand(info, side, expansions)
+        del costs[id(side)]
+        meeting = [node for node in side.frontier if node in other.depth]
+    if not meeting:
         return []
+    return await _in_order(info, start, ahead, behind, meeting, expansions, limit)
+
+
+async def _in_order(
+    info: GraphQLInfo,
+    start: Node,
+    ahead: _Side,
+    behind: _Side,
+    meeting: list[Node],
+    expansions: dict[Node, list[tuple[Node, Link]]],
+    limit: int,
+) -> list[Path]:
+    """The shortest paths through the nodes where the two ends met, listed as a breadth-first
+    search from `start` alone lists them.
+
+    Such a search records, for each node, every link from a node of the level before, in the
+    order it reached them: the order in which it found those nodes, then the order of their
+    links. Every such node lies on a shortest path too, so the nodes on shortest paths (level by
+    level: back from where the ends met on `start`'s side, on towards the goal on the other) and
+    their links are all it takes to rebuild that order.
+    """
+    length = ahead.level + behind.level
+    middle = ahead.level
+    levels: list[list[Node]] = [[] for _ in range(length + 1)]
+    levels[middle] = list(dict.fromkeys(meeting))
+    for index in range(middle, 0, -1):
+        levels[index - 1] = list(
+            dict.fromkeys(p for node in levels[index] for p in ahead.parents[node])
+        )
+    for index in range(middle, length):
+        levels[index + 1] = list(
+            dict.fromkeys(p for node in levels[index] for p in behind.parents[node])
+        )
+    unexpanded = [node for level in levels[:-1] for node in level if node not in expansions]
+    if unexpanded:
+        found = await _neighbours(info, unexpanded)
+        for node in unexpanded:
+            expansions[node] = found.get(node, [])
+
+    parents: dict[Node, list[tuple[Node, Link]]] = defaultdict(list)
+    rank = {start: (0,)}
+    for index in range(1, length + 1):
+        wanted = set(levels[index])
+        reached: dict[Node, tuple[int, ...]] = {}
+        for previous in sorted(levels[index - 1], key=rank.__getitem__):
+            for position, (neighbour, relation) in enumerate(expansions[previous]):
+                if neighbour not in wanted:
+                    continue
+                reached.setdefault(neighbour, (*rank[previous], position))
+                if (previous, relation) not in parents[neighbour]:
+                    parents[neighbour].append((previous, relation))
+        order = sorted(reached, key=reached.__getitem__)
+        rank.update({node: (number,) for number, node in enumerate(order)})
 
     paths: list[Path] = []
 
@@ -287,5 +385,5 @@ async def shortest_paths(
             )
             walk(previous, [hop, *suffix])
 
-    walk(goal, [])
+    walk(levels[length][0], [])
     return paths

@@ -112,7 +112,14 @@ KINDS: tuple[Kind, ...] = (
         "participation",
         "participations",
         None,
-        indexes=("meeting_id", "participant.id", "on_behalf_of.id", "sources.article_id"),
+        # participant.kind: a meeting's participants of one kind, without reading the others.
+        indexes=(
+            "meeting_id",
+            "participant.id",
+            "participant.kind",
+            "on_behalf_of.id",
+            "sources.article_id",
+        ),
         links=("participant.id", "meeting_id"),
         link_rank=3,
     ),

@@ -50,14 +50,21 @@ async def documents_by_ids(
 
 
 async def documents_where_in(
-    store: Store, collection: str, field: str, values: Iterable[str]
+    store: Store,
+    collection: str,
+    field: str,
+    values: Iterable[str],
+    where: Mapping[str, str] | None = None,
 ) -> dict[str, list[Document]]:
-    """Documents whose `field` (a plain or array path) holds one of `values`, grouped by value."""
+    """Documents whose `field` (a plain or array path) holds one of `values`, grouped by value;
+    with `where`, only those whose other fields also equal its values (the store filters them,
+    so a meeting's few countries are read without its thousands of officials)."""
     wanted = list(dict.fromkeys(values))
     grouped: dict[str, list[Document]] = defaultdict(list)
     if not wanted:
         return grouped
-    documents = await find_many(store, collection, {field: {"$in": wanted}}, sort=[("_id", 1)])
+    query: dict[str, Any] = {field: {"$in": wanted}, **(where or {})}
+    documents = await find_many(store, collection, query, sort=[("_id", 1)])
     path = field.split(".")
     wanted_set = set(wanted)
     for document in documents:
@@ -247,6 +254,16 @@ async def documents_linking(store: Store, ids: list[str]) -> dict[str, list[Docu
         query = {"$or": [{field: {"$in": ids}} for field in fields]}
         found[collection] = await find_many(store, collection, query) if ids else []
     return found
+
+
+async def count_linking(store: Store, ids: list[str]) -> int:
+    """How many documents `documents_linking(ids)` would read: one count per collection (a count
+    reads no document where an index answers it)."""
+    total = 0
+    for collection, fields in LINK_FIELDS.items():
+        if ids:
+            total += await count(store, collection, {"$or": [{f: {"$in": ids}} for f in fields]})
+    return total
 
 
 async def any_matching(store: Store, collection: str, criteria: Criteria) -> bool:

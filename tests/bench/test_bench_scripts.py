@@ -1,5 +1,5 @@
-"""The load, fault, benchmark and extraction-scoring scripts keep working: each runs here in a
-tiny configuration.
+"""The load, fault, benchmark, extraction-scoring and engine-comparison scripts keep working:
+each runs here in a tiny configuration.
 
 Their real runs (50 clients for 60 s; the default 2 s timeouts) take minutes and measure time,
 so they are run by hand (`make soak`, `python -m bench.faults`) and their numbers go in the docs.
@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from bench.engines import SHAPES
 from bench.targets import GOLDEN_COUNT
 from tests.support.app import ROOT
 from tests.support.backend import ferretdb_binary
@@ -140,3 +141,30 @@ def test_extract_eval_scores_the_seed_and_the_fixtures_separately(tmp_path):
     # Statements and events are scored where the reviewed files annotate them, not on the seed.
     assert {"statement", "event"} <= set(report["sets"]["held-out"]["total"])
     assert "statement" not in report["sets"]["seed"]["total"]
+
+
+def test_engine_comparison_times_every_shape_and_finds_the_same_answers(tmp_path):
+    """Our engine answers the repository's query shapes over the bundled data as mongomock does
+    (the real run, 1x to 1,000x, takes many minutes: `make bench-engines`)."""
+    finished = run_module(
+        "bench.engines",
+        "--scales",
+        "1",
+        "--engines",
+        "mongomock",
+        "indexed",
+        "--repetitions",
+        "2",
+        "--no-memory",
+        "--out",
+        str(tmp_path),
+    )
+
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    results = json.loads((tmp_path / "engines.json").read_text())
+    scale = results["scales"]["1"]
+    assert scale["disagreements"] == {}
+    for engine in ("mongomock", "indexed"):
+        shapes = scale["engines"][engine]["shapes"]
+        assert set(shapes) == {shape.name for shape in SHAPES}
+        assert all("median_ms" in measured for measured in shapes.values()), shapes

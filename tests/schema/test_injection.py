@@ -413,11 +413,18 @@ async def test_a_name_prefix_of_only_regex_syntax_matches_nothing_rather_than_ev
     assert "at least one letter or digit" in error["message"]
 
 
+# The embedded store's engine reads the filters it is given (to plan them on its indexes); it
+# sends none.
+FILTER_READERS = {"store/embedded_engine.py", "store/embedded_index.py"}
+
+
 def test_every_regex_the_code_sends_is_built_by_prefix_pattern():
     root = Path(__file__).resolve().parents[2]
     sites = []
     for package in ("api", "schema", "seeds", "store"):
         for path in root.glob(f"{package}/**/*.py"):
+            if str(path.relative_to(root)) in FILTER_READERS:
+                continue
             lines = path.read_text().splitlines()
             for number, line in enumerate(lines):
                 if '"$regex"' in line:
