@@ -152,13 +152,6 @@ async def start_feed(app: Starlette, settings: Settings) -> None:
     logger.info("change feed: %s", kind)
 
 
-# The collector's thresholds once serving: a young collection every 50,000 net allocations
-# instead of 700. A GraphQL answer is a tree of short-lived objects that all stay alive until it is
-# sent, so at the default each big answer was scanned again and again as it grew (twice the time
-# of a 6 MB answer at 1,000x the bundled data); reference cycles wait a little longer to be freed.
-GC_THRESHOLDS = (50_000, 20, 100)
-
-
 def mark_ready(app: Starlette) -> None:
     """Ready to serve. The start-up heap (schema, reference data, the embedded store's seed data)
     moves to the collector's permanent generation: otherwise every full collection walks its
@@ -167,7 +160,6 @@ def mark_ready(app: Starlette) -> None:
     app.state.not_ready_reason = None
     gc.collect()
     gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 async def _keep_trying(app: Starlette, settings: Settings) -> None:

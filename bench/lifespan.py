@@ -12,7 +12,7 @@ import gc
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from api.app import GC_THRESHOLDS, prepare_store
+from api.app import prepare_store
 from api.settings import Settings
 from store.connection import create_store
 
@@ -29,7 +29,6 @@ def store_lifespan(settings: Settings) -> Callable[[Any], contextlib.AbstractAsy
             # comparison is of the code that answers, not of the collector's settings.
             gc.collect()
             gc.freeze()
-            gc.set_threshold(*GC_THRESHOLDS)
             yield
         finally:
             await app.state.store.close()
