@@ -17,9 +17,15 @@ ARTICLES = sorted((ROOT / "tests" / "fixtures" / "articles").iterdir())
 
 @pytest.fixture(scope="module")
 async def every() -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
-    """The seed and every fixture article: side meetings, groups, on whose behalf."""
+    """The seed and every fixture article: side meetings, groups, on whose behalf. The response
+    cache is off: several tests ask the same query of the same meeting, and each must run the
+    code it checks, not read an answer an earlier test left (mutation testing maps each test to
+    the code it ran)."""
     settings = make_settings(
-        articles=ARTICLES, rate_limit_budget=10**9, rate_limit_refill_per_second=10**6
+        articles=ARTICLES,
+        rate_limit_budget=10**9,
+        rate_limit_refill_per_second=10**6,
+        response_cache_bytes=0,
     )
     async with running_app(settings) as running:
         yield running
