@@ -395,3 +395,21 @@ async def test_a_page_size_given_as_a_variable_is_priced_like_a_literal():
     priced = literal.json()["extensions"]["cost"]["requested"]
     assert variable.json()["extensions"]["cost"]["requested"] == priced
     assert priced > settings.min_request_cost
+
+
+async def test_a_query_the_budget_cannot_pay_for_is_refused_with_429_as_it_is_priced():
+    # The response cache off: the second request is priced by the schema's cost limit, not
+    # answered (and charged) from the cache.
+    settings = make_settings(
+        rate_limit_budget=100, rate_limit_refill_per_second=0.01, response_cache_bytes=0
+    )
+    query = {"query": "{ countries { nodes { code } } }"}  # 51 points
+    async with running_app(settings) as (_app, client):
+        assert (await client.post("/graphql", json=query)).status_code == 200
+        second = await client.post("/graphql", json=query, headers=GQL)
+
+    assert second.status_code == 429
+    (error,) = second.json()["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["remaining"]) == ("RATE_LIMITED", 39)
+    assert int(second.headers["retry-after"]) == error["extensions"]["retryAfter"]
+    assert second.headers["ratelimit"].startswith('"cost";r=39;')
