@@ -413,3 +413,35 @@ async def test_a_query_the_budget_cannot_pay_for_is_refused_with_429_as_it_is_pr
     assert (error["extensions"]["code"], error["extensions"]["remaining"]) == ("RATE_LIMITED", 39)
     assert int(second.headers["retry-after"]) == error["extensions"]["retryAfter"]
     assert second.headers["ratelimit"].startswith('"cost";r=39;')
+
+
+async def test_a_query_whose_variables_do_not_fit_is_bad_input_not_a_server_error():
+    # Such a query is never priced: the cost limit has nothing to report, and must say nothing.
+    query = "query($n: Int!) { countries(first: $n) { totalCount } }"
+    async with running_app(make_settings()) as (_app, client):
+        response = await client.post("/graphql", json={"query": query, "variables": {"n": "x"}})
+
+    assert response.status_code == 200
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert error["message"] == (
+        "Variable '$n' has invalid value: Int cannot represent non-integer value: 'x'"
+    )
+
+
+def test_a_remembered_client_keeps_what_it_spent():
+    budgets = Budgets(capacity=10, refill_per_second=1, clock=FakeClock(), max_clients=2)
+    budgets.take("a", 10)
+    budgets.take("b", 1)
+
+    assert not budgets.take("a", 10).allowed
+    assert budgets.take("b", 0).remaining == 9
+
+
+def test_a_short_wait_is_one_second():
+    budgets = Budgets(capacity=100, refill_per_second=10, clock=FakeClock())
+    budgets.take("a", 100)
+
+    refused = budgets.take("a", 5)  # half a second's refill
+
+    assert (refused.allowed, refused.retry_after) == (False, 1)
