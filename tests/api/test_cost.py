@@ -445,3 +445,24 @@ def test_a_short_wait_is_one_second():
     refused = budgets.take("a", 5)  # half a second's refill
 
     assert (refused.allowed, refused.retry_after) == (False, 1)
+
+
+def test_fragments_add_to_the_fields_beside_them_at_their_page_size():
+    sizes = Sizes()
+    countries = "{ countries(first: 3) { nodes { code } } }"
+    organisations = "{ organisations(first: 4) { nodes { id } } }"
+    both = price(countries, sizes) + price(organisations, sizes)
+    # Inside a connection, a fragment's `nodes` are as many as the page asks for.
+    paged = "{ countries(first: 7) { nodes { code } } }"
+
+    inline = price(f"{countries[:-1]} ... on Query {organisations} }}", sizes)
+    spread = price(f"{countries[:-1]} ...O }} fragment O on Query {organisations}", sizes)
+    inline_page = price(
+        "{ countries(first: 7) { ... on CountryConnection { nodes { code } } } }", sizes
+    )
+    spread_page = price(
+        "{ countries(first: 7) { ...N } } fragment N on CountryConnection { nodes { code } }", sizes
+    )
+
+    assert inline == spread == both
+    assert inline_page == spread_page == price(paged, sizes) > price(countries, sizes)
