@@ -150,6 +150,7 @@ GROUPS = (
         ("api/graphql_errors.py", "api/middleware.py"),
         (
             "tests/api/test_error_units.py",
+            "tests/api/test_error_policy.py",
             "tests/api/test_errors.py",
             "tests/api/test_masking_and_cors.py",
             "tests/api/test_http.py",

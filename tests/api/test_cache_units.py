@@ -12,7 +12,7 @@ from graphql import parse
 from api import caches
 from api.caches import BYTES_PER_TOKEN, ENTRY_BYTES, DocumentCache, document_bytes, text_bytes
 from api.persisted import PersistedQueries, PersistedQueryError
-from api.response_cache import ENTRY_OVERHEAD, ResponseCache, cache_key, query_text
+from api.response_cache import ENTRY_OVERHEAD, ResponseCache, cache_key, is_query, query_text
 from tests.support.app import graphql, make_settings, running_app
 
 QUERY = "{ a }"
@@ -228,3 +228,35 @@ async def test_a_text_is_parsed_and_validated_once_and_its_errors_kept(monkeypat
     assert bad[0]["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert bad[1]["errors"] == bad[2]["errors"] == bad[0]["errors"]
     assert calls == ["parse", "validate", "parse", "validate"]
+
+
+def test_the_same_variables_written_in_another_order_share_a_key():
+    forwards = cache_key(QUERY, {"a": 1, "b": {"x": 1, "y": 2}}, None, "public", 1)
+    backwards = cache_key(QUERY, {"b": {"y": 2, "x": 1}, "a": 1}, None, "public", 1)
+
+    assert forwards == backwards
+
+
+def test_keying_and_classifying_a_text_keep_it_once_in_the_shared_cache_at_its_size():
+    text = "query Q { a }"
+    normalised = "query Q {\n  a\n}"
+    kept = text_bytes(text, normalised) + ENTRY_BYTES
+
+    for use in (
+        lambda cache: cache_key(text, None, "Q", "public", 1, cache),
+        lambda cache: is_query(text, "Q", cache),
+    ):
+        cache = DocumentCache(100_000)
+        use(cache)
+        use(cache)
+        assert (len(cache), cache.size) == (1, kept)
+        assert query_text(text, cache).normalised == normalised
+
+
+def test_every_miss_is_counted():
+    cache = ResponseCache(max_bytes=10_000)
+
+    for _ in range(3):
+        cache.get("absent")
+
+    assert (cache.hits, cache.misses) == (0, 3)

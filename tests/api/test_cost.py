@@ -8,7 +8,7 @@ import re
 import pytest
 from graphql import parse
 
-from api.cost import Budgets, requested_cost
+from api.cost import INTROSPECTION_COST, Budgets, charge, requested_cost
 from api.examples import EXAMPLES_DIR
 from api.graphql_schema import build_schema
 from store.repository.sizes import Sizes
@@ -300,3 +300,169 @@ async def test_a_client_may_have_only_so_many_requests_in_flight(monkeypatch):
     assert [r.status_code for r in answered] == [200, 200]
     assert after.status_code == 200
     assert other.status_code == 429  # an unknown token is the same client (its IP)
+
+
+def test_a_query_over_the_maximum_is_refused_charged_the_minimum_and_reported_in_full():
+    budgets = Budgets(capacity=100, refill_per_second=2, clock=FakeClock())
+
+    report, refusal = charge(budgets, "a", requested=60, maximum=50, minimum=10)
+
+    assert report.as_extension() == {
+        "requested": 60,
+        "actual": 0,
+        "maximum": 50,
+        "remaining": 90,
+        "capacity": 100,
+        "refillPerSecond": 2,
+        "minimum": 10,
+    }
+    assert refusal.error.message == (
+        "This query may cost 60 points; the maximum is 50. Ask for smaller pages (`first`) or "
+        "fewer nested lists."
+    )
+    assert refusal.error.graphql_extensions() == {
+        "code": "QUERY_TOO_EXPENSIVE",
+        "cost": 60,
+        "maximum": 50,
+    }
+    assert (refusal.status, refusal.headers) == (None, budgets.headers(90))
+    # The minimum came out of this client's budget, not another's.
+    assert (budgets.take("a", 0).remaining, budgets.take("b", 0).remaining) == (90, 100)
+
+
+def test_a_query_over_the_budget_is_refused_with_when_to_retry():
+    budgets = Budgets(capacity=100, refill_per_second=2, clock=FakeClock())
+
+    paid, none = charge(budgets, "a", requested=40, maximum=1000, minimum=10)
+    report, refusal = charge(budgets, "a", requested=80, maximum=1000, minimum=10)
+
+    assert none is None and (paid.requested, paid.actual, paid.remaining) == (40, 40, 60)
+    # Refused: the minimum is still charged (60 - 10 = 50 remain), and 30 points more take 15 s.
+    assert (report.requested, report.actual, report.remaining) == (80, 0, 50)
+    assert refusal.status == 429
+    assert refusal.error.message == (
+        "This query costs 80 points and 50 remain in your budget; it refills at 2 points a "
+        "second. Retry in 15 s."
+    )
+    assert refusal.error.graphql_extensions() == {
+        "code": "RATE_LIMITED",
+        "cost": 80,
+        "remaining": 50,
+        "retryAfter": 15,
+    }
+    assert refusal.headers == {**budgets.headers(50), "Retry-After": "15"}
+
+
+async def test_a_document_of_several_operations_is_priced_and_settled_by_the_one_that_runs():
+    # Introspection is charged at its price, not by the objects it returns: settling by the
+    # wrong operation of the document would count the schema's objects instead.
+    plain = "query Plain { countries(first: 6) { nodes { code } } }"
+    schema = "query Schema { __schema { queryType { name } } }"
+    settings = make_settings(
+        rate_limit_budget=10**6, rate_limit_refill_per_second=10**3, response_cache_bytes=0
+    )
+    async with running_app(settings) as (_app, client):
+
+        async def cost(query: str, operation: str | None) -> dict:
+            body = {"query": query, "operationName": operation}
+            return (await client.post("/graphql", json=body)).json()["extensions"]["cost"]
+
+        alone = {name: await cost(q, None) for name, q in (("Plain", plain), ("Schema", schema))}
+        for first, second in ((plain, schema), (schema, plain)):
+            for name in ("Plain", "Schema"):
+                both = await cost(f"{first} {second}", name)
+                assert (both["requested"], both["actual"]) == (
+                    alone[name]["requested"],
+                    alone[name]["actual"],
+                ), (first, name)
+    assert alone["Schema"]["actual"] == INTROSPECTION_COST
+
+
+async def test_a_page_size_given_as_a_variable_is_priced_like_a_literal():
+    settings = make_settings(rate_limit_budget=10**6, rate_limit_refill_per_second=10**3)
+    async with running_app(settings) as (_app, client):
+        literal = await client.post(
+            "/graphql", json={"query": "{ countries(first: 40) { nodes { code } } }"}
+        )
+        variable = await client.post(
+            "/graphql",
+            json={
+                "query": "query($n: Int!) { countries(first: $n) { nodes { code } } }",
+                "variables": {"n": 40},
+            },
+        )
+
+    priced = literal.json()["extensions"]["cost"]["requested"]
+    assert variable.json()["extensions"]["cost"]["requested"] == priced
+    assert priced > settings.min_request_cost
+
+
+async def test_a_query_the_budget_cannot_pay_for_is_refused_with_429_as_it_is_priced():
+    # The response cache off: the second request is priced by the schema's cost limit, not
+    # answered (and charged) from the cache.
+    settings = make_settings(
+        rate_limit_budget=100, rate_limit_refill_per_second=0.01, response_cache_bytes=0
+    )
+    query = {"query": "{ countries { nodes { code } } }"}  # 51 points
+    async with running_app(settings) as (_app, client):
+        assert (await client.post("/graphql", json=query)).status_code == 200
+        second = await client.post("/graphql", json=query, headers=GQL)
+
+    assert second.status_code == 429
+    (error,) = second.json()["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["remaining"]) == ("RATE_LIMITED", 39)
+    assert int(second.headers["retry-after"]) == error["extensions"]["retryAfter"]
+    assert second.headers["ratelimit"].startswith('"cost";r=39;')
+
+
+async def test_a_query_whose_variables_do_not_fit_is_bad_input_not_a_server_error():
+    # Such a query is never priced: the cost limit has nothing to report, and must say nothing.
+    query = "query($n: Int!) { countries(first: $n) { totalCount } }"
+    async with running_app(make_settings()) as (_app, client):
+        response = await client.post("/graphql", json={"query": query, "variables": {"n": "x"}})
+
+    assert response.status_code == 200
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert error["message"] == (
+        "Variable '$n' has invalid value: Int cannot represent non-integer value: 'x'"
+    )
+
+
+def test_a_remembered_client_keeps_what_it_spent():
+    budgets = Budgets(capacity=10, refill_per_second=1, clock=FakeClock(), max_clients=2)
+    budgets.take("a", 10)
+    budgets.take("b", 1)
+
+    assert not budgets.take("a", 10).allowed
+    assert budgets.take("b", 0).remaining == 9
+
+
+def test_a_short_wait_is_one_second():
+    budgets = Budgets(capacity=100, refill_per_second=10, clock=FakeClock())
+    budgets.take("a", 100)
+
+    refused = budgets.take("a", 5)  # half a second's refill
+
+    assert (refused.allowed, refused.retry_after) == (False, 1)
+
+
+def test_fragments_add_to_the_fields_beside_them_at_their_page_size():
+    sizes = Sizes()
+    countries = "{ countries(first: 3) { nodes { code } } }"
+    organisations = "{ organisations(first: 4) { nodes { id } } }"
+    both = price(countries, sizes) + price(organisations, sizes)
+    # Inside a connection, a fragment's `nodes` are as many as the page asks for.
+    paged = "{ countries(first: 7) { nodes { code } } }"
+
+    inline = price(f"{countries[:-1]} ... on Query {organisations} }}", sizes)
+    spread = price(f"{countries[:-1]} ...O }} fragment O on Query {organisations}", sizes)
+    inline_page = price(
+        "{ countries(first: 7) { ... on CountryConnection { nodes { code } } } }", sizes
+    )
+    spread_page = price(
+        "{ countries(first: 7) { ...N } } fragment N on CountryConnection { nodes { code } }", sizes
+    )
+
+    assert inline == spread == both
+    assert inline_page == spread_page == price(paged, sizes) > price(countries, sizes)

@@ -89,6 +89,14 @@ def test_a_mutation_costs_a_fixed_charge_per_root_field_besides_its_answer():
     query = 'mutation { removeArticle(id: "x") { ok } }'
 
     assert priced(query) == MUTATION_COST + 1
+    two = 'mutation { a: removeArticle(id: "x") { ok } b: removeArticle(id: "y") { ok } }'
+    assert priced(two) == 2 * (MUTATION_COST + 1)
+
+
+def test_an_inline_fragment_without_a_type_is_priced_on_the_type_around_it():
+    plain = "{ countries(first: 2) { nodes { code } } }"
+
+    assert priced("{ ... { countries(first: 2) { nodes { code } } } }") == priced(plain) > 1
 
 
 def test_typed_inline_fragments_are_priced_on_their_type():

@@ -127,3 +127,35 @@ def test_the_limit_applies_to_the_first_selection_set_that_passes_it(max_fields)
     error = verdict("{ a { b { c } } }", max_fields=max_fields)
 
     assert f"the maximum is {max_fields}" in error.message
+
+
+def test_an_unknown_fragment_and_a_cycle_point_at_the_spread():
+    unknown = verdict("{\n  a\n  ...Missing\n}")
+    cycle = verdict(
+        "{ ...A }\nfragment A on Query { ...B }\nfragment B on Query { ...C }\n"
+        "fragment C on Query {\n  ...A\n}"
+    )
+
+    assert [(loc.line, loc.column) for loc in unknown.locations] == [(3, 3)]
+    assert cycle.message == "Cannot spread fragment 'A' within itself via 'B', 'C'."
+    assert [(loc.line, loc.column) for loc in cycle.locations] == [(5, 3)]
+
+
+def test_an_introspection_refusal_says_how_to_get_the_schema_instead():
+    error = verdict("{ a: __schema { types { name } } b: __schema { types { name } } }", 100)
+
+    assert error.message == (
+        "Introspection may ask for `__schema` once per query; this query asks 2 times. Download "
+        "the schema once and explore it locally (GraphiQL does this)."
+    )
+
+
+def test_introspection_inside_an_inline_fragment_counts():
+    document = (
+        "{ __schema { ... on __Schema { types { fields { name } } } "
+        "... on __Schema { types { fields { name } } } } }"
+    )
+
+    assert "may ask for `fields` once per query; this query asks 2 times" in (
+        verdict(document, max_fields=100).message
+    )

@@ -221,3 +221,13 @@ async def test_batches_up_to_the_setting_run_and_larger_ones_are_refused():
         assert three.status_code == 400
         assert three.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
         assert "1 to 2 operations" in three.json()["errors"][0]["message"]
+
+
+async def test_the_token_limit_is_the_setting_s():
+    async with running_app(make_settings(max_tokens=10)) as (_app, client):
+        error = only_error(await graphql(client, "{ " + "__typename " * 12 + "}"))
+        within = await graphql(client, "{ __typename }")
+
+    assert error["extensions"]["code"] == "TOO_MANY_TOKENS"
+    assert "more than 10 tokens" in error["message"]
+    assert within["data"] == {"__typename": "Query"}

@@ -17,9 +17,15 @@ ARTICLES = sorted((ROOT / "tests" / "fixtures" / "articles").iterdir())
 
 @pytest.fixture(scope="module")
 async def every() -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
-    """The seed and every fixture article: side meetings, groups, on whose behalf."""
+    """The seed and every fixture article: side meetings, groups, on whose behalf. The response
+    cache is off: several tests ask the same query of the same meeting, and each must run the
+    code it checks, not read an answer an earlier test left (mutation testing maps each test to
+    the code it ran)."""
     settings = make_settings(
-        articles=ARTICLES, rate_limit_budget=10**9, rate_limit_refill_per_second=10**6
+        articles=ARTICLES,
+        rate_limit_budget=10**9,
+        rate_limit_refill_per_second=10**6,
+        response_cache_bytes=0,
     )
     async with running_app(settings) as running:
         yield running
@@ -170,3 +176,32 @@ async def test_a_country_s_meetings_come_by_date_and_a_summit_before_its_side_me
         summit = stored[side]["parent_id"]
         assert stored[side]["date"]["earliest"] == stored[summit]["date"]["earliest"]
         assert slugs.index(summit) < slugs.index(side)
+
+
+CLAIMED = """
+query($id: String!) {
+  meeting(id: $id) { date { disputed evidence { value } alternatives { value } } }
+}
+"""
+
+
+async def test_a_meeting_s_date_shows_the_claims_stored_on_the_meeting(every):
+    """The evidence of a meeting's date, and whether it is disputed, come from the claims stored
+    under `date` on the meeting's own document."""
+    app, client = every
+    meetings = app.state.store["meetings"].find({"claims.date.0": {"$exists": True}})
+    checked = 0
+
+    for document in await meetings.to_list(None):
+        body = await graphql(client, CLAIMED, {"id": document["_id"]})
+        assert "errors" not in body, body["errors"]
+        shown = body["data"]["meeting"]["date"]
+        claims = document["claims"]["date"]
+        assert len(shown["evidence"]) == len(claims[0]["by"]) > 0, document["_id"]
+        assert shown["disputed"] == (len(claims) > 1)
+        assert [a["value"] for a in shown["alternatives"]] == [
+            c["value"]["value"] for c in claims[1:]
+        ]
+        checked += 1
+
+    assert checked > 10
