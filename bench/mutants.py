@@ -74,6 +74,7 @@ GROUPS = (
         (
             "tests/schema/test_groups_as_of.py",
             "tests/schema/test_meeting_fields.py",
+            "tests/schema/test_participants_by_kind.py",
             "tests/schema/test_golden_queries.py",
             "tests/schema/test_schema_api.py",
         ),
@@ -89,6 +90,7 @@ GROUPS = (
             "tests/store/test_criteria.py",
             "tests/store/test_graph.py",
             "tests/store/test_repository.py",
+            "tests/schema/test_paths.py",
             "tests/schema/test_search_ranking.py",
             "tests/schema/test_many_articles_queries.py",
             "tests/schema/test_golden_queries.py",
