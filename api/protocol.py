@@ -71,6 +71,70 @@ def refusal_bytes(status: int, reason: str, code: str, message: str) -> bytes:
     return head.encode("ascii") + body
 
 
+def too_large_message(limits: ReadLimits) -> str:
+    return (
+        f"The request line and headers are over {limits.max_header_bytes} bytes; "
+        "send less in headers (the query goes in the body)."
+    )
+
+
+class ReadTimeouts:
+    """The read timeouts and refusals both guarded protocols share: one timer, armed for what the
+    connection waits for (a head or a body), and a refusal written before the connection closes."""
+
+    limits: ReadLimits
+    loop: asyncio.AbstractEventLoop
+    transport: asyncio.Transport
+    cycle: Any
+    _phase: str | None = None
+    _timer: asyncio.TimerHandle | None = None
+
+    def _set_phase(self, phase: str | None) -> None:
+        if phase == self._phase:
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._phase = phase
+        if phase is not None:
+            seconds = (
+                self.limits.header_timeout_seconds
+                if phase == "head"
+                else self.limits.body_timeout_seconds
+            )
+            self._timer = self.loop.call_later(seconds, self._timed_out, phase, seconds)
+
+    def _timed_out(self, phase: str, seconds: float) -> None:
+        self._timer = None
+        self._phase = None
+        what = "headers" if phase == "head" else "body"
+        message = (
+            f"The request's {what} did not arrive within {seconds:g} s; the connection is closed."
+        )
+        cycle = self.cycle
+        if phase == "body" and cycle is not None and cycle.response_started:
+            self.transport.close()  # the app already answered: nothing more to say
+        else:
+            self._write_and_close(refusal_bytes(408, "Request Timeout", "REQUEST_TIMEOUT", message))
+        if cycle is not None:
+            # The app, if it is reading the body, sees the client go.
+            cycle.disconnected = True
+            cycle.message_event.set()
+
+    def _answer_refused_head(self, refusal: tuple[int, str] | None) -> None:
+        """Answer a head the parser refused: 431 over the limits, else 400."""
+        status, message = refusal or (400, "The request is not valid HTTP/1.1.")
+        reason = "Request Header Fields Too Large" if status == 431 else "Bad Request"
+        code = "REQUEST_HEADER_FIELDS_TOO_LARGE" if status == 431 else "BAD_REQUEST"
+        self._write_and_close(refusal_bytes(status, reason, code, message))
+
+    def _write_and_close(self, response: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(response)
+            self.transport.close()
+        self._set_phase(None)
+
+
 class Refused(h11.RemoteProtocolError):
     """A request head over the limits (h11 answers its own refusals with this class too)."""
 
@@ -88,7 +152,7 @@ class LimitedConnection(h11.Connection):
             event = super().next_event()
         except h11.RemoteProtocolError as error:
             if error.error_status_hint == 431:
-                self.refusal = (431, self._too_large())
+                self.refusal = (431, too_large_message(self.limits))
             raise
         if isinstance(event, h11.Request):
             if len(event.headers) > self.limits.max_headers:
@@ -101,26 +165,18 @@ class LimitedConnection(h11.Connection):
             size = len(event.method) + len(event.target) + 12
             size += sum(len(name) + len(value) + 4 for name, value in event.headers)
             if size > self.limits.max_header_bytes:
-                self.refusal = (431, self._too_large())
+                self.refusal = (431, too_large_message(self.limits))
                 raise Refused("request head too large", error_status_hint=431)
         return event
 
-    def _too_large(self) -> str:
-        return (
-            f"The request line and headers are over {self.limits.max_header_bytes} bytes; "
-            "send less in headers (the query goes in the body)."
-        )
 
-
-class GuardedH11Protocol(H11Protocol):
+class GuardedH11Protocol(ReadTimeouts, H11Protocol):
     """uvicorn's h11 protocol with header limits and read timeouts (see the module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limits = read_limits()
         self.conn = LimitedConnection(self.limits)
-        self._phase: str | None = None
-        self._timer: asyncio.TimerHandle | None = None
 
     # --- uvicorn's hooks ---
 
@@ -141,10 +197,7 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def send_400_response(self, msg: str) -> None:
-        status, message = self.conn.refusal or (400, "The request is not valid HTTP/1.1.")
-        reason = "Request Header Fields Too Large" if status == 431 else "Bad Request"
-        code = "REQUEST_HEADER_FIELDS_TOO_LARGE" if status == 431 else "BAD_REQUEST"
-        self._refuse(refusal_bytes(status, reason, code, message))
+        self._answer_refused_head(self.conn.refusal)
 
     # --- timeouts ---
 
@@ -163,49 +216,12 @@ class GuardedH11Protocol(H11Protocol):
         else:
             self._set_phase(None)
 
-    def _set_phase(self, phase: str | None) -> None:
-        if phase == self._phase:
-            return
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self._phase = phase
-        if phase is not None:
-            seconds = (
-                self.limits.header_timeout_seconds
-                if phase == "head"
-                else self.limits.body_timeout_seconds
-            )
-            self._timer = self.loop.call_later(seconds, self._timed_out, phase, seconds)
-
-    def _timed_out(self, phase: str, seconds: float) -> None:
-        self._timer = None
-        what = "headers" if phase == "head" else "body"
-        message = (
-            f"The request's {what} did not arrive within {seconds:g} s; the connection is closed."
-        )
-        cycle = self.cycle
-        if phase == "body" and cycle is not None and cycle.response_started:
-            self.transport.close()  # the app already answered: nothing more to say
-        else:
-            self._refuse(refusal_bytes(408, "Request Timeout", "REQUEST_TIMEOUT", message))
-        if cycle is not None:
-            # The app, if it is reading the body, sees the client go.
-            cycle.disconnected = True
-            cycle.message_event.set()
-
-    def _refuse(self, response: bytes) -> None:
-        if not self.transport.is_closing():
-            self.transport.write(response)
-            self.transport.close()
-        self._phase = None
-
 
 class HeadRefused(Exception):
     """Raised in an httptools callback to stop parsing a request head over the limits."""
 
 
-class GuardedHttpToolsProtocol(HttpToolsProtocol):
+class GuardedHttpToolsProtocol(ReadTimeouts, HttpToolsProtocol):
     """uvicorn's httptools protocol with the same limits and timeouts as GuardedH11Protocol.
 
     httptools has no size limit of its own, so the head's bytes are counted as they arrive (and a
@@ -220,8 +236,6 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._head_bytes = 0
         self._fields = 0
         self._refusal: tuple[int, str] | None = None
-        self._phase: str | None = None
-        self._timer: asyncio.TimerHandle | None = None
 
     # --- uvicorn's hooks ---
 
@@ -236,7 +250,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                 self._set_phase("head")  # the first bytes of a request on a kept-alive connection
         super().data_received(data)
         if self._in_head and self._head_bytes > self.limits.max_header_bytes:
-            self._refusal = (431, self._too_large())
+            self._refusal = (431, too_large_message(self.limits))
             self.send_400_response("")
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -246,7 +260,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
         if len(self.url) > self.limits.max_header_bytes:
-            self._refuse_head(431, self._too_large())
+            self._refuse_head(431, too_large_message(self.limits))
 
     def on_header(self, name: bytes, value: bytes) -> None:
         super().on_header(name, value)
@@ -261,7 +275,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         size = len(self.url) + 12 + sum(len(n) + len(v) + 4 for n, v in self.headers)
         if size > self.limits.max_header_bytes:
-            self._refuse_head(431, self._too_large())
+            self._refuse_head(431, too_large_message(self.limits))
         self._in_head = False
         self._head_bytes = 0
         self._fields = 0
@@ -274,56 +288,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._set_phase(None)
 
     def send_400_response(self, msg: str) -> None:
-        status, message = self._refusal or (400, "The request is not valid HTTP/1.1.")
-        reason = "Request Header Fields Too Large" if status == 431 else "Bad Request"
-        code = "REQUEST_HEADER_FIELDS_TOO_LARGE" if status == 431 else "BAD_REQUEST"
-        self._write_and_close(refusal_bytes(status, reason, code, message))
+        self._answer_refused_head(self._refusal)
 
     # --- limits and timeouts ---
-
-    def _too_large(self) -> str:
-        return (
-            f"The request line and headers are over {self.limits.max_header_bytes} bytes; "
-            "send less in headers (the query goes in the body)."
-        )
 
     def _refuse_head(self, status: int, message: str) -> None:
         self._refusal = (status, message)
         raise HeadRefused(message)
-
-    def _set_phase(self, phase: str | None) -> None:
-        if phase == self._phase:
-            return
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self._phase = phase
-        if phase is not None:
-            seconds = (
-                self.limits.header_timeout_seconds
-                if phase == "head"
-                else self.limits.body_timeout_seconds
-            )
-            self._timer = self.loop.call_later(seconds, self._timed_out, phase, seconds)
-
-    def _timed_out(self, phase: str, seconds: float) -> None:
-        self._timer = None
-        self._phase = None
-        what = "headers" if phase == "head" else "body"
-        message = (
-            f"The request's {what} did not arrive within {seconds:g} s; the connection is closed."
-        )
-        cycle = self.cycle
-        if phase == "body" and cycle is not None and cycle.response_started:
-            self.transport.close()
-        else:
-            self._write_and_close(refusal_bytes(408, "Request Timeout", "REQUEST_TIMEOUT", message))
-        if cycle is not None:
-            cycle.disconnected = True
-            cycle.message_event.set()
-
-    def _write_and_close(self, response: bytes) -> None:
-        if self.transport is not None and not self.transport.is_closing():
-            self.transport.write(response)
-            self.transport.close()
-        self._set_phase(None)
